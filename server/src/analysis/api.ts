@@ -1,0 +1,43 @@
+// The public contract of the shape analysis: what the CLI, the language server and the tests may rely on.
+// Everything here is plain data (no editor types), so the analysis stays free of `vscode` and
+// `vscode-languageserver`. Positions are 0-based lines and UTF-16 characters, as in LSP; the CLI adds 1.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information';
+
+/** Where one side of a disagreement got its shape, for LSP `relatedInformation`. */
+export interface RelatedInfo {
+  message: string;
+  range: Range;
+  /** Absolute path when the location is in another file (a data file); absent means the analysed file. */
+  file?: string;
+}
+
+export interface ShapeDiagnostic {
+  /** Stable code such as `shape-broadcast`, `shape-matmul`, `layer-input`, `fit-target`, `data-column`. */
+  code: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  related: RelatedInfo[];
+}
+
+/** File access for reading data files (CSV headers); the CLI and server pass the real file system. */
+export interface AnalysisHost {
+  readFile(path: string): string | undefined;
+}
+
+export interface AnalyzeInput {
+  fileName: string;
+  text: string;
+  host?: AnalysisHost;
+}
