@@ -1,0 +1,314 @@
+// Proves the shape fixtures (test/fixtures/shapes/*.ml.ts) against real TensorFlow.js.
+//
+//   node --import tsx scripts/verifyShapeFixtures.mjs [file-substring ...]
+//
+// tfjs is the oracle: the fixtures specify the static analysis, and this script checks that what
+// they claim is what @tensorflow/tfjs 4.22.0 does on the cpu backend. For each fixture it
+//
+//   1. parses the caret and expect-error markers (test/unit/fixtureExpectations.ts);
+//   2. instruments the source without adding lines: a caret under a variable that the line
+//      declares or assigns becomes a probe after that statement, a caret under a parameter a probe
+//      at the top of the function body, a caret under any other identifier a tap around it; every
+//      statement starting on an expect-error line is wrapped in try/catch;
+//   3. compiles it with esbuild and runs it once, in this process;
+//   4. checks that each probe ran and every value it saw matches the caret's shape text (integer
+//      dims must be equal; a named dim such as `batch` must be null on a symbolic tensor and one
+//      consistent number on a concrete one; `?` matches anything), that each expect-error statement
+//      ran and threw an error that is not a TypeError/ReferenceError/SyntaxError, and that nothing
+//      else threw.
+//
+// It is not part of `npm test` (it runs every fixture through tfjs), but it must pass whenever a
+// fixture changes. It exits 1 on any disagreement and prints one line per problem.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import * as esbuild from 'esbuild';
+import * as tf from '@tensorflow/tfjs';
+import { parseFixtureExpectations } from '../test/unit/fixtureExpectations.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const FIXTURE_DIR = path.join(ROOT, 'test', 'fixtures', 'shapes');
+const IMPORT_RE = /^import \* as tf from '@tensorflow\/tfjs';/m;
+const ERROR_CODES = new Set([
+  'shape-broadcast', 'shape-matmul', 'shape-reshape', 'shape-rank', 'shape-concat', 'shape-conv', 'shape-axis',
+  'tensor-ctor', 'layer-input', 'fit-input', 'fit-target', 'predict-input',
+]);
+const NON_SHAPE_ERRORS = new Set(['TypeError', 'ReferenceError', 'SyntaxError']);
+
+// ------------------------------------------------------------------------------ instrumentation
+
+function isStatementInList(node) {
+  return ts.isStatement(node) && node.parent !== undefined &&
+    (ts.isBlock(node.parent) || ts.isSourceFile(node.parent) || ts.isCaseClause(node.parent) || ts.isDefaultClause(node.parent));
+}
+
+function enclosingStatement(node) {
+  let n = node;
+  while (n && !isStatementInList(n)) n = n.parent;
+  return n;
+}
+
+function identifierAt(sf, offset) {
+  let found;
+  const visit = (node) => {
+    if (offset < node.getStart(sf) || offset >= node.end) return;
+    if (ts.isIdentifier(node)) found = node;
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+/** The offset just inside the opening brace of a function or loop body, or undefined. */
+function bodyStart(body) {
+  return body && ts.isBlock(body) ? body.getStart() + 1 : undefined;
+}
+
+/**
+ * Decides where to read a caret's value: an insertion `{at, text}` of a probe statement, or a
+ * replacement `{start, end, text}` that taps an expression. Returns a string when it cannot.
+ */
+function planCaret(sf, id, k) {
+  const name = id.text;
+  const probe = `;__probe(${k}, () => ${name});`;
+  let decl = id.parent;
+  while (ts.isBindingElement(decl) || ts.isArrayBindingPattern(decl) || ts.isObjectBindingPattern(decl)) {
+    decl = decl.parent;
+  }
+  if (ts.isParameter(decl) && id !== decl.type) {
+    const at = bodyStart(decl.parent.body);
+    return at === undefined ? 'a parameter caret needs a function with a block body' : { at, text: probe };
+  }
+  if (ts.isVariableDeclaration(decl) && isDeclaredName(decl.name, id)) {
+    const loop = decl.parent.parent;
+    if (ts.isForOfStatement(loop) || ts.isForInStatement(loop)) {
+      const at = bodyStart(loop.statement);
+      return at === undefined ? 'a loop-variable caret needs a block body' : { at, text: probe };
+    }
+    return afterStatement(id, probe);
+  }
+  const parent = id.parent;
+  if (ts.isBinaryExpression(parent) && parent.left === id && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    return afterStatement(id, probe);
+  }
+  if (ts.isShorthandPropertyAssignment(parent)) return 'a caret under a shorthand property is ambiguous';
+  let expr = id;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === id) {
+    expr = ts.isCallExpression(parent.parent) && parent.parent.expression === parent ? parent.parent : parent;
+  }
+  return { start: expr.getStart(sf), end: expr.end, text: `__tap(${k}, ${expr.getText(sf)})` };
+}
+
+function isDeclaredName(nameNode, id) {
+  if (nameNode === id) return true;
+  let found = false;
+  const visit = (n) => {
+    if (n === id) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(nameNode);
+  return found;
+}
+
+function afterStatement(node, text) {
+  const stmt = enclosingStatement(node);
+  return stmt ? { at: stmt.end, text } : 'no statement encloses the caret';
+}
+
+function instrument(file, source, expectations) {
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const lineStarts = sf.getLineStarts();
+  const problems = [];
+  const edits = [];
+  expectations.carets.forEach((caret, k) => {
+    const offset = lineStarts[caret.position.line] + caret.position.character;
+    const id = identifierAt(sf, offset);
+    const where = `line ${caret.caretLine + 1}`;
+    if (!id) {
+      problems.push(`${where}: the caret does not point at an identifier`);
+      return;
+    }
+    const plan = planCaret(sf, id, k);
+    if (typeof plan === 'string') problems.push(`${where}: ${plan}`);
+    else edits.push(plan);
+  });
+  expectations.errors.forEach((error, k) => {
+    const where = `line ${error.line + 1}`;
+    if (error.code !== undefined && !ERROR_CODES.has(error.code)) problems.push(`${where}: unknown error code ${error.code}`);
+    const stmt = statementStartingOn(sf, error.line);
+    if (!stmt) {
+      problems.push(`${where}: no statement starts on an expect-error line`);
+      return;
+    }
+    edits.push({ at: stmt.getStart(sf), text: 'try { ' });
+    edits.push({ at: stmt.end, text: ` ;__threw(${k}, null); } catch (__e) { __threw(${k}, __e); }` });
+  });
+  // Apply from the end so earlier offsets stay valid; at equal offsets a replacement goes last.
+  edits.sort((a, b) => (b.start ?? b.at) - (a.start ?? a.at) || (a.start === undefined ? -1 : 1));
+  let text = source;
+  for (const e of edits) {
+    text = e.start === undefined ? text.slice(0, e.at) + e.text + text.slice(e.at) : text.slice(0, e.start) + e.text + text.slice(e.end);
+  }
+  return { text, problems };
+}
+
+/** The outermost statement in a statement list that starts on `line`. */
+function statementStartingOn(sf, line) {
+  let found;
+  const visit = (node) => {
+    if (found) return;
+    if (isStatementInList(node) && sf.getLineAndCharacterOfPosition(node.getStart(sf)).line === line) {
+      found = node;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+// ------------------------------------------------------------------------------ shape matching
+
+/** Parses `[2, batch, ?]` into dims, or `?` (unknown rank) into null. */
+function parseShapeText(text) {
+  if (text === '?') return null;
+  const m = /^\[(.*)\]$/.exec(text);
+  if (!m) return undefined;
+  if (m[1].trim() === '') return [];
+  return m[1].split(',').map((d) => d.trim());
+}
+
+function runtimeShapeOf(value) {
+  if (value instanceof tf.Tensor) return { shape: value.shape, symbolic: false };
+  if (value instanceof tf.SymbolicTensor) return { shape: value.shape, symbolic: true };
+  if (value instanceof tf.LayersModel && value.outputs.length === 1) return { shape: value.outputs[0].shape, symbolic: true };
+  return undefined;
+}
+
+/** Returns undefined when the runtime value matches the expected text, else why not. */
+function mismatch(expected, value) {
+  const dims = parseShapeText(expected);
+  if (dims === undefined) return `cannot read shape text ${expected}`;
+  const got = runtimeShapeOf(value);
+  if (!got) return `value is not a tensor, symbolic tensor or single-output model (${value?.constructor?.name ?? typeof value})`;
+  const shown = `[${got.shape.map((d) => (d === null ? 'null' : d)).join(', ')}]`;
+  if (dims === null) return undefined;
+  if (dims.length !== got.shape.length) return `expected ${expected}, tfjs has ${shown}`;
+  const bound = new Map();
+  for (let i = 0; i < dims.length; i++) {
+    const want = dims[i];
+    const have = got.shape[i];
+    if (want === '?') continue;
+    if (/^\d+$/.test(want)) {
+      if (have !== Number(want)) return `expected ${expected}, tfjs has ${shown}`;
+    } else if (/^[A-Za-z_]\w*$/.test(want)) {
+      if (got.symbolic && have !== null) return `expected ${expected}, tfjs has ${shown} (a named dim must be null here)`;
+      if (!got.symbolic) {
+        if (bound.has(want) && bound.get(want) !== have) return `expected ${expected}, tfjs has ${shown} (${want} differs)`;
+        bound.set(want, have);
+      }
+    } else {
+      return `cannot read dim ${want} in ${expected}`;
+    }
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------------------ running
+
+async function verifyFixture(file, tmpDir) {
+  const rel = path.relative(ROOT, file);
+  const source = fs.readFileSync(file, 'utf8');
+  const problems = [];
+  if (!IMPORT_RE.test(source)) problems.push(`${rel}: does not start with the tfjs import`);
+  const expectations = parseFixtureExpectations(source);
+  problems.push(...expectations.problems.map((p) => `${rel}: ${p}`));
+  const inst = instrument(file, source, expectations);
+  problems.push(...inst.problems.map((p) => `${rel}: ${p}`));
+
+  const seen = expectations.carets.map(() => []);
+  const threw = expectations.errors.map(() => []);
+  globalThis.__shapeFixtureTf = tf;
+  globalThis.__probe = (k, read) => seen[k].push(read());
+  globalThis.__tap = (k, value) => (seen[k].push(value), value);
+  globalThis.__threw = (k, e) => threw[k].push(e);
+
+  const patched = inst.text.replace(IMPORT_RE, 'const tf = globalThis.__shapeFixtureTf;');
+  let crash;
+  try {
+    const out = esbuild.transformSync(patched, { loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'inline', sourcefile: file });
+    const outFile = path.join(tmpDir, path.basename(file).replace(/\.ts$/, '.mjs'));
+    fs.writeFileSync(outFile, out.code);
+    await import(pathToFileURL(outFile).href);
+  } catch (e) {
+    crash = e;
+  }
+  if (crash) {
+    const frame = String(crash.stack ?? '').split('\n').find((l) => l.includes(path.basename(file))) ?? '';
+    const line = /:(\d+):\d+\)?$/.exec(frame.trim());
+    problems.push(`${rel}:${line ? line[1] : '?'}: unexpected ${crash.name ?? 'error'}: ${String(crash.message ?? crash).split('\n')[0]}`);
+  }
+
+  expectations.carets.forEach((caret, k) => {
+    const where = `${rel}:${caret.position.line + 1}:${caret.position.character + 1}`;
+    if (seen[k].length === 0) {
+      if (!crash) problems.push(`${where}: the caret's value was never read (code not run?)`);
+      return;
+    }
+    for (const value of seen[k]) {
+      const why = mismatch(caret.expected, value);
+      if (why) {
+        problems.push(`${where}: ${why}`);
+        break;
+      }
+    }
+  });
+  expectations.errors.forEach((error, k) => {
+    const where = `${rel}:${error.line + 1}`;
+    if (threw[k].length === 0) {
+      if (!crash) problems.push(`${where}: the expect-error statement never ran`);
+      return;
+    }
+    for (const e of threw[k]) {
+      if (e === null) problems.push(`${where}: expected an error, but tfjs ran the statement without one`);
+      else if (NON_SHAPE_ERRORS.has(e.name)) problems.push(`${where}: threw a ${e.name}, not a shape error: ${e.message}`);
+    }
+  });
+  return { rel, carets: expectations.carets.length, errors: expectations.errors.length, problems };
+}
+
+async function main() {
+  const filters = process.argv.slice(2);
+  const files = fs.readdirSync(FIXTURE_DIR)
+    .filter((f) => f.endsWith('.ml.ts') && (filters.length === 0 || filters.some((s) => f.includes(s))))
+    .sort()
+    .map((f) => path.join(FIXTURE_DIR, f));
+  process.setSourceMapsEnabled(true);
+  await tf.setBackend('cpu');
+  await tf.ready();
+  tf.backend().firstUse = false; // Silences the "install tfjs-node" banner.
+  tf.env().set('DEBUG', false);
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlts-shape-fixtures-'));
+  let carets = 0;
+  let errors = 0;
+  let failed = 0;
+  try {
+    for (const file of files) {
+      const r = await verifyFixture(file, tmpDir);
+      carets += r.carets;
+      errors += r.errors;
+      failed += r.problems.length;
+      console.log(`${r.problems.length === 0 ? 'ok  ' : 'FAIL'} ${r.rel}  (${r.carets} carets, ${r.errors} errors)`);
+      for (const p of r.problems) console.log(`     ${p}`);
+    }
+  } finally {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+  console.log(`${files.length} fixtures, ${carets} carets, ${errors} expect-error lines: ${failed === 0 ? 'all agree with tfjs' : `${failed} problems`}`);
+  process.exitCode = failed === 0 && files.length > 0 ? 0 : 1;
+}
+
+await main();
