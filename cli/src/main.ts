@@ -1,0 +1,53 @@
+// The `mlts` command line: `mlts check | run | runs | ui`. It parses the subcommand and hands the rest of
+// the arguments to that command's module; commands print through CommandIO and return an exit status.
+import { runCheck } from './checkCommand';
+import { processIO, UsageError, type CommandIO } from './commandIO';
+
+export const USAGE = `usage: mlts <command> [options]
+
+commands:
+  check [paths or globs...] [--format text|json]   check tensor shapes statically (exit 1 on errors)
+  run FILE [--param k=v]... [--grid k=v1,v2]...      run an experiment as a tracked run
+  runs [--store DIR] [--format text|json]           list tracked runs
+  ui [--store DIR] [--port N]                        serve the run dashboard on 127.0.0.1
+  help                                               show this text
+`;
+
+const NOT_YET: Record<string, string> = {
+  run: 'tracked training runs',
+  runs: 'the run store',
+  ui: 'the run dashboard',
+};
+
+export function main(argv: string[], io: CommandIO = processIO): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return runCheck(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        if (command in NOT_YET) {
+          io.stderr(`mlts ${command}: ${NOT_YET[command]} are not part of this build yet.\n`);
+          return 2;
+        }
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`mlts: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    io.stderr(`mlts: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,26 @@
+// Every command id, setting key and document selector the extension uses, in one place, so package.json's
+// `contributes` and the code cannot drift apart silently (test/unit/manifest.test.ts checks both directions).
+
+export const EXTENSION_ID = 'mlts.mlts';
+
+/** mlts features apply to `.ml.ts` files; they stay in the `typescript` language so TS IntelliSense keeps working. */
+export const ML_TS_GLOB = '**/*.ml.ts';
+export const ML_TS_SUFFIX = '.ml.ts';
+
+export const Commands = {
+  runFile: 'mlts.runFile',
+  restartServer: 'mlts.restartServer',
+  showOutput: 'mlts.showOutput',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Settings = {
+  section: 'mlts',
+  nodePath: 'mlts.nodePath',
+  checkAllTfjsFiles: 'mlts.checkAllTfjsFiles',
+} as const;
+
+/** The log of mlts itself and its language server. */
+export const OUTPUT_CHANNEL_NAME = 'mlts';
+/** What user scripts print when run with "Run File as Script". */
+export const RUN_OUTPUT_CHANNEL_NAME = 'mlts: Run';

@@ -1,0 +1,100 @@
+// Builds every bundle with esbuild: the extension host, the language server, the CLI, the runtime that runs
+// inside user processes (kernel, scripts, training runs) and the webviews. `--production` minifies and drops
+// source maps; `--watch` rebuilds on change. Bundles go to dist/, which is what the .vsix ships.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  legalComments: 'none',
+};
+
+const node = { ...common, platform: 'node', target: 'node20' };
+
+function entries(dir, pattern) {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs)
+    .filter((f) => pattern.test(f))
+    .map((f) => join(dir, f));
+}
+
+/** Each build's options; the `name` is only for the log. */
+export const builds = [
+  {
+    name: 'extension',
+    ...node,
+    format: 'cjs',
+    entryPoints: ['extension/src/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+  },
+  {
+    name: 'server',
+    ...node,
+    format: 'cjs',
+    entryPoints: ['server/src/lsp/server.ts'],
+    outfile: 'dist/server.js',
+  },
+  {
+    name: 'cli',
+    ...node,
+    format: 'cjs',
+    entryPoints: ['cli/src/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    // Runtime code runs in the user's processes as ES modules (module.register needs a URL); esbuild stays a
+    // real dependency there because it compiles the user's TypeScript at run time.
+    name: 'runtime',
+    ...node,
+    format: 'esm',
+    entryPoints: entries('runtime/src', /^(runScript|tsLoaderHooks)\.ts$/),
+    outdir: 'dist/runtime',
+    outExtension: { '.js': '.mjs' },
+    external: ['esbuild', '@tensorflow/*'],
+  },
+  {
+    name: 'webviews',
+    ...common,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'esm',
+    entryPoints: entries('webviews/src', /^[a-zA-Z]+Panel\.ts$/),
+    outdir: 'dist/webviews',
+  },
+].filter((b) => b.entryPoints.length > 0);
+
+async function main() {
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  const started = Date.now();
+  if (watch) {
+    for (const { name: _name, ...options } of builds) {
+      const ctx = await esbuild.context(options);
+      await ctx.watch();
+    }
+    console.log('mlts: watching for changes');
+    return;
+  }
+  await Promise.all(builds.map(({ name: _name, ...options }) => esbuild.build(options)));
+  console.log(`mlts: built ${builds.map((b) => b.name).join(', ')} (${production ? 'production' : 'development'}) in ${Date.now() - started} ms`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

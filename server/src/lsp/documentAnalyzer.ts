@@ -1,0 +1,60 @@
+// Schedules shape analysis of open documents: one debounced job per document, and a result is delivered
+// only if the document has not changed since the job started, so stale diagnostics never replace fresh ones.
+// It does not know LSP messages; server.ts turns results into notifications.
+import { fileURLToPath } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type AnalysisResult } from '../analysis/index';
+import { fileSystemHost } from '../fileSystemHost';
+
+export const DEFAULT_DEBOUNCE_MS = 150;
+
+export interface AnalyzerEvents {
+  onResult(document: TextDocument, result: AnalysisResult): void;
+  onError(document: TextDocument, err: unknown): void;
+}
+
+function fileNameOf(uri: string): string {
+  return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+}
+
+export class DocumentAnalyzer {
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly latest = new Map<string, { version: number; result: AnalysisResult }>();
+
+  constructor(private readonly events: AnalyzerEvents) {}
+
+  schedule(document: TextDocument, delayMs = DEFAULT_DEBOUNCE_MS): void {
+    const pending = this.timers.get(document.uri);
+    if (pending) clearTimeout(pending);
+    this.timers.set(
+      document.uri,
+      setTimeout(() => {
+        this.timers.delete(document.uri);
+        this.run(document);
+      }, delayMs),
+    );
+  }
+
+  /** The last result for a document, if it is still for `version`. */
+  resultFor(uri: string, version: number): AnalysisResult | undefined {
+    const entry = this.latest.get(uri);
+    return entry && entry.version === version ? entry.result : undefined;
+  }
+
+  forget(uri: string): void {
+    const pending = this.timers.get(uri);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(uri);
+    this.latest.delete(uri);
+  }
+
+  private run(document: TextDocument): void {
+    try {
+      const result = analyze({ fileName: fileNameOf(document.uri), text: document.getText(), host: fileSystemHost });
+      this.latest.set(document.uri, { version: document.version, result });
+      this.events.onResult(document, result);
+    } catch (err) {
+      this.events.onError(document, err);
+    }
+  }
+}
