@@ -287,6 +287,7 @@ async function main() {
     .sort()
     .map((f) => path.join(FIXTURE_DIR, f));
   process.setSourceMapsEnabled(true);
+  Error.stackTraceLimit = Infinity; // tfjs throws from deep inside; keep the fixture's frame.
   await tf.setBackend('cpu');
   await tf.ready();
   tf.backend().firstUse = false; // Silences the "install tfjs-node" banner.
