@@ -45,7 +45,8 @@ test('in a trusted workspace the same command runs the file', async () => {
     await workbench.openFile('probe.ml.ts');
     await workbench.statusBarItem(/mlts/).waitFor({ state: 'visible' });
     await workbench.runCommand('mlts: Run File as Script');
-    await workbench.page.getByText('probe ran').first().waitFor({ state: 'visible' });
+    await workbench.panelText('finished in').waitFor({ state: 'visible' });
+    await workbench.panelText('probe ran').waitFor({ state: 'visible' });
     assert.equal(existsSync(join(folder, 'probe-ran.txt')), true, 'the probe script should have run');
     await workbench.screenshot('trusted-run-output');
   });
@@ -65,7 +66,7 @@ test('npm start serves a workbench with mlts installed and examples open', async
       const timer = setTimeout(() => reject(new Error(`npm start printed no URL within 120 s:\n${printed}`)), 120_000);
       child.stdout.on('data', () => {
         const match = /at (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(printed);
-        if (match) {
+        if (match && /Press Ctrl\+C to stop/.test(printed)) {
           clearTimeout(timer);
           resolve(match[1]!);
         }

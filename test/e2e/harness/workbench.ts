@@ -102,9 +102,13 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   }
 
-  /** Text of the active output channel view. */
-  outputText(): Locator {
-    return this.page.locator('.output-view, .panel .monaco-editor .view-lines').first();
+  /**
+   * Text shown in the bottom panel (the Output, Problems or Terminal view that is open). Monaco renders spaces
+   * as non-breaking spaces, so a string matches any whitespace between its words.
+   */
+  panelText(text: string): Locator {
+    const words = text.trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return this.page.locator('.part.panel').getByText(new RegExp(words.join('\\s+'))).first();
   }
 
   async screenshot(name: string): Promise<string> {
