@@ -1,6 +1,6 @@
 // Proves the shape fixtures (test/fixtures/shapes/*.ml.ts) against real TensorFlow.js.
 //
-//   node --import tsx scripts/verifyShapeFixtures.mjs [file-substring ...]
+//   node --import tsx scripts/verifyShapeFixtures.mjs [--show-errors] [file-substring ...]
 //
 // tfjs is the oracle: the fixtures specify the static analysis, and this script checks that what
 // they claim is what @tensorflow/tfjs 4.22.0 does on the cpu backend. For each fixture it
@@ -16,6 +16,9 @@
 //      consistent number on a concrete one; `?` matches anything), that each expect-error statement
 //      ran and threw an error that is not a TypeError/ReferenceError/SyntaxError, and that nothing
 //      else threw.
+//
+// --show-errors prints tfjs's message for every expect-error line, to check that each one fails
+// for the reason the fixture means (a statement can throw for another reason than its shape).
 //
 // It is not part of `npm test` (it runs every fixture through tfjs), but it must pass whenever a
 // fixture changes. It exits 1 on any disagreement and prints one line per problem.
@@ -219,7 +222,7 @@ function mismatch(expected, value) {
 
 // ------------------------------------------------------------------------------ running
 
-async function verifyFixture(file, tmpDir) {
+async function verifyFixture(file, tmpDir, showErrors) {
   const rel = path.relative(ROOT, file);
   const source = fs.readFileSync(file, 'utf8');
   const problems = [];
@@ -238,6 +241,9 @@ async function verifyFixture(file, tmpDir) {
 
   const patched = inst.text.replace(IMPORT_RE, 'const tf = globalThis.__shapeFixtureTf;');
   let crash;
+  // tfjs warns about slow initializers and the like; the fixtures' output is not the point here.
+  const warn = console.warn;
+  console.warn = () => {};
   try {
     const out = esbuild.transformSync(patched, { loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'inline', sourcefile: file });
     const outFile = path.join(tmpDir, path.basename(file).replace(/\.ts$/, '.mjs'));
@@ -245,6 +251,8 @@ async function verifyFixture(file, tmpDir) {
     await import(pathToFileURL(outFile).href);
   } catch (e) {
     crash = e;
+  } finally {
+    console.warn = warn;
   }
   if (crash) {
     const frame = String(crash.stack ?? '').split('\n').find((l) => l.includes(path.basename(file))) ?? '';
@@ -275,13 +283,15 @@ async function verifyFixture(file, tmpDir) {
     for (const e of threw[k]) {
       if (e === null) problems.push(`${where}: expected an error, but tfjs ran the statement without one`);
       else if (NON_SHAPE_ERRORS.has(e.name)) problems.push(`${where}: threw a ${e.name}, not a shape error: ${e.message}`);
+      else if (showErrors) console.log(`     ${where} ${error.code ?? ''}: ${String(e.message).split('\n')[0].slice(0, 160)}`);
     }
   });
   return { rel, carets: expectations.carets.length, errors: expectations.errors.length, problems };
 }
 
 async function main() {
-  const filters = process.argv.slice(2);
+  const showErrors = process.argv.includes('--show-errors');
+  const filters = process.argv.slice(2).filter((a) => a !== '--show-errors');
   const files = fs.readdirSync(FIXTURE_DIR)
     .filter((f) => f.endsWith('.ml.ts') && (filters.length === 0 || filters.some((s) => f.includes(s))))
     .sort()
@@ -298,7 +308,7 @@ async function main() {
   let failed = 0;
   try {
     for (const file of files) {
-      const r = await verifyFixture(file, tmpDir);
+      const r = await verifyFixture(file, tmpDir, showErrors);
       carets += r.carets;
       errors += r.errors;
       failed += r.problems.length;
