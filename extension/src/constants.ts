@@ -1,6 +1,8 @@
 // Every command id, setting key and document selector the extension uses, in one place, so package.json's
 // `contributes` and the code cannot drift apart silently (test/unit/manifest.test.ts checks both directions).
 
+import { ShowModelSummary } from '../../server/src/lsp/protocol';
+
 export const EXTENSION_ID = 'mlts.mlts';
 
 /** mlts features apply to `.ml.ts` files; they stay in the `typescript` language so TS IntelliSense keeps working. */
@@ -9,6 +11,8 @@ export const ML_TS_SUFFIX = '.ml.ts';
 
 export const Commands = {
   runFile: 'mlts.runFile',
+  /** Run by the model-summary CodeLens with the server's ShowModelSummary.Args; hidden from the palette. */
+  showModelSummary: ShowModelSummary.command,
   restartServer: 'mlts.restartServer',
   showOutput: 'mlts.showOutput',
 } as const;
@@ -18,6 +22,7 @@ export const Settings = {
   section: 'mlts',
   nodePath: 'mlts.nodePath',
   checkAllTfjsFiles: 'mlts.checkAllTfjsFiles',
+  inlayHintsEnabled: 'mlts.inlayHints.enabled',
 } as const;
 
 /** The log of mlts itself and its language server. */

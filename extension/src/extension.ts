@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { Commands, ML_TS_GLOB, ML_TS_SUFFIX, OUTPUT_CHANNEL_NAME, RUN_OUTPUT_CHANNEL_NAME } from './constants';
 import { ShapeServerClient } from './languageClient';
+import { showModelSummary } from './modelSummaryPanel';
 import { runActiveFile } from './runFile';
 import { MltsStatusBar } from './statusBar';
 
@@ -22,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.showOutput, () => output.show()),
     vscode.commands.registerCommand(Commands.restartServer, () => server.restart()),
     vscode.commands.registerCommand(Commands.runFile, () => runActiveFile(context, runOutput)),
+    vscode.commands.registerCommand(Commands.showModelSummary, (args: unknown) => showModelSummary(context, args)),
   );
   // Activation by a TypeScript file must stay cheap: start the server only once a `.ml.ts` file is in play.
   if (await mlTsFilesPresent()) {

@@ -58,6 +58,11 @@ export class LspTestClient {
     return version;
   }
 
+  /** Sends a request about `file` (its URI is filled in as `textDocument`) and returns the answer. */
+  request<R>(method: string, file: string, params: Record<string, unknown> = {}): Promise<R> {
+    return this.connection.sendRequest(method, { textDocument: { uri: pathToFileURL(file).href }, ...params });
+  }
+
   async stop(): Promise<void> {
     await this.connection.sendRequest('shutdown').catch(() => undefined);
     await this.connection.sendNotification('exit').catch(() => undefined);

@@ -50,3 +50,56 @@ test('diagnostics follow edits: fixing the bug clears them for the new version',
   assert.equal(version, 2);
   assert.deepEqual(await second, []);
 });
+
+const MODEL_DOC = `import * as tf from '@tensorflow/tfjs';
+const x = tf.zeros([2, 4]);
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 8, inputShape: [4] }));
+model.add(tf.layers.dense({ units: 3, trainable: false }));
+const y = model.predict(x);
+`;
+
+async function openFresh(name: string, text: string): Promise<string> {
+  const file = join(repoRoot, 'test-results', 'virtual', name);
+  const published = client.diagnostics(file, 1);
+  await client.open(file, text);
+  await published;
+  return file;
+}
+
+test('hover on a tensor variable shows its inferred shape', async () => {
+  const file = await openFresh('hover.ml.ts', MODEL_DOC);
+  const hover = await client.request<{ contents: { kind: string; value: string } } | null>('textDocument/hover', file, {
+    position: { line: 1, character: 6 },
+  });
+  assert.ok(hover, 'a hover is returned');
+  assert.equal(hover.contents.kind, 'markdown');
+  assert.match(hover.contents.value, /`\[2, 4\]`/);
+  const overPredict = await client.request<{ contents: { value: string } } | null>('textDocument/hover', file, {
+    position: { line: 5, character: 6 },
+  });
+  assert.match(overPredict?.contents.value ?? '', /\[2, 3\]/);
+});
+
+test('inlay hints show shapes after tensor declarations', async () => {
+  const file = await openFresh('inlay.ml.ts', MODEL_DOC);
+  const hints = await client.request<{ position: { line: number; character: number }; label: string }[]>('textDocument/inlayHint', file, {
+    range: { start: { line: 0, character: 0 }, end: { line: 7, character: 0 } },
+  });
+  const x = hints.find((h) => h.position.line === 1);
+  assert.deepEqual(x, { ...x, position: { line: 1, character: 7 }, label: ': [2, 4]' });
+  assert.ok(hints.some((h) => h.position.line === 5 && h.label === ': [2, 3]'), JSON.stringify(hints));
+});
+
+test('a CodeLens above the model summarises layers and parameters, honouring trainable: false', async () => {
+  const file = await openFresh('lens.ml.ts', MODEL_DOC);
+  const lenses = await client.request<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }[]>(
+    'textDocument/codeLens',
+    file,
+  );
+  assert.equal(lenses.length, 1);
+  // dense 4→8: 4·8+8 = 40 params; dense 8→3 (frozen): 8·3+3 = 27.
+  assert.equal(lenses[0]!.command.title, 'Summary · 2 layers · 67 params (40 trainable)');
+  assert.equal(lenses[0]!.command.command, 'mlts.showModelSummary');
+  assert.equal(lenses[0]!.range.start.line, 2);
+});

@@ -13,7 +13,7 @@ export interface AnalyzerEvents {
   onError(document: TextDocument, err: unknown): void;
 }
 
-function fileNameOf(uri: string): string {
+export function fileNameOf(uri: string): string {
   return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
 }
 
@@ -35,10 +35,17 @@ export class DocumentAnalyzer {
     );
   }
 
-  /** The last result for a document, if it is still for `version`. */
-  resultFor(uri: string, version: number): AnalysisResult | undefined {
-    const entry = this.latest.get(uri);
-    return entry && entry.version === version ? entry.result : undefined;
+  /**
+   * The result for the document's current version. Requests (hover, inlay hints, CodeLens) need fresh
+   * answers, so a pending debounced run is done now instead of waiting for its timer.
+   */
+  current(document: TextDocument): AnalysisResult | undefined {
+    const entry = this.latest.get(document.uri);
+    if (entry && entry.version === document.version) return entry.result;
+    const pending = this.timers.get(document.uri);
+    if (pending) clearTimeout(pending);
+    this.timers.delete(document.uri);
+    return this.run(document);
   }
 
   forget(uri: string): void {
@@ -48,13 +55,15 @@ export class DocumentAnalyzer {
     this.latest.delete(uri);
   }
 
-  private run(document: TextDocument): void {
+  private run(document: TextDocument): AnalysisResult | undefined {
     try {
       const result = analyze({ fileName: fileNameOf(document.uri), text: document.getText(), host: fileSystemHost });
       this.latest.set(document.uri, { version: document.version, result });
       this.events.onResult(document, result);
+      return result;
     } catch (err) {
       this.events.onError(document, err);
+      return undefined;
     }
   }
 }

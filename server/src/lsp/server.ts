@@ -1,13 +1,31 @@
 // The mlts language server's entry point and its only LSP-aware layer: it keeps the open documents, runs the
-// shape analysis on them (debounced, newest version only) and publishes the results as LSP diagnostics.
-// The analysis itself lives in ../analysis and knows nothing of LSP.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+// shape analysis on them (debounced, newest version only) and answers LSP requests — diagnostics, hovers,
+// inlay hints and model-summary CodeLenses — by converting what ../analysis and ../features compute.
+// Neither of those knows LSP.
+import {
+  type CodeLens,
+  createConnection,
+  DidChangeConfigurationNotification,
+  InlayHint,
+  InlayHintKind,
+  MarkupKind,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Hover,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DocumentAnalyzer } from './documentAnalyzer';
+import { hoverMarkdown } from '../features/hoverContent';
+import { shapeInlayHints } from '../features/inlayHints';
+import { summaryLensTitle } from '../features/modelSummaryLens';
+import { DocumentAnalyzer, fileNameOf } from './documentAnalyzer';
 import { toLspDiagnostic } from './lspConvert';
+import { ShowModelSummary } from './protocol';
+import { SettingsCache } from './settingsCache';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+const settings = new SettingsCache(connection);
 
 const analyzer = new DocumentAnalyzer({
   onResult(document, result) {
@@ -22,18 +40,70 @@ const analyzer = new DocumentAnalyzer({
   },
 });
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-  },
-  serverInfo: { name: 'mlts shape server' },
-}));
+connection.onInitialize(({ capabilities }) => {
+  settings.setSupported(capabilities.workspace?.configuration === true);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'mlts shape server' },
+  };
+});
+
+connection.onInitialized(() => {
+  void connection.client.register(DidChangeConfigurationNotification.type, { section: 'mlts' }).catch(() => undefined);
+});
+
+connection.onDidChangeConfiguration(() => {
+  settings.clear();
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
+});
 
 documents.onDidOpen(({ document }) => analyzer.schedule(document, 0));
 documents.onDidChangeContent(({ document }) => analyzer.schedule(document));
 documents.onDidClose(({ document }) => {
   analyzer.forget(document.uri);
+  settings.clear(document.uri);
   connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+});
+
+connection.onHover(({ textDocument, position }): Hover | null => {
+  const document = documents.get(textDocument.uri);
+  const info = document && analyzer.current(document)?.shapeAt(position);
+  return info ? { contents: { kind: MarkupKind.Markdown, value: hoverMarkdown(info) } } : null;
+});
+
+connection.languages.inlayHint.on(async ({ textDocument, range }): Promise<InlayHint[]> => {
+  const document = documents.get(textDocument.uri);
+  if (!document || !(await settings.get(textDocument.uri)).inlayHints.enabled) return [];
+  const result = analyzer.current(document);
+  if (!result) return [];
+  return shapeInlayHints(fileNameOf(document.uri), document.getText(), result, range).map((hint) => ({
+    position: hint.position,
+    label: hint.label,
+    kind: InlayHintKind.Type,
+    paddingLeft: false,
+  }));
+});
+
+connection.onCodeLens(({ textDocument }): CodeLens[] => {
+  const document = documents.get(textDocument.uri);
+  const result = document && analyzer.current(document);
+  if (!result) return [];
+  return result.models.map((model) => {
+    const args: ShowModelSummary.Args = { uri: textDocument.uri, model };
+    return {
+      range: { start: model.range.start, end: model.range.start },
+      command: {
+        title: summaryLensTitle(model),
+        command: ShowModelSummary.command,
+        arguments: [args],
+      },
+    };
+  });
 });
 
 documents.listen(connection);

@@ -92,6 +92,13 @@ export class Workbench {
     return rows.allInnerTexts();
   }
 
+  /** Clicks the first CodeLens in the active editor whose title matches. */
+  async clickCodeLens(title: RegExp): Promise<void> {
+    const lens = this.page.locator('.monaco-editor .codelens-decoration a').filter({ hasText: title }).first();
+    await lens.waitFor({ state: 'visible' });
+    await lens.click();
+  }
+
   /** A notification toast whose text matches. */
   notification(text: string | RegExp): Locator {
     return this.page.locator('.notification-toast').filter({ hasText: text });

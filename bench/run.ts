@@ -1,0 +1,29 @@
+// Runs benchmarks by name and writes each one's numbers to bench/results/<name>.json (gitignored); the
+// numbers worth keeping go into BENCHMARKS.md with the command that reproduced them.
+// Usage: npm run bench -- [name...]   (no name runs all)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { benchShapeCheck } from './shapeCheck';
+
+const BENCHMARKS: Record<string, () => unknown> = {
+  'shape-check': benchShapeCheck,
+};
+
+function main(): void {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((n) => !(n in BENCHMARKS));
+  if (unknown.length) {
+    console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.exit(2);
+  }
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  for (const name of names.length ? names : Object.keys(BENCHMARKS)) {
+    console.log(`== ${name} (node ${process.version}, ${cpus().length} cores: ${cpus()[0]?.model ?? 'unknown CPU'})`);
+    const result = BENCHMARKS[name]!();
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify({ date: new Date().toISOString(), result }, null, 2));
+  }
+}
+
+main();
