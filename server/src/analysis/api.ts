@@ -34,10 +34,45 @@ export interface ShapeDiagnostic {
 /** File access for reading data files (CSV headers); the CLI and server pass the real file system. */
 export interface AnalysisHost {
   readFile(path: string): string | undefined;
+  /** Optional: the first `maxBytes` of a file, so that large data files are never read whole. */
+  readFileHead?(path: string, maxBytes: number): string | undefined;
 }
 
 export interface AnalyzeInput {
   fileName: string;
   text: string;
   host?: AnalysisHost;
+}
+
+/** The inferred shape under a position, for hovers and caret tests. */
+export interface ShapeInfo {
+  /** `[2, 4]`, `[batch, 10]`, `[?, 3]`; unknown rank is `?`. */
+  text: string;
+  dtype?: string;
+  kind: 'tensor' | 'symbolic' | 'layer' | 'model';
+  /** Where the shape came from. */
+  origin?: Range;
+}
+
+export interface LayerSummary {
+  name: string;
+  type: string;
+  outputShape: string;
+  params: number;
+  trainable: boolean;
+}
+
+export interface ModelSummary {
+  name: string;
+  /** The model's definition. */
+  range: Range;
+  layers: LayerSummary[];
+  totalParams: number;
+  trainableParams: number;
+}
+
+export interface AnalysisResult {
+  diagnostics: ShapeDiagnostic[];
+  shapeAt(pos: Position): ShapeInfo | undefined;
+  models: ModelSummary[];
 }

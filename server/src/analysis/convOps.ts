@@ -1,0 +1,170 @@
+// Shape rules of the tfjs convolution, pooling and image-resize ops (`tf.conv2d`, `tf.maxPool`,
+// `tf.image.resizeBilinear`, ...), with tfjs's rank and channel checks and its messages. Output sizes
+// follow tfjs-core's `computeConv2DInfo` ('same' rounds up, 'valid' shrinks; an empty output is not
+// an error for the ops). Convolution layers are in layers.ts.
+
+import type * as ts from 'typescript';
+import { type Dim, type Shape, ShapeError, dimsDiffer, opConvOutputLength, tfjsShape } from './shapes';
+import { asTensor } from './tensorCreation';
+import type { OpFn } from './tensorOps';
+import { type Value, numberListOf, numberOf, shapeArgOf, stringOf, tensor } from './values';
+
+function pair(v: Value | undefined, fallback: number): [number, number] | undefined {
+  if (!v || v.kind === 'undefined') return [fallback, fallback];
+  const n = numberOf(v);
+  if (n !== undefined) return [n, n];
+  const list = numberListOf(v);
+  return list && list.length === 2 ? [list[0], list[1]] : undefined;
+}
+
+function related(label: string, v: Value | undefined) {
+  return v && v.kind === 'tensor' && v.origin ? [{ message: `${label} has shape ${tfjsShape(v.shape)} here`, node: v.origin }] : [];
+}
+
+/** Checks the input rank of a 2-D op (3 or 4) and returns it as a batch of images. */
+function asImageBatch(op: string, x: Shape, what = 'input'): { batch: Dim[]; squeeze: boolean } | undefined {
+  if (!x) return undefined;
+  if (x.length !== 3 && x.length !== 4) {
+    throw new ShapeError('shape-rank', `Error in ${op}: ${what} must be rank 4, but got rank ${x.length}.`);
+  }
+  return x.length === 3 ? { batch: [1, ...x], squeeze: true } : { batch: [...x], squeeze: false };
+}
+
+function conv2d(args: Value[], node: ts.Node): Value {
+  const x = asTensor(args[0]);
+  const filter = asTensor(args[1]);
+  const input = asImageBatch('conv2d', x?.shape ?? null);
+  const f = filter?.shape;
+  if (f && f.length !== 4) throw new ShapeError('shape-rank', `Error in conv2d: filter must be rank 4, but got rank ${f.length}.`);
+  if (!input || !f) return tensor(null, node);
+  const channelsFirst = stringOf(args[4]) === 'NCHW';
+  const [b, h, w, c] = channelsFirst ? [input.batch[0], input.batch[2], input.batch[3], input.batch[1]] : input.batch;
+  if (dimsDiffer(c, f[2])) {
+    throw new ShapeError(
+      'shape-conv',
+      `Error in conv2d: depth of input (${c}) must match input depth for filter ${f[2]}.`,
+      [...related('input', args[0]), ...related('filter', args[1])],
+    );
+  }
+  const strides = pair(args[2], 1);
+  const dilations = pair(args[5], 1);
+  const padding = stringOf(args[3]);
+  if (!strides || !dilations || !padding) return tensor(null, node);
+  const oh = typeof f[0] === 'number' ? opConvOutputLength(h, f[0], strides[0], padding, dilations[0]) : null;
+  const ow = typeof f[1] === 'number' ? opConvOutputLength(w, f[1], strides[1], padding, dilations[1]) : null;
+  const out: Dim[] = channelsFirst ? [b, f[3], oh, ow] : [b, oh, ow, f[3]];
+  return tensor(input.squeeze ? out.slice(1) : out, node);
+}
+
+function conv1d(args: Value[], node: ts.Node): Value {
+  const x = asTensor(args[0])?.shape ?? null;
+  const f = asTensor(args[1])?.shape ?? null;
+  if (x && x.length !== 2 && x.length !== 3) throw new ShapeError('shape-rank', `Error in conv1d: input must be rank 3, but got rank ${x.length}.`);
+  if (f && f.length !== 3) throw new ShapeError('shape-rank', `Error in conv1d: filter must be rank 3, but got rank ${f.length}.`);
+  if (!x || !f) return tensor(null, node);
+  const batch = x.length === 2 ? [1, ...x] : x;
+  if (dimsDiffer(batch[2], f[1])) {
+    throw new ShapeError('shape-conv', `Error in conv1d: depth of input (${batch[2]}) must match input depth for filter ${f[1]}.`);
+  }
+  const stride = numberOf(args[2]) ?? 1;
+  const padding = stringOf(args[3]);
+  const dilation = args[5] ? numberOf(args[5]) ?? 1 : 1;
+  const ow = padding && typeof f[0] === 'number' ? opConvOutputLength(batch[1], f[0], stride, padding, dilation) : null;
+  const out: Dim[] = [batch[0], ow, f[2]];
+  return tensor(x.length === 2 ? out.slice(1) : out, node);
+}
+
+function conv2dTranspose(args: Value[], node: ts.Node): Value {
+  const x = asTensor(args[0])?.shape ?? null;
+  const f = asTensor(args[1])?.shape ?? null;
+  const outputShape = shapeArgOf(args[2]);
+  if (x && f && f.length === 4 && (x.length === 3 || x.length === 4)) {
+    const c = x[x.length - 1];
+    if (dimsDiffer(c, f[3])) {
+      throw new ShapeError('shape-conv', `Error in conv2dDerInput: depth of input (${c}) must match input depth for filter ${f[3]}.`);
+    }
+  }
+  return tensor(outputShape, node);
+}
+
+function depthwiseConv2d(args: Value[], node: ts.Node): Value {
+  const x = asTensor(args[0]);
+  const input = asImageBatch('depthwiseConv2d', x?.shape ?? null);
+  const f = asTensor(args[1])?.shape;
+  if (!input || !f || f.length !== 4) return tensor(null, node);
+  const [b, h, w, c] = input.batch;
+  if (dimsDiffer(c, f[2])) {
+    throw new ShapeError(
+      'shape-conv',
+      `Error in depthwiseConv2d: number of input channels (${c}) must match the inChannels dimension in filter ${f[2]}.`,
+    );
+  }
+  const strides = pair(args[2], 1);
+  const padding = stringOf(args[3]);
+  if (!strides || !padding) return tensor(null, node);
+  const oh = typeof f[0] === 'number' ? opConvOutputLength(h, f[0], strides[0], padding) : null;
+  const ow = typeof f[1] === 'number' ? opConvOutputLength(w, f[1], strides[1], padding) : null;
+  const oc = typeof c === 'number' && typeof f[3] === 'number' ? c * f[3] : null;
+  const out: Dim[] = [b, oh, ow, oc];
+  return tensor(input.squeeze ? out.slice(1) : out, node);
+}
+
+function separableConv2d(args: Value[], node: ts.Node): Value {
+  const depthwise = depthwiseConv2d([args[0], args[1], args[3], args[4]], node);
+  const pointwise = asTensor(args[2])?.shape;
+  if (depthwise.kind !== 'tensor' || !depthwise.shape || !pointwise || pointwise.length !== 4) return tensor(null, node);
+  const out = [...depthwise.shape];
+  out[out.length - 1] = pointwise[3];
+  return tensor(out, node);
+}
+
+function pool(op: string): OpFn {
+  return (args, node) => {
+    const x = asTensor(args[0]);
+    if (x?.shape && x.shape.length !== 3 && x.shape.length !== 4) {
+      throw new ShapeError('shape-rank', `Error in ${op}: x must be rank 4 but got rank ${x.shape.length}.`);
+    }
+    const input = x?.shape ? { batch: x.shape.length === 3 ? [1, ...x.shape] : [...x.shape], squeeze: x.shape.length === 3 } : undefined;
+    const size = pair(args[1], 1);
+    const strides = pair(args[2], 1);
+    const padding = stringOf(args[3]);
+    if (!input || !size || !strides || !padding) return tensor(null, node, x?.dtype);
+    const [b, h, w, c] = input.batch;
+    const out: Dim[] = [b, opConvOutputLength(h, size[0], strides[0], padding), opConvOutputLength(w, size[1], strides[1], padding), c];
+    return tensor(input.squeeze ? out.slice(1) : out, node, x?.dtype);
+  };
+}
+
+function resize(args: Value[], node: ts.Node): Value {
+  const x = asTensor(args[0]);
+  const size = shapeArgOf(args[1]);
+  if (!x || !x.shape) return tensor(null, node);
+  if (x.shape.length !== 3 && x.shape.length !== 4) {
+    throw new ShapeError('shape-rank', `Error in resizeBilinear: x must be rank 3 or 4, but got rank ${x.shape.length}.`);
+  }
+  if (!size || size.length !== 2) return tensor(null, node);
+  const out = [...x.shape];
+  out[out.length - 3] = size[0];
+  out[out.length - 2] = size[1];
+  return tensor(out, node);
+}
+
+export const CONV_OPS: Record<string, OpFn> = {
+  conv1d,
+  conv2d,
+  conv2dTranspose,
+  depthwiseConv2d,
+  separableConv2d,
+  maxPool: pool('maxPool'),
+  avgPool: pool('avgPool'),
+};
+
+export const IMAGE_OPS: Record<string, OpFn> = {
+  resizeBilinear: resize,
+  resizeNearestNeighbor: resize,
+  flipLeftRight: (args, node) => tensor(asTensor(args[0])?.shape ?? null, node),
+  rgbToGrayscale: (args, node) => {
+    const s = asTensor(args[0])?.shape;
+    return tensor(s ? [...s.slice(0, -1), 1] : null, node);
+  },
+};

@@ -1,0 +1,539 @@
+// The evaluate phase, statements half: runs the program's statements over abstract values in order,
+// the cells of a notebook file being one program. Known control flow is followed exactly (loops with
+// known bounds run their iterations, calls run the callee's body with the arguments bound); unknown
+// conditions run both branches from the same state and join them; loops that cannot be followed are
+// widened (the variables they assign become unknown). Every statement is guarded so that no user
+// program can crash the analysis, and a step budget bounds the time spent on one file.
+// Expressions live in expressions.ts; tfjs semantics live in the tf*/tensor*/layers/models modules.
+
+import * as ts from 'typescript';
+import type { AnalysisHost } from './api';
+import { DiagnosticSink } from './diagnostics';
+import { Scope } from './scope';
+import { type Dim, ShapeError } from './shapes';
+import { ShapeRecorder } from './shapeRecorder';
+import { evaluateExpression, assignPattern, bindName, callValue } from './expressions';
+import { annotationShapeOf, applyVariableAnnotation, checkAgainstAnnotation, returnAnnotationOf } from './annotations';
+import { createGlobals } from './jsBuiltins';
+import { bindImports } from './tfImports';
+import {
+  type FunctionValue,
+  type Value,
+  UNDEFINED,
+  UNKNOWN,
+  arrayOf,
+  arrayOfLength,
+  joinAll,
+  num,
+  tensor,
+  truthiness,
+  widen,
+} from './values';
+
+export type Completion =
+  | { type: 'normal' }
+  | { type: 'return'; value: Value }
+  | { type: 'throw' }
+  | { type: 'break'; label?: string }
+  | { type: 'continue'; label?: string };
+
+const NORMAL: Completion = { type: 'normal' };
+const LOOP_ITERATION_CAP = 20000;
+const CALL_DEPTH_CAP = 40;
+const STEP_BUDGET = 4_000_000;
+const TIME_BUDGET_MS = 4000;
+const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'add', 'fill', 'sort', 'reverse', 'delete', 'clear']);
+
+class BudgetExceeded extends Error {}
+
+export interface EvaluatorOptions {
+  sourceFile: ts.SourceFile;
+  fileName: string;
+  host?: AnalysisHost;
+}
+
+export class Evaluator {
+  readonly sink: DiagnosticSink;
+  readonly recorder = new ShapeRecorder();
+  readonly sourceFile: ts.SourceFile;
+  readonly fileName: string;
+  readonly host: AnalysisHost | undefined;
+  /** Greater than zero while running code that may or may not execute (unknown branches, widened loops). */
+  uncertainDepth = 0;
+  /** True while a function body is evaluated over symbolic parameters rather than at a call. */
+  generic = false;
+  /** Models created so far, for the summaries. */
+  readonly models: import('./values').ModelState[] = [];
+  private steps = 0;
+  private readonly deadline: number;
+  private callDepth = 0;
+  private readonly returnStack: Value[][] = [];
+  private readonly yieldStack: Array<{ values: Value[]; complete: boolean }> = [];
+  private loopExitUncertain = false;
+  readonly functionValues = new Map<ts.FunctionLikeDeclaration, FunctionValue>();
+  readonly calledFunctions = new Set<ts.FunctionLikeDeclaration>();
+  layerCounters = new Map<string, number>();
+  /** Named dims of `@shape` annotations, one frame per function call (they unify within a call). */
+  private readonly dimFrames: Array<Map<string, Dim>> = [new Map()];
+
+  constructor(options: EvaluatorOptions) {
+    this.sourceFile = options.sourceFile;
+    this.fileName = options.fileName;
+    this.host = options.host;
+    this.sink = new DiagnosticSink(options.sourceFile);
+    this.deadline = Date.now() + TIME_BUDGET_MS;
+  }
+
+  dimBinding(name: string): Dim | undefined {
+    return this.dimFrames[this.dimFrames.length - 1].get(name);
+  }
+
+  bindDim(name: string, dim: Dim): void {
+    this.dimFrames[this.dimFrames.length - 1].set(name, dim);
+  }
+
+  get uncertain(): boolean {
+    return this.uncertainDepth > 0;
+  }
+
+  runProgram(): void {
+    const globals = createGlobals(this);
+    const moduleScope = new Scope(globals);
+    bindImports(this, this.sourceFile, moduleScope);
+    try {
+      this.hoistFunctions(this.sourceFile.statements, moduleScope);
+      for (const statement of this.sourceFile.statements) this.execStatement(statement, moduleScope);
+      this.evaluateUncalledFunctions();
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+    }
+  }
+
+  /** Counts one unit of work; throws when the file's budget is spent. */
+  tick(): void {
+    this.steps++;
+    if (this.steps > STEP_BUDGET || ((this.steps & 1023) === 0 && Date.now() > this.deadline)) {
+      throw new BudgetExceeded('analysis budget exceeded');
+    }
+  }
+
+  evalExpr(node: ts.Expression, scope: Scope): Value {
+    this.tick();
+    return evaluateExpression(this, node, scope);
+  }
+
+  /** Reports a shape contradiction found by a tfjs rule at `node`. */
+  reportShapeError(error: ShapeError, node: ts.Node): void {
+    const related = error.related
+      .filter((r) => r.node && typeof r.node === 'object')
+      .map((r) => ({ message: r.message, node: r.node as ts.Node }));
+    this.sink.report(error.code, error.message, node, related);
+  }
+
+  execStatement(node: ts.Statement, scope: Scope): Completion {
+    this.tick();
+    try {
+      return this.execStatementUnguarded(node, scope);
+    } catch (e) {
+      if (e instanceof BudgetExceeded) throw e;
+      if (e instanceof ShapeError) {
+        this.reportShapeError(e, node);
+        return { type: 'throw' };
+      }
+      // An internal problem: the statement's effects are unknown, the analysis goes on.
+      return NORMAL;
+    }
+  }
+
+  private execStatementUnguarded(node: ts.Statement, scope: Scope): Completion {
+    if (ts.isVariableStatement(node)) {
+      this.execVariableList(node.declarationList, scope, node);
+      return NORMAL;
+    }
+    if (ts.isExpressionStatement(node)) {
+      this.evalExpr(node.expression, scope);
+      return NORMAL;
+    }
+    if (ts.isFunctionDeclaration(node)) return NORMAL; // hoisted
+    if (ts.isReturnStatement(node)) return { type: 'return', value: node.expression ? this.evalExpr(node.expression, scope) : UNDEFINED };
+    if (ts.isIfStatement(node)) return this.execIf(node, scope);
+    if (ts.isBlock(node)) return this.execBlock(node.statements, new Scope(scope));
+    if (ts.isForStatement(node)) return this.execFor(node, scope);
+    if (ts.isForOfStatement(node) || ts.isForInStatement(node)) return this.execForOf(node, scope);
+    if (ts.isWhileStatement(node) || ts.isDoStatement(node)) return this.execWhile(node, scope);
+    if (ts.isBreakStatement(node)) return node.label ? { type: 'break', label: node.label.text } : { type: 'break' };
+    if (ts.isContinueStatement(node)) return node.label ? { type: 'continue', label: node.label.text } : { type: 'continue' };
+    if (ts.isThrowStatement(node)) {
+      this.evalExpr(node.expression, scope);
+      return { type: 'throw' };
+    }
+    if (ts.isTryStatement(node)) return this.execTry(node, scope);
+    if (ts.isSwitchStatement(node)) return this.execSwitch(node, scope);
+    if (ts.isLabeledStatement(node)) {
+      const c = this.execStatement(node.statement, scope);
+      if ((c.type === 'break' || c.type === 'continue') && c.label === node.label.text) return NORMAL;
+      return c;
+    }
+    if (ts.isClassDeclaration(node) && node.name) scope.declare(node.name.text, UNKNOWN);
+    if (ts.isEnumDeclaration(node)) scope.declare(node.name.text, UNKNOWN);
+    return NORMAL;
+  }
+
+  execVariableList(list: ts.VariableDeclarationList, scope: Scope, statement?: ts.Node): void {
+    for (const decl of list.declarations) {
+      let value: Value = decl.initializer ? this.evalExpr(decl.initializer, scope) : UNDEFINED;
+      value = applyVariableAnnotation(this, statement ?? decl, decl, value);
+      bindName(this, decl.name, value, scope);
+    }
+  }
+
+  hoistFunctions(statements: readonly ts.Statement[], scope: Scope): void {
+    for (const s of statements) {
+      if (ts.isFunctionDeclaration(s) && s.name) scope.declare(s.name.text, this.makeFunction(s, scope));
+    }
+  }
+
+  makeFunction(node: ts.FunctionLikeDeclaration, scope: Scope): FunctionValue {
+    const fn: FunctionValue = { kind: 'function', node, closure: scope };
+    this.functionValues.set(node, fn);
+    return fn;
+  }
+
+  execBlock(statements: readonly ts.Statement[], scope: Scope): Completion {
+    this.hoistFunctions(statements, scope);
+    for (const s of statements) {
+      const c = this.execStatement(s, scope);
+      if (c.type !== 'normal') return c;
+    }
+    return NORMAL;
+  }
+
+  private execIf(node: ts.IfStatement, scope: Scope): Completion {
+    const cond = truthiness(this.evalExpr(node.expression, scope));
+    if (cond === true) return this.execStatement(node.thenStatement, scope);
+    if (cond === false) return node.elseStatement ? this.execStatement(node.elseStatement, scope) : NORMAL;
+    return this.branch(
+      scope,
+      () => this.execStatement(node.thenStatement, scope),
+      () => (node.elseStatement ? this.execStatement(node.elseStatement, scope) : NORMAL),
+    );
+  }
+
+  /** Runs two alternatives from the same state and joins what they leave behind. */
+  branch(scope: Scope, first: () => Completion, second: () => Completion): Completion {
+    const before = scope.snapshot();
+    this.uncertainDepth++;
+    let c1: Completion;
+    let c2: Completion;
+    let after1;
+    try {
+      c1 = first();
+      after1 = scope.snapshot();
+      Scope.restore(before);
+      c2 = second();
+    } finally {
+      this.uncertainDepth--;
+    }
+    const after2 = scope.snapshot();
+    const abrupt1 = c1.type === 'return' || c1.type === 'throw';
+    const abrupt2 = c2.type === 'return' || c2.type === 'throw';
+    if (abrupt1 && !abrupt2) {
+      if (c1.type === 'return') this.pendingReturn(c1.value);
+      Scope.restore(after2);
+      return c2;
+    }
+    if (abrupt2 && !abrupt1) {
+      if (c2.type === 'return') this.pendingReturn(c2.value);
+      Scope.restore(after1);
+      return c1;
+    }
+    Scope.joinInto(after1, after2);
+    if (abrupt1 && abrupt2) {
+      if (c1.type === 'return' && c2.type === 'return') return { type: 'return', value: joinAll([c1.value, c2.value]) };
+      return c1.type === 'return' ? c1 : c2;
+    }
+    if (c1.type !== c2.type) {
+      this.loopExitUncertain = true;
+      return NORMAL;
+    }
+    return c1;
+  }
+
+  private pendingReturn(value: Value): void {
+    const top = this.returnStack[this.returnStack.length - 1];
+    if (top) top.push(value);
+  }
+
+  private execTry(node: ts.TryStatement, scope: Scope): Completion {
+    const c = this.execBlock(node.tryBlock.statements, new Scope(scope));
+    if (node.finallyBlock) {
+      const f = this.execBlock(node.finallyBlock.statements, new Scope(scope));
+      if (f.type !== 'normal') return f;
+    }
+    return c.type === 'throw' ? NORMAL : c;
+  }
+
+  private execSwitch(node: ts.SwitchStatement, scope: Scope): Completion {
+    const subject = this.evalExpr(node.expression, scope);
+    const inner = new Scope(scope);
+    let matched = -1;
+    const clauses = node.caseBlock.clauses;
+    for (let i = 0; i < clauses.length && matched < 0; i++) {
+      const clause = clauses[i];
+      if (ts.isDefaultClause(clause)) continue;
+      const v = this.evalExpr(clause.expression, inner);
+      const same = strictEquals(subject, v);
+      if (same === undefined) return this.widenStatement(node, scope);
+      if (same) matched = i;
+    }
+    if (matched < 0) matched = clauses.findIndex((c) => ts.isDefaultClause(c));
+    if (matched < 0) return NORMAL;
+    for (let i = matched; i < clauses.length; i++) {
+      const c = this.execBlock(clauses[i].statements, inner);
+      if (c.type === 'break' && !c.label) return NORMAL;
+      if (c.type !== 'normal') return c;
+    }
+    return NORMAL;
+  }
+
+  private execFor(node: ts.ForStatement, scope: Scope): Completion {
+    const loopScope = new Scope(scope);
+    if (node.initializer) {
+      if (ts.isVariableDeclarationList(node.initializer)) this.execVariableList(node.initializer, loopScope);
+      else this.evalExpr(node.initializer, loopScope);
+    }
+    for (let i = 0; ; i++) {
+      if (node.condition) {
+        const cond = truthiness(this.evalExpr(node.condition, loopScope));
+        if (cond === false) return NORMAL;
+        if (cond === undefined || i >= LOOP_ITERATION_CAP) return this.widenLoop(node, loopScope, () => undefined);
+      } else if (i >= LOOP_ITERATION_CAP) return this.widenLoop(node, loopScope, () => undefined);
+      const outcome = this.runIteration(node.statement, loopScope);
+      if (outcome === 'break') return NORMAL;
+      if (outcome === 'widen') return this.widenLoop(node, loopScope, () => undefined);
+      if (typeof outcome === 'object') return outcome;
+      if (node.incrementor) this.evalExpr(node.incrementor, loopScope);
+    }
+  }
+
+  private execWhile(node: ts.WhileStatement | ts.DoStatement, scope: Scope): Completion {
+    for (let i = 0; ; i++) {
+      if (ts.isWhileStatement(node) || i > 0) {
+        const cond = truthiness(this.evalExpr(node.expression, scope));
+        if (cond === false) return NORMAL;
+        if (cond === undefined || i >= LOOP_ITERATION_CAP) return this.widenLoop(node, scope, () => undefined);
+      }
+      const outcome = this.runIteration(node.statement, scope);
+      if (outcome === 'break') return NORMAL;
+      if (outcome === 'widen') return this.widenLoop(node, scope, () => undefined);
+      if (typeof outcome === 'object') return outcome;
+    }
+  }
+
+  private execForOf(node: ts.ForOfStatement | ts.ForInStatement, scope: Scope): Completion {
+    const iterable = this.evalExpr(node.expression, scope);
+    let items: Value[] | undefined;
+    let summary: Value = UNKNOWN;
+    if (ts.isForInStatement(node)) {
+      if (iterable.kind === 'object' && !iterable.open) items = [...iterable.props.keys()].map((k) => ({ kind: 'string', value: k }));
+      else if (iterable.kind === 'array' && iterable.items) items = iterable.items.map((_, i) => ({ kind: 'string', value: String(i) }));
+    } else if (iterable.kind === 'array') {
+      items = iterable.items;
+      summary = iterable.element;
+    } else if (iterable.kind === 'string' && iterable.value !== undefined) {
+      items = [...iterable.value].map((ch) => ({ kind: 'string', value: ch }));
+    }
+    const bindLoopVariable = (loopScope: Scope, value: Value) => {
+      const init = node.initializer;
+      if (ts.isVariableDeclarationList(init)) {
+        for (const d of init.declarations) bindName(this, d.name, value, loopScope);
+      } else assignPattern(this, init, value, loopScope);
+    };
+    if (!items || items.length > LOOP_ITERATION_CAP) {
+      return this.widenLoop(node, scope, (s) => bindLoopVariable(s, summary));
+    }
+    for (const item of items) {
+      const loopScope = new Scope(scope);
+      bindLoopVariable(loopScope, item);
+      const outcome = this.runIteration(node.statement, loopScope);
+      if (outcome === 'break') return NORMAL;
+      if (outcome === 'widen') return this.widenLoop(node, scope, (s) => bindLoopVariable(s, summary));
+      if (typeof outcome === 'object') return outcome;
+    }
+    return NORMAL;
+  }
+
+  /** Runs one loop iteration: 'next', 'break', 'widen' (exit became uncertain), or an abrupt completion. */
+  private runIteration(body: ts.Statement, scope: Scope): 'next' | 'break' | 'widen' | Completion {
+    const saved = this.loopExitUncertain;
+    this.loopExitUncertain = false;
+    const c = this.execStatement(body, new Scope(scope));
+    const exitUncertain = this.loopExitUncertain;
+    this.loopExitUncertain = saved;
+    if (c.type === 'break' && !c.label) return 'break';
+    if (c.type === 'return' || c.type === 'throw' || c.type === 'break') return c;
+    if (exitUncertain) return 'widen';
+    return 'next';
+  }
+
+  /** Gives up following a loop exactly: what it assigns becomes unknown, and the body runs once as maybe-executed. */
+  private widenLoop(loop: ts.Node, scope: Scope, bind: (s: Scope) => void): Completion {
+    const assigned = assignedNames(loop);
+    const havoc = () => {
+      for (const name of assigned) scope.update(name, widen);
+    };
+    havoc();
+    this.uncertainDepth++;
+    try {
+      const bodyScope = new Scope(scope);
+      bind(bodyScope);
+      const body = (loop as ts.IterationStatement).statement;
+      if (ts.isForStatement(loop) && loop.incrementor) {
+        this.execStatement(body, bodyScope);
+        this.evalExpr(loop.incrementor, bodyScope);
+      } else this.execStatement(body, bodyScope);
+    } finally {
+      this.uncertainDepth--;
+    }
+    havoc();
+    return NORMAL;
+  }
+
+  private widenStatement(node: ts.Node, scope: Scope): Completion {
+    for (const name of assignedNames(node)) scope.update(name, widen);
+    return NORMAL;
+  }
+
+  /** Calls a user function: binds the arguments in a fresh scope over its closure and runs its body. */
+  callFunction(fn: FunctionValue, args: Value[], _thisValue?: Value): Value {
+    const node = fn.node;
+    if (this.callDepth >= CALL_DEPTH_CAP || !node.body) return UNKNOWN;
+    if (!this.generic) this.calledFunctions.add(node);
+    const scope = new Scope(fn.closure as Scope);
+    this.dimFrames.push(new Map());
+    node.parameters.forEach((param, i) => {
+      let value: Value;
+      if (param.dotDotDotToken) value = arrayOf(args.slice(i));
+      else {
+        value = args[i] ?? UNDEFINED;
+        if (value.kind === 'undefined' && param.initializer) value = this.evalExpr(param.initializer, scope);
+      }
+      value = applyVariableAnnotation(this, param, param, value);
+      bindName(this, param.name, value, scope);
+    });
+    const isGenerator = !!(node as ts.FunctionDeclaration).asteriskToken;
+    this.callDepth++;
+    this.returnStack.push([]);
+    if (isGenerator) this.yieldStack.push({ values: [], complete: true });
+    try {
+      let result: Value;
+      if (ts.isBlock(node.body)) {
+        const c = this.execBlock(node.body.statements, scope);
+        const returns = this.returnStack[this.returnStack.length - 1];
+        if (c.type === 'return') returns.push(c.value);
+        else if (c.type !== 'throw') returns.push(UNDEFINED);
+        result = returns.length > 0 ? joinAll(returns) : UNKNOWN;
+      } else {
+        result = this.evalExpr(node.body, scope);
+      }
+      if (isGenerator) {
+        const y = this.yieldStack[this.yieldStack.length - 1];
+        result = y.complete ? arrayOf(y.values) : arrayOfLength(null, joinAll(y.values));
+      }
+      const annotated = returnAnnotationOf(node);
+      if (annotated) result = checkAgainstAnnotation(this, node.body, annotated, result);
+      return result;
+    } finally {
+      this.dimFrames.pop();
+      this.callDepth--;
+      this.returnStack.pop();
+      if (isGenerator) this.yieldStack.pop();
+    }
+  }
+
+  recordYield(value: Value): void {
+    const top = this.yieldStack[this.yieldStack.length - 1];
+    if (!top) return;
+    top.values.push(value);
+    if (this.uncertain) top.complete = false;
+  }
+
+  /**
+   * Evaluates functions that no call reached, over symbolic parameters (a `number` parameter is a
+   * named size, an `@shape` parameter a tensor of that shape), so their bodies get shapes and checks.
+   * Functions that were called are evaluated the same way for hovers only (no diagnostics).
+   */
+  private evaluateUncalledFunctions(): void {
+    for (const [node, fn] of [...this.functionValues]) {
+      if (this.calledFunctions.has(node)) continue;
+      const args = node.parameters.map((p) => symbolicParameter(p));
+      this.generic = true;
+      this.uncertainDepth++;
+      try {
+        callValue(this, fn, args, undefined);
+      } catch (e) {
+        if (e instanceof BudgetExceeded) throw e;
+      } finally {
+        this.generic = false;
+        this.uncertainDepth--;
+      }
+    }
+  }
+}
+
+function symbolicParameter(p: ts.ParameterDeclaration): Value {
+  const annotated = annotationShapeOf(p);
+  if (annotated !== undefined) return tensor(annotated, p, undefined, false);
+  if (p.type && p.type.kind === ts.SyntaxKind.NumberKeyword && ts.isIdentifier(p.name)) {
+    return { kind: 'number', symbol: p.name.text };
+  }
+  const typeText = p.type ? p.type.getText() : '';
+  if (/Tensor/.test(typeText)) return tensor(null, p);
+  if (p.initializer && ts.isNumericLiteral(p.initializer)) return num(Number(p.initializer.text));
+  return UNKNOWN;
+}
+
+export function strictEquals(a: Value, b: Value): boolean | undefined {
+  if ((a.kind === 'undefined' || a.kind === 'null') && a.kind === b.kind) return true;
+  if (a.kind === 'number' && b.kind === 'number') {
+    if (a.value !== undefined && b.value !== undefined) return a.value === b.value;
+    if (a.symbol !== undefined && a.symbol === b.symbol) return true;
+    return undefined;
+  }
+  if (a.kind === 'string' && b.kind === 'string') return a.value !== undefined && b.value !== undefined ? a.value === b.value : undefined;
+  if (a.kind === 'boolean' && b.kind === 'boolean') return a.value !== undefined && b.value !== undefined ? a.value === b.value : undefined;
+  if (a.kind === 'unknown' || b.kind === 'unknown') return undefined;
+  if (['number', 'string', 'boolean', 'undefined', 'null'].includes(a.kind) && ['number', 'string', 'boolean', 'undefined', 'null'].includes(b.kind)) {
+    return a.kind === b.kind ? undefined : false;
+  }
+  return a === b ? true : undefined;
+}
+
+/** Names a piece of code may assign or mutate, so that a widened loop can forget them. */
+export function assignedNames(node: ts.Node): Set<string> {
+  const names = new Set<string>();
+  const baseName = (e: ts.Expression): string | undefined => {
+    while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+    return ts.isIdentifier(e) ? e.text : undefined;
+  };
+  const addPattern = (e: ts.Node) => {
+    if (ts.isIdentifier(e)) names.add(e.text);
+    else if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      const b = baseName(e);
+      if (b) names.add(b);
+    } else ts.forEachChild(e, addPattern);
+  };
+  const visit = (n: ts.Node) => {
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      addPattern(n.left);
+    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
+      addPattern(n.operand);
+    } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATING_METHODS.has(n.expression.name.text)) {
+      const b = baseName(n.expression.expression);
+      if (b) names.add(b);
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return names;
+}

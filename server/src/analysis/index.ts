@@ -1,0 +1,82 @@
+// Entry point of the shape analysis: parse → evaluate (bind lazily, check while evaluating) →
+// report. `analyze` never throws: a file that cannot be parsed or evaluated yields what was found
+// up to that point. The CLI, the language server and the tests use only this module and api.ts.
+
+import * as ts from 'typescript';
+import type { AnalysisResult, AnalyzeInput, LayerSummary, ModelSummary, Position } from './api';
+import { nodeRange } from './diagnostics';
+import { Evaluator } from './evaluator';
+import { formatShape } from './shapes';
+import type { ModelState } from './values';
+
+export type {
+  AnalysisHost,
+  AnalysisResult,
+  AnalyzeInput,
+  LayerSummary,
+  ModelSummary,
+  Position,
+  Range,
+  RelatedInfo,
+  Severity,
+  ShapeDiagnostic,
+  ShapeInfo,
+} from './api';
+
+function scriptKindOf(fileName: string): ts.ScriptKind {
+  if (/\.jsx$/.test(fileName)) return ts.ScriptKind.JSX;
+  if (/\.(m|c)?js$/.test(fileName)) return ts.ScriptKind.JS;
+  if (/\.tsx$/.test(fileName)) return ts.ScriptKind.TSX;
+  return ts.ScriptKind.TS;
+}
+
+function summarize(sourceFile: ts.SourceFile, model: ModelState): ModelSummary {
+  const layers: LayerSummary[] = model.layers.map((layer) => {
+    const params = layer.params ?? 0;
+    return { name: layer.name, type: layer.className, outputShape: formatShape(layer.outputShape ?? null), params, trainable: layer.trainable };
+  });
+  let total = 0;
+  let trainable = 0;
+  for (const layer of model.layers) {
+    const params = layer.params ?? 0;
+    total += params;
+    if (!layer.trainable) continue;
+    // BatchNormalization's moving mean and variance are not trainable.
+    trainable += layer.className === 'BatchNormalization' ? params / 2 : params;
+  }
+  return {
+    name: model.variableName ?? model.name,
+    range: nodeRange(sourceFile, model.origin),
+    layers,
+    totalParams: total,
+    trainableParams: trainable,
+  };
+}
+
+export function analyze(input: AnalyzeInput): AnalysisResult {
+  const sourceFile = ts.createSourceFile(input.fileName, input.text, ts.ScriptTarget.Latest, true, scriptKindOf(input.fileName));
+  const options = input.host ? { sourceFile, fileName: input.fileName, host: input.host } : { sourceFile, fileName: input.fileName };
+  const evaluator = new Evaluator(options);
+  try {
+    evaluator.runProgram();
+  } catch {
+    // Evaluation problems are the analysis's own; what was found so far still stands.
+  }
+  let models: ModelSummary[] = [];
+  try {
+    models = evaluator.models.filter((m) => m.layers.length > 0).map((m) => summarize(sourceFile, m));
+  } catch {
+    models = [];
+  }
+  return {
+    diagnostics: evaluator.sink.all(),
+    shapeAt(pos: Position) {
+      try {
+        return evaluator.recorder.shapeAt(sourceFile, pos);
+      } catch {
+        return undefined;
+      }
+    },
+    models,
+  };
+}

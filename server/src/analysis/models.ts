@@ -1,0 +1,365 @@
+// Model values and their contracts: `tf.sequential` (layers given or added; tfjs's negative-dimension
+// check on add; lazy build from the first data when no input shape is given), the functional API
+// (`tf.input`, `tf.model`), `compile`, and the data checks of `predict`, `fit`, `evaluate`,
+// `trainOnBatch` and `fitDataset` with tfjs's messages (1-D inputs expanded to [n, 1], batch axis
+// skipped, targets against outputs and loss, equal sample counts). Layer rules are in layers.ts.
+
+import type * as ts from 'typescript';
+import type { Evaluator } from './evaluator';
+import { checkLayerInput, layerOutputShape, uniqueName } from './layers';
+import { LAYER_RULES, cfg, declaredInputShape } from './layerShapes';
+import { type Dim, type Shape, BATCH_DIM, ShapeError, dimsDiffer, isKnown, tfjsJsonShape, tfjsShape } from './shapes';
+import { asTensor } from './tensorCreation';
+import { checkDataset } from './dataFiles';
+import {
+  type DatasetState,
+  type LayerState,
+  type ModelState,
+  type NativeCall,
+  type TensorValue,
+  type Value,
+  UNDEFINED,
+  UNKNOWN,
+  arrayOf,
+  native,
+  shapeArgOf,
+  stringOf,
+  tensor,
+} from './values';
+
+function newModel(ev: Evaluator, kind: ModelState['kind'], node: ts.Node): ModelState {
+  const model: ModelState = {
+    kind,
+    name: uniqueName(ev, kind === 'sequential' ? 'sequential_' : 'model'),
+    origin: node,
+    layers: [],
+    inputs: [],
+    inputShapes: null,
+    outputShapes: null,
+    broken: false,
+  };
+  ev.models.push(model);
+  return model;
+}
+
+export function createSequential(ev: Evaluator, c: NativeCall): Value {
+  const model = newModel(ev, 'sequential', c.node);
+  const config = c.args[0];
+  const layers = config && config.kind === 'object' ? config.props.get('layers') : undefined;
+  if (layers && layers.kind === 'array' && layers.items) {
+    for (const l of layers.items) if (l.kind === 'layer') addLayer(ev, model, l.layer);
+  }
+  return { kind: 'model', model };
+}
+
+/** `tf.input({shape})` / `tf.layers.input`: a symbolic tensor with the batch axis first. */
+export function createInput(ev: Evaluator, c: NativeCall): Value {
+  const config = c.args[0];
+  let shape: Shape = null;
+  if (config && config.kind === 'object') {
+    const batchShape = cfg(config, 'batchShape');
+    const s = cfg(config, 'shape');
+    if (batchShape) shape = shapeArgOf(batchShape)?.map((d, i) => (i === 0 && d === null ? BATCH_DIM : d)) ?? null;
+    else if (s) {
+      const dims = shapeArgOf(s);
+      shape = dims ? [BATCH_DIM, ...dims] : null;
+    }
+  }
+  const t = tensor(shape, c.node, undefined, true);
+  t.inputName = (config && config.kind === 'object' ? stringOf(cfg(config, 'name')) : undefined) ?? uniqueName(ev, 'input');
+  return t;
+}
+
+function tensorsOf(v: Value | undefined): TensorValue[] | undefined {
+  if (!v) return undefined;
+  if (v.kind === 'tensor') return [v];
+  if (v.kind === 'array' && v.items) {
+    const ts = v.items.map((i) => (i.kind === 'tensor' ? i : undefined));
+    return ts.every((t) => t) ? (ts as TensorValue[]) : undefined;
+  }
+  return undefined;
+}
+
+/** `tf.model({inputs, outputs})`: input and output shapes, and the layers between them in order. */
+export function createFunctional(ev: Evaluator, c: NativeCall): Value {
+  const model = newModel(ev, 'functional', c.node);
+  const config = c.args[0];
+  const inputs = config && config.kind === 'object' ? tensorsOf(cfg(config, 'inputs')) : undefined;
+  const outputs = config && config.kind === 'object' ? tensorsOf(cfg(config, 'outputs')) : undefined;
+  if (inputs) {
+    model.inputs = inputs;
+    model.inputShapes = inputs.map((t) => t.shape);
+  }
+  if (outputs) {
+    model.outputShapes = outputs.map((t) => t.shape);
+    const seen = new Set<LayerState>();
+    const visit = (t: TensorValue, depth: number) => {
+      if (!t.producer || depth > 500) return;
+      for (const i of t.producer.inputs) visit(i, depth + 1);
+      if (!seen.has(t.producer.layer)) {
+        seen.add(t.producer.layer);
+        model.layers.push(t.producer.layer);
+      }
+    };
+    outputs.forEach((o) => visit(o, 0));
+  }
+  if (!inputs || !outputs) model.broken = true;
+  return { kind: 'model', model };
+}
+
+/** `model.add(layer)` with tfjs Sequential's checks. */
+function addLayer(ev: Evaluator, model: ModelState, layer: LayerState): void {
+  if (model.broken) return;
+  if (layer.className === 'InputLayer') {
+    model.inputShapes = [layer.builtInputShape ?? null];
+    model.outputShapes = [layer.builtInputShape ?? null];
+    return;
+  }
+  model.layers.push(layer);
+  let current: Shape;
+  if (model.outputShapes === null) {
+    const declared = declaredInputShape(layer.config);
+    if (declared === undefined) return; // built lazily from the first data
+    model.inputShapes = [declared];
+    current = declared;
+  } else current = model.outputShapes[0];
+  if (ev.uncertain) {
+    model.outputShapes = [null];
+    return;
+  }
+  let out: Shape;
+  try {
+    out = layerOutputShape(ev, layer, current);
+  } catch (e) {
+    model.broken = true;
+    throw e;
+  }
+  if (out && out.some((d) => isKnown(d) && d < 0)) {
+    model.broken = true;
+    throw new ShapeError(
+      'shape-conv',
+      `Negative dimension size caused by adding layer ${layer.name} with input shape [${tfjsShape(current)}]`,
+    );
+  }
+  model.outputShapes = [out];
+}
+
+/** Builds a model that had no input shape from the first data it sees (tfjs builds lazily too). */
+function buildLazily(ev: Evaluator, model: ModelState, x: TensorValue | undefined): void {
+  if (model.inputShapes !== null || model.kind !== 'sequential' || !x || !x.shape || model.layers.length === 0) return;
+  const first: Shape = [BATCH_DIM, ...x.shape.slice(1)];
+  model.inputShapes = [first];
+  let current: Shape = first;
+  try {
+    for (const layer of model.layers) current = layerOutputShape(ev, layer, current);
+  } catch (e) {
+    model.broken = true;
+    throw e;
+  }
+  model.outputShapes = [current];
+}
+
+function inputName(model: ModelState, i: number): string {
+  if (model.kind === 'sequential') return `${model.layers[0]?.name ?? 'input'}_input`;
+  return model.inputs[i]?.inputName ?? `input${i + 1}`;
+}
+
+function outputName(model: ModelState): string {
+  return model.layers[model.layers.length - 1]?.name ?? 'output';
+}
+
+/** tfjs `ensureTensorsRank2OrHigher`: 1-D data becomes a column. */
+function rank2OrHigher(shape: Shape): Shape {
+  if (shape && shape.length === 1) return [shape[0], 1];
+  return shape;
+}
+
+function throwDeferred(model: ModelState): void {
+  for (const layer of model.layers) {
+    if (layer.deferredError) {
+      throw new ShapeError(layer.deferredError.code, layer.deferredError.message, [{ message: `${layer.name} is defined here`, node: layer.origin }]);
+    }
+  }
+}
+
+function modelRelated(model: ModelState) {
+  return [{ message: `the model's input shape comes from here`, node: model.layers[0]?.origin ?? model.origin }];
+}
+
+/** `checkInputData` of predict: rank, then every non-batch axis. */
+function checkPredictInputs(model: ModelState, data: TensorValue[]): void {
+  const expected = model.inputShapes ?? [];
+  data.forEach((t, i) => {
+    const want = expected[i];
+    const got = rank2OrHigher(t.shape);
+    if (!want || !got) return;
+    const name = inputName(model, i);
+    if (got.length !== want.length) {
+      throw new ShapeError('predict-input', `Error when checking : expected ${name} to have ${want.length} dimension(s), but got array with shape ${tfjsJsonShape(got)}`, modelRelated(model));
+    }
+    for (let j = 1; j < want.length; j++) {
+      if (dimsDiffer(want[j], got[j])) {
+        throw new ShapeError('predict-input', `Error when checking : expected ${name} to have shape ${tfjsJsonShape(want)} but got array with shape ${tfjsJsonShape(got)}.`, modelRelated(model));
+      }
+    }
+  });
+}
+
+/** `standardizeInputData` of fit/evaluate for inputs ('input') or targets ('target'). */
+function checkTrainingData(model: ModelState, data: TensorValue[], shapes: Shape[], prefix: 'input' | 'target'): void {
+  const code = prefix === 'input' ? 'fit-input' : 'fit-target';
+  data.forEach((t, i) => {
+    const want = shapes[i];
+    const got = rank2OrHigher(t.shape);
+    if (!want || !got) return;
+    const name = prefix === 'input' ? inputName(model, i) : outputName(model);
+    if (got.length !== want.length) {
+      throw new ShapeError(code, `Error when checking ${prefix}: expected ${name} to have ${want.length} dimension(s). but got array with shape ${tfjsShape(got)}`, modelRelated(model));
+    }
+    for (let j = 1; j < want.length; j++) {
+      if (dimsDiffer(want[j], got[j])) {
+        const each = want.slice(1).map(String).join(',');
+        throw new ShapeError(
+          code,
+          `${prefix} expected a batch of elements where each example has shape [${each}] (i.e.,tensor shape [*,${each}]) ` +
+            `but the ${prefix} received an input with ${got[0]} examples, each with shape [${tfjsShape(got.slice(1))}] (tensor shape [${tfjsShape(got)}])`,
+          modelRelated(model),
+        );
+      }
+    }
+  });
+}
+
+function checkFit(ev: Evaluator, model: ModelState, xArg: Value | undefined, yArg: Value | undefined): void {
+  const xs = tensorsOf(xArg);
+  buildLazily(ev, model, xs?.[0]);
+  if (model.broken || !model.inputShapes) return;
+  if (xs) checkTrainingData(model, xs, model.inputShapes, 'input');
+  const ys = tensorsOf(yArg);
+  const outputs = model.outputShapes;
+  if (ys && outputs) {
+    const sparse = model.loss === 'sparseCategoricalCrossentropy';
+    const targetShapes = outputs.map((s) => (s && sparse ? [...s.slice(0, -1), 1] : s));
+    checkTrainingData(model, ys, targetShapes, 'target');
+    if (xs) {
+      const xn = rank2OrHigher(xs[0].shape)?.[0];
+      const yn = rank2OrHigher(ys[0].shape)?.[0];
+      if (xn !== undefined && yn !== undefined && dimsDiffer(xn, yn)) {
+        throw new ShapeError('fit-target', `Input Tensors should have the same number of samples as target Tensors. Found ${xn} input sample(s) and ${yn} target sample(s).`);
+      }
+    }
+    const y = rank2OrHigher(ys[0].shape);
+    if (model.loss === 'categoricalCrossentropy' && y && y[y.length - 1] === 1) {
+      throw new ShapeError(
+        'fit-target',
+        `You are passing a target array of shape ${tfjsShape(y)} while using a loss 'categorical_crossentropy'. 'categorical_crossentropy'expects targets to be binary matrices (1s and 0s) of shape [samples, classes].`,
+      );
+    }
+  }
+  throwDeferred(model);
+}
+
+function predict(ev: Evaluator, model: ModelState, c: NativeCall): Value {
+  const xs = tensorsOf(c.args[0]);
+  buildLazily(ev, model, xs?.[0]);
+  if (model.broken || !xs) return outputValue(model, undefined, c.node);
+  if (model.inputShapes && xs.length !== model.inputShapes.length) {
+    throw new ShapeError('predict-input', `Error when checking model : the Array of Tensors that you are passing to your model is not the size the the model expected. Expected to see ${model.inputShapes.length} Tensor(s), but instead got ${xs.length} Tensors(s).`);
+  }
+  checkPredictInputs(model, xs);
+  throwDeferred(model);
+  return outputValue(model, rank2OrHigher(xs[0].shape)?.[0], c.node);
+}
+
+function outputValue(model: ModelState, batch: Dim | undefined, node: ts.Node): Value {
+  const outs = model.outputShapes;
+  const make = (s: Shape) => tensor(s && batch !== undefined ? [batch, ...s.slice(1)] : s, node);
+  if (!outs || model.broken) return tensor(null, node);
+  return outs.length === 1 ? make(outs[0]) : arrayOf(outs.map(make));
+}
+
+/** `fitDataset`: the batched element's features against the model input (targets are not checked by tfjs). */
+function checkFitDataset(model: ModelState, dataset: DatasetState): void {
+  checkDataset(dataset);
+  if (model.broken || !model.inputShapes) return;
+  const element = dataset.element;
+  let xs: Value | undefined;
+  if (element.kind === 'object') xs = element.props.get('xs');
+  else if (element.kind === 'array' && element.items) xs = element.items[0];
+  const x = asTensor(xs);
+  const want = model.inputShapes[0];
+  if (!x || !x.shape || !want) return;
+  const first = model.layers[0];
+  if (first && model.kind === 'sequential') {
+    const probe: LayerState = { ...first, builtInputShape: want };
+    try {
+      if (LAYER_RULES[first.className]) checkLayerInput(probe, x.shape);
+    } catch (e) {
+      if (e instanceof ShapeError) throw new ShapeError('fit-input', e.message, modelRelated(model));
+      throw e;
+    }
+  }
+  if (x.shape.length !== want.length) {
+    throw new ShapeError('fit-input', `Error when checking input: expected ${inputName(model, 0)} to have ${want.length} dimension(s). but got array with shape ${tfjsShape(x.shape)}`, modelRelated(model));
+  }
+}
+
+export function modelMember(ev: Evaluator, model: ModelState, key: string): Value {
+  switch (key) {
+    case 'add':
+      return native('add', (c) => {
+        const l = c.args[0];
+        if (l && l.kind === 'layer') addLayer(ev, model, l.layer);
+        else if (l && l.kind === 'model') model.broken = true;
+        else model.outputShapes = model.outputShapes ? [null] : null;
+        return UNDEFINED;
+      });
+    case 'compile':
+      return native('compile', (c) => {
+        const args = c.args[0];
+        const loss = args && args.kind === 'object' ? args.props.get('loss') : undefined;
+        const name = loss?.kind === 'string' ? loss.value : loss?.kind === 'native' ? loss.name : undefined;
+        if (name) model.loss = name;
+        else delete model.loss;
+        return UNDEFINED;
+      });
+    case 'fit':
+    case 'evaluate':
+    case 'trainOnBatch':
+      return native(key, (c) => {
+        checkFit(ev, model, c.args[0], c.args[1]);
+        return UNKNOWN;
+      });
+    case 'predict':
+    case 'predictOnBatch':
+    case 'call':
+      return native(key, (c) => predict(ev, model, c));
+    case 'apply':
+      return native(key, (c) => {
+        const x = c.args[0];
+        const t = x ? asTensor(x) : undefined;
+        if (t && !t.symbolic) return predict(ev, model, c);
+        return outputValue(model, undefined, c.node);
+      });
+    case 'fitDataset':
+    case 'evaluateDataset':
+      return native(key, (c) => {
+        const ds = c.args[0];
+        if (ds && ds.kind === 'dataset') checkFitDataset(model, ds.dataset);
+        return UNKNOWN;
+      });
+    case 'layers':
+      return arrayOf(model.layers.map((layer) => ({ kind: 'layer', layer })));
+    case 'outputs':
+      return arrayOf((model.outputShapes ?? []).map((s) => tensor(s, model.origin, undefined, true)));
+    case 'inputs':
+      return arrayOf((model.inputShapes ?? []).map((s) => tensor(s, model.origin, undefined, true)));
+    case 'summary':
+    case 'save':
+    case 'dispose':
+      return native(key, () => UNDEFINED);
+    default:
+      return UNKNOWN;
+  }
+}
+

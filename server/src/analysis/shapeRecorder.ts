@@ -1,0 +1,87 @@
+// Remembers the shape each tensor/layer/model expression had while the program was evaluated, so
+// that `shapeAt` can answer hovers and caret tests after the run. A node evaluated several times
+// (loops, helpers called twice) keeps the join of what it saw; inside a function body, the shapes
+// seen while evaluating over symbolic parameters are preferred because they name the sizes
+// (`[inputDim, 3]`). It does not evaluate anything.
+
+import * as ts from 'typescript';
+import type { Position, ShapeInfo } from './api';
+import { nodeRange } from './diagnostics';
+import { type Shape, formatShape, joinShape } from './shapes';
+import type { Value } from './values';
+
+interface Entry {
+  kind: ShapeInfo['kind'];
+  shape: Shape;
+  dtype?: string;
+  origin?: ts.Node;
+}
+
+export class ShapeRecorder {
+  private readonly concrete = new Map<ts.Node, Entry>();
+  private readonly generic = new Map<ts.Node, Entry>();
+
+  record(node: ts.Node, value: Value, generic: boolean): void {
+    const entry = entryOf(value);
+    if (!entry) return;
+    const map = generic ? this.generic : this.concrete;
+    const previous = map.get(node);
+    if (!previous) {
+      map.set(node, entry);
+      return;
+    }
+    const joined: Entry = {
+      kind: previous.kind === entry.kind ? previous.kind : 'tensor',
+      shape: joinShape(previous.shape, entry.shape),
+    };
+    if (previous.dtype === entry.dtype && entry.dtype) joined.dtype = entry.dtype;
+    if (previous.origin) joined.origin = previous.origin;
+    map.set(node, joined);
+  }
+
+  /** The innermost recorded expression covering `pos`. */
+  shapeAt(sourceFile: ts.SourceFile, pos: Position): ShapeInfo | undefined {
+    let offset: number;
+    try {
+      offset = sourceFile.getPositionOfLineAndCharacter(pos.line, pos.character);
+    } catch {
+      return undefined;
+    }
+    let best: { node: ts.Node; entry: Entry } | undefined;
+    const consider = (node: ts.Node, entry: Entry) => {
+      const start = node.getStart(sourceFile);
+      const end = node.getEnd();
+      if (offset < start || offset > end) return;
+      if (!best || end - start < best.node.getEnd() - best.node.getStart(sourceFile)) best = { node, entry };
+    };
+    for (const [node, entry] of this.concrete) {
+      const g = this.generic.get(node);
+      consider(node, g && g.shape !== null ? g : entry);
+    }
+    for (const [node, entry] of this.generic) if (!this.concrete.has(node)) consider(node, entry);
+    if (!best) return undefined;
+    const info: ShapeInfo = { text: formatShape(best.entry.shape), kind: best.entry.kind };
+    if (best.entry.dtype) info.dtype = best.entry.dtype;
+    if (best.entry.origin) info.origin = nodeRange(sourceFile, best.entry.origin);
+    return info;
+  }
+}
+
+function entryOf(value: Value): Entry | undefined {
+  switch (value.kind) {
+    case 'tensor': {
+      const e: Entry = { kind: value.symbolic ? 'symbolic' : 'tensor', shape: value.shape };
+      if (value.dtype) e.dtype = value.dtype;
+      if (value.origin) e.origin = value.origin;
+      return e;
+    }
+    case 'layer':
+      return { kind: 'layer', shape: value.layer.outputShape ?? null, origin: value.layer.origin };
+    case 'model': {
+      const outs = value.model.outputShapes;
+      return { kind: 'model', shape: outs && outs.length === 1 ? outs[0] : null, origin: value.model.origin };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,81 @@
+// Members of a tensor value: `shape`, `rank`, `dtype`, `size`, and the chainable methods
+// (`x.add(y)`, `x.reshape([...])`, `x.mean(1)`), which call the same op rules as the `tf.*`
+// functions with the tensor as first argument. Readback methods (`dataSync`, `arraySync`) give
+// arrays of the right length where the shape is known.
+
+import type * as ts from 'typescript';
+import type { Evaluator } from './evaluator';
+import { isKnown, productDim, sizeOf } from './shapes';
+import { CONV_OPS } from './convOps';
+import { TENSOR_OPS } from './tensorOps';
+import {
+  type TensorValue,
+  type Value,
+  UNDEFINED,
+  UNKNOWN,
+  arrayOf,
+  arrayOfLength,
+  dimValue,
+  native,
+  num,
+  str,
+  tensor,
+} from './values';
+
+/** A nested array of unknown numbers with the given shape, kept small. */
+function nestedArray(shape: TensorValue['shape'], depth = 0): Value {
+  if (!shape) return arrayOfLength(null, UNKNOWN);
+  if (depth === shape.length) return num();
+  const d = shape[depth];
+  const inner = nestedArray(shape, depth + 1);
+  if (isKnown(d) && d <= 1000) return arrayOf(Array.from({ length: d }, () => inner));
+  return arrayOfLength(d, inner);
+}
+
+const VOID_METHODS = new Set(['print', 'dispose']);
+
+export function tensorMember(_ev: Evaluator, t: TensorValue, key: string, _node: ts.Node): Value {
+  switch (key) {
+    case 'shape':
+      return t.shape ? arrayOf(t.shape.map(dimValue)) : arrayOfLength(null, num());
+    case 'rank':
+      return num(t.shape ? t.shape.length : undefined);
+    case 'size': {
+      const s = t.shape ? productDim(t.shape) : null;
+      return dimValue(s);
+    }
+    case 'dtype':
+      return str(t.dtype);
+    case 'dataSync':
+    case 'data': {
+      const n = sizeOf(t.shape);
+      return native(key, () => {
+        const a = arrayOfLength(n, num());
+        a.typed = true;
+        return a;
+      });
+    }
+    case 'arraySync':
+    case 'array':
+      return native(key, () => nestedArray(t.shape));
+    case 'reshapeAs':
+      return native(key, (c) => {
+        const other = c.args[0];
+        return TENSOR_OPS.reshape([t, other && other.kind === 'tensor' && other.shape ? arrayOf(other.shape.map(dimValue)) : UNKNOWN], c.node);
+      });
+    case 'concat':
+      return native(key, (c) => TENSOR_OPS.concat([arrayOf([t, ...(c.args[0] ? [c.args[0]] : [])]), c.args[1] ?? UNDEFINED], c.node));
+    case 'stack':
+      return native(key, (c) => TENSOR_OPS.stack([arrayOf([t, ...(c.args[0] ? [c.args[0]] : [])]), c.args[1] ?? UNDEFINED], c.node));
+    case 'asScalar':
+      return native(key, (c) => tensor([], c.node, t.dtype));
+    case 'as2D':
+    case 'as3D':
+    case 'as4D':
+      return native(key, (c) => TENSOR_OPS.reshape([t, arrayOf(c.args)], c.node));
+  }
+  if (VOID_METHODS.has(key)) return native(key, () => UNDEFINED);
+  const op = TENSOR_OPS[key] ?? CONV_OPS[key];
+  if (op) return native(key, (c) => op([t, ...c.args], c.node));
+  return UNKNOWN;
+}

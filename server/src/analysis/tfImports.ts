@@ -1,0 +1,46 @@
+// Resolves how a file imports TensorFlow.js: `import * as tf from '@tensorflow/tfjs'`, the node
+// and GPU packages, default imports, named imports (`import {tensor2d, layers as L}`), and
+// `const tf = require(...)` (handled by the `require` global, which calls `tfModuleFor`).
+// Other imports bind to unknown values. It does not define what the tf functions do.
+
+import * as ts from 'typescript';
+import type { Evaluator } from './evaluator';
+import type { Scope } from './scope';
+import { createTfNamespace } from './tfNamespace';
+import { type Value, UNKNOWN } from './values';
+
+const TF_MODULES = /^@tensorflow\/tfjs(-node|-node-gpu|-core|-layers|-data)?$/;
+
+const namespaces = new WeakMap<Evaluator, Value>();
+
+/** The namespace value for a tfjs module specifier, or undefined when it is not tfjs. */
+export function tfModuleFor(ev: Evaluator, specifier: string): Value | undefined {
+  if (!TF_MODULES.test(specifier)) return undefined;
+  let ns = namespaces.get(ev);
+  if (!ns) {
+    ns = createTfNamespace(ev);
+    namespaces.set(ev, ns);
+  }
+  return ns;
+}
+
+export function bindImports(ev: Evaluator, sourceFile: ts.SourceFile, scope: Scope): void {
+  for (const statement of sourceFile.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
+    const clause = statement.importClause;
+    if (!clause) continue;
+    const ns = tfModuleFor(ev, statement.moduleSpecifier.text);
+    if (clause.name) scope.declare(clause.name.text, ns ?? UNKNOWN);
+    const bindings = clause.namedBindings;
+    if (!bindings) continue;
+    if (ts.isNamespaceImport(bindings)) {
+      scope.declare(bindings.name.text, ns ?? UNKNOWN);
+      continue;
+    }
+    for (const el of bindings.elements) {
+      const imported = (el.propertyName ?? el.name).text;
+      const value = ns && ns.kind === 'native' ? ns.props?.get(imported) ?? UNKNOWN : UNKNOWN;
+      scope.declare(el.name.text, value);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// Assembles the abstract `tf` namespace a file imports: tensor creation, ops (tensorOps.ts,
+// convOps.ts), `tf.image`, `tf.layers` factories, `tf.sequential`/`tf.model`/`tf.input`,
+// `tf.data`, and `tf.tidy` (which returns its callback's value). Names it does not know are unknown
+// values, so unmodelled APIs never produce diagnostics.
+
+import type { Evaluator } from './evaluator';
+import { CONV_OPS, IMAGE_OPS } from './convOps';
+import { createDataNamespace } from './dataFiles';
+import { LAYER_FACTORIES, layerFactory } from './layers';
+import { createFunctional, createInput, createSequential } from './models';
+import { eye, fromShapeArgument, likeTensor, linspace, makeTensor, oneHot, range, scalar } from './tensorCreation';
+import { type OpFn, TENSOR_OPS } from './tensorOps';
+import { type Value, UNDEFINED, UNKNOWN, namespace, native, tensor } from './values';
+
+function op(name: string, fn: OpFn): Value {
+  return native(`tf.${name}`, (c) => (c.argsComplete ? fn(c.args, c.node) : tensor(null, c.node)));
+}
+
+export function createTfNamespace(ev: Evaluator): Value {
+  const props: Record<string, Value> = {};
+  for (const [name, fn] of Object.entries({ ...TENSOR_OPS, ...CONV_OPS })) props[name] = op(name, fn);
+  props.tensor = op('tensor', (args, node) => makeTensor(args, node));
+  for (let rank = 1; rank <= 6; rank++) props[`tensor${rank}d`] = op(`tensor${rank}d`, (args, node) => makeTensor(args, node, rank));
+  props.scalar = op('scalar', scalar);
+  props.zeros = op('zeros', (a, n) => fromShapeArgument(a, n, 1));
+  props.ones = op('ones', (a, n) => fromShapeArgument(a, n, 1));
+  props.fill = op('fill', (a, n) => fromShapeArgument(a, n, 2));
+  props.randomNormal = op('randomNormal', (a, n) => fromShapeArgument(a, n, 3));
+  props.randomStandardNormal = op('randomStandardNormal', (a, n) => fromShapeArgument(a, n, 1));
+  props.truncatedNormal = op('truncatedNormal', (a, n) => fromShapeArgument(a, n, 3));
+  props.randomUniform = op('randomUniform', (a, n) => fromShapeArgument(a, n, 3));
+  props.randomGamma = op('randomGamma', (a, n) => fromShapeArgument(a, n, 4));
+  props.zerosLike = op('zerosLike', likeTensor);
+  props.onesLike = op('onesLike', likeTensor);
+  props.linspace = op('linspace', linspace);
+  props.range = op('range', range);
+  props.eye = op('eye', eye);
+  props.oneHot = op('oneHot', oneHot);
+  props.image = namespace('tf.image', Object.fromEntries(Object.entries(IMAGE_OPS).map(([k, f]) => [k, op(`image.${k}`, f)])));
+  props.tidy = native('tf.tidy', (c) => {
+    const fn = c.args.find((a) => a.kind === 'function' || a.kind === 'native');
+    return fn ? c.invoke(fn, []) : UNKNOWN;
+  });
+  props.dispose = native('tf.dispose', () => UNDEFINED);
+  props.setBackend = native('tf.setBackend', () => UNKNOWN);
+  props.ready = native('tf.ready', () => UNDEFINED);
+  props.sequential = native('tf.sequential', (c) => createSequential(ev, c));
+  props.model = native('tf.model', (c) => createFunctional(ev, c));
+  props.input = native('tf.input', (c) => createInput(ev, c));
+  const layers: Record<string, Value> = { input: props.input };
+  for (const [factory, className] of Object.entries(LAYER_FACTORIES)) layers[factory] = layerFactory(ev, className);
+  props.layers = namespace('tf.layers', layers);
+  props.data = createDataNamespace(ev);
+  props.losses = namespace('tf.losses', {
+    meanSquaredError: native('meanSquaredError', (c) => tensor([], c.node)),
+    softmaxCrossEntropy: native('softmaxCrossEntropy', (c) => tensor([], c.node)),
+    sigmoidCrossEntropy: native('sigmoidCrossEntropy', (c) => tensor([], c.node)),
+    absoluteDifference: native('absoluteDifference', (c) => tensor([], c.node)),
+    logLoss: native('logLoss', (c) => tensor([], c.node)),
+  });
+  return namespace('tf', props);
+}
