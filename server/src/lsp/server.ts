@@ -3,6 +3,8 @@
 // inlay hints and model-summary CodeLenses — by converting what ../analysis and ../features compute.
 // Neither of those knows LSP.
 import {
+  CodeActionKind,
+  type CodeAction,
   type CodeLens,
   createConnection,
   DidChangeConfigurationNotification,
@@ -18,6 +20,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { hoverMarkdown } from '../features/hoverContent';
 import { shapeInlayHints } from '../features/inlayHints';
 import { summaryLensTitle } from '../features/modelSummaryLens';
+import { quickFixes } from '../features/quickFixes';
+import { fileSystemHost } from '../fileSystemHost';
 import { DocumentAnalyzer, fileNameOf } from './documentAnalyzer';
 import { toLspDiagnostic } from './lspConvert';
 import { ShowModelSummary } from './protocol';
@@ -48,6 +52,7 @@ connection.onInitialize(({ capabilities }) => {
       hoverProvider: true,
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
     serverInfo: { name: 'mlts shape server' },
   };
@@ -104,6 +109,20 @@ connection.onCodeLens(({ textDocument }): CodeLens[] => {
       },
     };
   });
+});
+
+connection.onCodeAction(({ textDocument, range }): CodeAction[] => {
+  const document = documents.get(textDocument.uri);
+  const result = document && analyzer.current(document);
+  if (!document || !result) return [];
+  const fixes = quickFixes({ fileName: fileNameOf(document.uri), text: document.getText(), host: fileSystemHost, result, range });
+  return fixes.map((fix, i) => ({
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [toLspDiagnostic(fix.diagnostic, document.uri)],
+    isPreferred: i === 0,
+    edit: { changes: { [document.uri]: fix.edits } },
+  }));
 });
 
 documents.listen(connection);
