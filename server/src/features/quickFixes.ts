@@ -137,8 +137,9 @@ function insertFlattenBefore(ctx: FixContext, layerCall: ts.CallExpression): Can
   return undefined;
 }
 
-function isDenseCall(node: ts.Node): node is ts.CallExpression {
-  return ts.isCallExpression(node) && calleeName(node) === 'dense';
+/** The Dense-layer call `node` is, if it is one. */
+function asDenseCall(node: ts.Node): ts.CallExpression | undefined {
+  return ts.isCallExpression(node) && calleeName(node) === 'dense' ? node : undefined;
 }
 
 /**
@@ -150,17 +151,20 @@ function flattenCandidates(ctx: FixContext): Candidate[] {
   const call = ctx.call;
   if (!call) return [];
   const layerCalls: ts.CallExpression[] = [];
-  if (isDenseCall(call)) layerCalls.push(call);
-  else if (calleeName(call) === 'add' && call.arguments[0] && isDenseCall(call.arguments[0])) layerCalls.push(call.arguments[0]);
+  const argumentLayer = calleeName(call) === 'add' && call.arguments[0] ? asDenseCall(call.arguments[0]) : undefined;
+  if (asDenseCall(call)) layerCalls.push(call);
+  else if (argumentLayer) layerCalls.push(argumentLayer);
   else if (ts.isPropertyAccessExpression(call.expression) && ts.isIdentifier(call.expression.expression)) {
     const model = call.expression.expression.text;
     const visit = (node: ts.Node): void => {
       const addsToModel =
         ts.isCallExpression(node) && calleeName(node) === 'add' && ts.isPropertyAccessExpression(node.expression) && node.expression.expression.getText(ctx.source) === model;
-      if (addsToModel && node.arguments[0] && isDenseCall(node.arguments[0])) layerCalls.push(node.arguments[0]);
+      const added = addsToModel && node.arguments[0] ? asDenseCall(node.arguments[0]) : undefined;
+      if (added) layerCalls.push(added);
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.name.text === model && node.initializer) {
         const collect = (n: ts.Node): void => {
-          if (isDenseCall(n) && ts.isArrayLiteralExpression(n.parent)) layerCalls.push(n);
+          const dense = asDenseCall(n);
+          if (dense && ts.isArrayLiteralExpression(dense.parent)) layerCalls.push(dense);
           ts.forEachChild(n, collect);
         };
         collect(node.initializer);
