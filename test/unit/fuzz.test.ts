@@ -400,6 +400,8 @@ interface WorkerReport {
   totalMs: number;
   slowestMs: number;
   slowestIndex: number;
+  /** Programs and milliseconds in analyze by category, to see where the time goes. */
+  byCategory: Partial<Record<Category, { programs: number; ms: number }>>;
   failures: Failure[];
 }
 
@@ -407,7 +409,7 @@ function runWorker(): void {
   const { seed, indices, progress } = workerData as { seed: number; indices: number[]; progress: SharedArrayBuffer };
   const slot = new Int32Array(progress);
   const sources = readSources();
-  const report: WorkerReport = { programs: 0, totalMs: 0, slowestMs: 0, slowestIndex: -1, failures: [] };
+  const report: WorkerReport = { programs: 0, totalMs: 0, slowestMs: 0, slowestIndex: -1, byCategory: {}, failures: [] };
   for (const index of indices) {
     Atomics.store(slot, 0, index);
     const { category, text } = programAt(seed, index, sources);
@@ -423,6 +425,9 @@ function runWorker(): void {
     if (problem) report.failures.push({ index, category, problem, ms });
     report.programs++;
     report.totalMs += ms;
+    const stats = (report.byCategory[category] ??= { programs: 0, ms: 0 });
+    stats.programs++;
+    stats.ms += ms;
     if (ms > report.slowestMs) [report.slowestMs, report.slowestIndex] = [ms, index];
   }
   parentPort?.postMessage(report);
@@ -497,8 +502,18 @@ if (isMainThread) {
       `${programs} programs in ${(wallMs / 1000).toFixed(1)} s wall ` +
       `(${(reports.reduce((n, r) => n + r.totalMs, 0) / 1000).toFixed(1)} s in analyze); ` +
       `slowest ${slowest.slowestMs.toFixed(0)} ms (program ${slowest.slowestIndex})`;
-    console.log(`fuzz: ${summary}`);
-    t.diagnostic(summary);
+    const categories = new Map<string, { programs: number; ms: number }>();
+    for (const r of reports) {
+      for (const [name, c] of Object.entries(r.byCategory)) {
+        const sum = categories.get(name) ?? { programs: 0, ms: 0 };
+        categories.set(name, { programs: sum.programs + c.programs, ms: sum.ms + c.ms });
+      }
+    }
+    const perCategory = [...categories].map(([name, c]) => `${name} ${c.programs} (${(c.ms / c.programs).toFixed(1)} ms each)`).join(', ');
+    for (const line of [summary, perCategory]) {
+      console.log(`fuzz: ${line}`);
+      t.diagnostic(line);
+    }
 
     const failures = reports.flatMap((r) => r.failures).sort((a, b) => a.index - b.index);
     const shown = failures.slice(0, MAX_REPORTED).map((f) => `- ${f.problem}\n  in ${describe(f.index)}`);
