@@ -3,12 +3,51 @@
 // loop or a helper called twice reports once). It decides nothing about shapes itself.
 
 import * as ts from 'typescript';
-import type { Range, RelatedInfo, ShapeDiagnostic } from './api';
+import type { Position, Range, RelatedInfo, ShapeDiagnostic } from './api';
+
+/**
+ * Line starts counted the way LSP counts lines (`\n`, `\r\n`, `\r` only). TypeScript's own line map
+ * also breaks at U+2028/U+2029, which would shift every position after such a character.
+ */
+const lineStartsCache = new WeakMap<ts.SourceFile, number[]>();
+
+function lineStarts(sourceFile: ts.SourceFile): number[] {
+  let starts = lineStartsCache.get(sourceFile);
+  if (!starts) {
+    starts = [0];
+    const text = sourceFile.text;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (ch === 10 || ch === 13) starts.push(i + 1);
+    }
+    lineStartsCache.set(sourceFile, starts);
+  }
+  return starts;
+}
+
+export function positionAt(sourceFile: ts.SourceFile, offset: number): Position {
+  const starts = lineStarts(sourceFile);
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - starts[lo] };
+}
+
+/** The offset of an LSP position, or undefined when it is outside the text. */
+export function offsetAt(sourceFile: ts.SourceFile, pos: Position): number | undefined {
+  const starts = lineStarts(sourceFile);
+  if (pos.line < 0 || pos.line >= starts.length || pos.character < 0) return undefined;
+  const offset = starts[pos.line] + pos.character;
+  return offset <= sourceFile.text.length ? offset : undefined;
+}
 
 export function nodeRange(sourceFile: ts.SourceFile, node: ts.Node): Range {
-  const start = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
-  const end = sourceFile.getLineAndCharacterOfPosition(node.getEnd());
-  return { start, end };
+  return { start: positionAt(sourceFile, node.getStart(sourceFile)), end: positionAt(sourceFile, node.getEnd()) };
 }
 
 export interface RelatedNode {

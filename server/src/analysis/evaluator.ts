@@ -38,13 +38,16 @@ export type Completion =
   | { type: 'continue'; label?: string };
 
 const NORMAL: Completion = { type: 'normal' };
-const LOOP_ITERATION_CAP = 20000;
+const LOOP_ITERATION_CAP = 5000;
 const CALL_DEPTH_CAP = 40;
 const STEP_BUDGET = 4_000_000;
-const TIME_BUDGET_MS = 4000;
+const TIME_BUDGET_MS = 1000;
 const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'add', 'fill', 'sort', 'reverse', 'delete', 'clear']);
 
 class BudgetExceeded extends Error {}
+
+/** Thrown after a certain error was reported: like the tfjs exception, it ends the statement. */
+export class StatementAborted extends Error {}
 
 export interface EvaluatorOptions {
   sourceFile: ts.SourceFile;
@@ -112,7 +115,7 @@ export class Evaluator {
   /** Counts one unit of work; throws when the file's budget is spent. */
   tick(): void {
     this.steps++;
-    if (this.steps > STEP_BUDGET || ((this.steps & 1023) === 0 && Date.now() > this.deadline)) {
+    if (this.steps > STEP_BUDGET || ((this.steps & 255) === 0 && Date.now() > this.deadline)) {
       throw new BudgetExceeded('analysis budget exceeded');
     }
   }
@@ -136,6 +139,7 @@ export class Evaluator {
       return this.execStatementUnguarded(node, scope);
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
+      if (e instanceof StatementAborted) return { type: 'throw' };
       if (e instanceof ShapeError) {
         this.reportShapeError(e, node);
         return { type: 'throw' };

@@ -5,7 +5,7 @@
 
 import * as ts from 'typescript';
 import type { Evaluator } from './evaluator';
-import { strictEquals } from './evaluator';
+import { StatementAborted, strictEquals } from './evaluator';
 import { Scope } from './scope';
 import { ShapeError } from './shapes';
 import { getMember } from './members';
@@ -271,7 +271,8 @@ export function callNative(
   } catch (e) {
     if (e instanceof ShapeError) {
       ev.reportShapeError(e, node);
-      return UNKNOWN;
+      // tfjs throws here: the rest of the statement (and of the enclosing block) does not run.
+      throw new StatementAborted();
     }
     throw e;
   }
@@ -433,6 +434,7 @@ function evaluateUnary(ev: Evaluator, node: ts.PrefixUnaryExpression | ts.Postfi
 export function bindName(ev: Evaluator, name: ts.BindingName, value: Value, scope: Scope): void {
   if (ts.isIdentifier(name)) {
     scope.declare(name.text, value);
+    ev.recorder.record(name, value, ev.generic);
     if (value.kind === 'model' && !value.model.variableName) value.model.variableName = name.text;
     return;
   }
@@ -469,6 +471,7 @@ export function assignPattern(ev: Evaluator, target: ts.Expression, value: Value
   target = skipOuter(target);
   if (ts.isIdentifier(target)) {
     scope.assign(target.text, value);
+    ev.recorder.record(target, value, ev.generic);
     return;
   }
   if (ts.isPropertyAccessExpression(target)) {

@@ -4,9 +4,9 @@
 // seen while evaluating over symbolic parameters are preferred because they name the sizes
 // (`[inputDim, 3]`). It does not evaluate anything.
 
-import * as ts from 'typescript';
+import type * as ts from 'typescript';
 import type { Position, ShapeInfo } from './api';
-import { nodeRange } from './diagnostics';
+import { nodeRange, offsetAt } from './diagnostics';
 import { type Shape, formatShape, joinShape } from './shapes';
 import type { Value } from './values';
 
@@ -41,12 +41,8 @@ export class ShapeRecorder {
 
   /** The innermost recorded expression covering `pos`. */
   shapeAt(sourceFile: ts.SourceFile, pos: Position): ShapeInfo | undefined {
-    let offset: number;
-    try {
-      offset = sourceFile.getPositionOfLineAndCharacter(pos.line, pos.character);
-    } catch {
-      return undefined;
-    }
+    const offset = offsetAt(sourceFile, pos);
+    if (offset === undefined) return undefined;
     let best: { node: ts.Node; entry: Entry } | undefined;
     const consider = (node: ts.Node, entry: Entry) => {
       const start = node.getStart(sourceFile);

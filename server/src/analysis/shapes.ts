@@ -92,7 +92,7 @@ export function productDim(dims: Dim[]): Dim {
 export function normalizeAxis(axis: number, rank: number): number {
   if (axis < -rank || axis >= rank) {
     throw new ShapeError(
-      'shape-rank',
+      'shape-axis',
       `All values in axis param must be in range [-${rank}, ${rank}) but got axis ${axis}`,
     );
   }

@@ -188,10 +188,10 @@ function transpose(args: Value[], node: ts.Node): Value {
   const perm = args[1] && args[1].kind !== 'undefined' ? numberListOf(args[1]) : x.map((_, i) => x.length - 1 - i);
   if (!perm) return tensor(null, node);
   if (perm.length !== x.length) {
-    throw new ShapeError('shape-rank', `Error in transpose: rank of input ${x.length} must match length of perm ${perm.join(',')}.`);
+    throw new ShapeError('shape-axis', `Error in transpose: rank of input ${x.length} must match length of perm ${perm.join(',')}.`);
   }
   if (perm.some((p) => p < 0 || p >= x.length)) {
-    throw new ShapeError('shape-rank', `All entries in 'perm' must be between 0 and ${x.length - 1} but got ${perm.join(',')}`);
+    throw new ShapeError('shape-axis', `All entries in 'perm' must be between 0 and ${x.length - 1} but got ${perm.join(',')}`);
   }
   return tensor(perm.map((p) => x[p]), node);
 }
@@ -202,9 +202,9 @@ function expandDims(args: Value[], node: ts.Node): Value {
   let axis = args[1] && args[1].kind !== 'undefined' ? numberOf(args[1]) : 0;
   if (axis === undefined) return tensor(null, node, x.dtype);
   const rank = x.shape.length;
-  if (axis > rank) throw new ShapeError('shape-rank', 'Axis must be <= rank of the tensor');
+  if (axis > rank) throw new ShapeError('shape-axis', 'Axis must be <= rank of the tensor');
   if (axis < 0) {
-    if (axis < -(rank + 1)) throw new ShapeError('shape-rank', 'Axis must be in the interval [-(x.rank+1), x.rank]');
+    if (axis < -(rank + 1)) throw new ShapeError('shape-axis', 'Axis must be in the interval [-(x.rank+1), x.rank]');
     axis = rank + axis + 1;
   }
   const out = [...x.shape];
@@ -223,7 +223,7 @@ function squeeze(args: Value[], node: ts.Node): Value {
   const axes = axesOf(args[1], shape.length);
   if (!axes) return tensor(null, node, x.dtype);
   for (const a of axes) {
-    if (isKnown(shape[a]) && shape[a] !== 1) throw new ShapeError('shape-rank', `Can't squeeze axis ${a} since its dim '${shape[a]}' is not 1`);
+    if (isKnown(shape[a]) && shape[a] !== 1) throw new ShapeError('shape-axis', `Can't squeeze axis ${a} since its dim '${shape[a]}' is not 1`);
   }
   return tensor(shape.filter((_, i) => !axes.includes(i)), node, x.dtype);
 }
@@ -314,7 +314,7 @@ function split(args: Value[], node: ts.Node): Value {
   const count = numberOf(args[1]);
   if (count !== undefined) {
     if (isKnown(dim) && dim % count !== 0) {
-      throw new ShapeError('shape-split', 'Number of splits must evenly divide the axis.', related('input', args[0]));
+      throw new ShapeError('shape-axis', 'Number of splits must evenly divide the axis.', related('input', args[0]));
     }
     const each = isKnown(dim) ? dim / count : null;
     return arrayOf(Array.from({ length: count }, () => piece(each)));
@@ -325,7 +325,7 @@ function split(args: Value[], node: ts.Node): Value {
   const explicitSum = sizes.filter((s) => s !== -1).reduce((a, b) => a + b, 0);
   const resolved = sizes.map((s) => (s === -1 ? (isKnown(dim) ? dim - explicitSum : null) : s));
   if (isKnown(dim) && implicit < 0 && explicitSum !== dim) {
-    throw new ShapeError('shape-split', 'The sum of sizes must match the size of the axis dimension.');
+    throw new ShapeError('shape-axis', 'The sum of sizes must match the size of the axis dimension.');
   }
   return arrayOf(resolved.map((s) => piece(s)));
 }
@@ -356,7 +356,7 @@ function slice(args: Value[], node: ts.Node): Value {
     const sEff = out[i];
     if (isKnown(b) && isKnown(sEff) && isKnown(d) && b + sEff > d) {
       throw new ShapeError(
-        'shape-slice',
+        'shape-axis',
         `Error in slice${rank}D: begin[${i}] + size[${i}] (${b + sEff}) would overflow input.shape[${i}] (${d})`,
         related('input', args[0]),
       );
