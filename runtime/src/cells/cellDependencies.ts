@@ -132,7 +132,8 @@ function isValueUse(node: ts.Identifier): boolean {
   const parent = node.parent;
   if (!parent) return false;
   if (ts.isShorthandPropertyAssignment(parent)) return true;
-  if (ts.isPropertyAccessExpression(parent) || ts.isQualifiedName(parent)) return parent.expression === node || (ts.isQualifiedName(parent) && parent.left === node);
+  if (ts.isPropertyAccessExpression(parent)) return parent.expression === node;
+  if (ts.isQualifiedName(parent)) return parent.left === node;
   if (ts.isBindingElement(parent)) return parent.initializer === node;
   if ('name' in parent && (parent as { name?: ts.Node }).name === node) return false;
   if (ts.isLabeledStatement(parent) || ts.isBreakOrContinueStatement(parent)) return false;
