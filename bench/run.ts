@@ -4,13 +4,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { benchLspLatency } from './lspLatency';
 import { benchShapeCheck } from './shapeCheck';
 
 const BENCHMARKS: Record<string, () => unknown> = {
   'shape-check': benchShapeCheck,
+  'lsp-latency': benchLspLatency,
 };
 
-function main(): void {
+async function main(): Promise<void> {
   const names = process.argv.slice(2);
   const unknown = names.filter((n) => !(n in BENCHMARKS));
   if (unknown.length) {
@@ -21,9 +23,9 @@ function main(): void {
   mkdirSync(dir, { recursive: true });
   for (const name of names.length ? names : Object.keys(BENCHMARKS)) {
     console.log(`== ${name} (node ${process.version}, ${cpus().length} cores: ${cpus()[0]?.model ?? 'unknown CPU'})`);
-    const result = BENCHMARKS[name]!();
+    const result = await BENCHMARKS[name]!();
     writeFileSync(join(dir, `${name}.json`), JSON.stringify({ date: new Date().toISOString(), result }, null, 2));
   }
 }
 
-main();
+void main();

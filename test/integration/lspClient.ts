@@ -34,6 +34,10 @@ export class LspTestClient {
     return client;
   }
 
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** Resolves with the next diagnostics published for `file` (at `version`, when given). */
   diagnostics(file: string, version?: number): Promise<Diagnostic[]> {
     const uri = pathToFileURL(file).href;

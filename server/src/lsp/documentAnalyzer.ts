@@ -6,7 +6,13 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalysisResult } from '../analysis/index';
 import { fileSystemHost } from '../fileSystemHost';
 
-export const DEFAULT_DEBOUNCE_MS = 150;
+/**
+ * The pause after an edit before analysing: long enough to skip keystrokes inside a burst, short enough that a
+ * fast file answers quickly. It scales with how long this document's last analysis took (1.5×, 50–300 ms).
+ */
+export const MIN_DEBOUNCE_MS = 50;
+export const MAX_DEBOUNCE_MS = 300;
+const FIRST_DEBOUNCE_MS = 150;
 
 export interface AnalyzerEvents {
   onResult(document: TextDocument, result: AnalysisResult): void;
@@ -19,11 +25,18 @@ export function fileNameOf(uri: string): string {
 
 export class DocumentAnalyzer {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly latest = new Map<string, { version: number; result: AnalysisResult }>();
+  private readonly latest = new Map<string, { version: number; result: AnalysisResult; durationMs: number }>();
 
   constructor(private readonly events: AnalyzerEvents) {}
 
-  schedule(document: TextDocument, delayMs = DEFAULT_DEBOUNCE_MS): void {
+  /** The debounce for a document, from the duration of its last analysis. */
+  debounceFor(uri: string): number {
+    const last = this.latest.get(uri);
+    if (!last) return FIRST_DEBOUNCE_MS;
+    return Math.round(Math.min(MAX_DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 1.5 * last.durationMs)));
+  }
+
+  schedule(document: TextDocument, delayMs = this.debounceFor(document.uri)): void {
     const pending = this.timers.get(document.uri);
     if (pending) clearTimeout(pending);
     this.timers.set(
@@ -57,8 +70,9 @@ export class DocumentAnalyzer {
 
   private run(document: TextDocument): AnalysisResult | undefined {
     try {
+      const started = performance.now();
       const result = analyze({ fileName: fileNameOf(document.uri), text: document.getText(), host: fileSystemHost });
-      this.latest.set(document.uri, { version: document.version, result });
+      this.latest.set(document.uri, { version: document.version, result, durationMs: performance.now() - started });
       this.events.onResult(document, result);
       return result;
     } catch (err) {
