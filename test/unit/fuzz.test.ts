@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { analyze } from '../../server/src/analysis/index';
-import type { Range } from '../../server/src/analysis/api';
+import type { Range, ShapeDiagnostic } from '../../server/src/analysis/api';
 import { splitLines } from './fixtureExpectations';
 
 const DEFAULT_SEED = 20261125;
@@ -310,8 +310,29 @@ function mutate(text: string, r: Rng): string {
 
 // ------------------------------------------------------------------------------ programs by index
 
-type Category = 'grammar' | 'adversarial' | 'corpus' | 'fixture' | 'seed-file';
+type Category = 'grammar' | 'adversarial' | 'line-breaks' | 'corpus' | 'fixture' | 'seed-file';
 
+/**
+ * Whole-file rewrites that keep the program but change how positions count: LSP lines end at
+ * `\n`, `\r\n` or `\r` only, and a byte-order mark or U+2028 is one more UTF-16 character.
+ * `keeps` says what the diagnostics must share with the original's: all ranges (the line breaks
+ * changed, not the positions), the lines and codes (every line moved right), or nothing checked.
+ */
+interface WholeFileEdit {
+  edit: (text: string) => string;
+  keeps: 'ranges' | 'lines' | 'nothing';
+}
+const WHOLE_FILE_EDITS: WholeFileEdit[] = [
+  { edit: (t) => t.replace(/\n/g, '\r\n'), keeps: 'ranges' },
+  { edit: (t) => t.replace(/\n/g, '\r'), keeps: 'ranges' },
+  { edit: (t) => t.replace(/^/gm, '\t'), keeps: 'lines' },
+  { edit: (t) => `\uFEFF${t}`, keeps: 'nothing' },
+  { edit: (t) => t.replace(/;\n/g, ';\u2028'), keeps: 'nothing' },
+  { edit: (t) => t.replace(/\(/g, '( '), keeps: 'nothing' },
+  { edit: (t) => t.split('\n').join('\n\n// %%\n'), keeps: 'nothing' },
+  { edit: () => '', keeps: 'nothing' },
+  { edit: () => '\n\n\n', keeps: 'nothing' },
+];
 interface Sources {
   corpus: string[];
   fixtures: string[];
@@ -326,12 +347,25 @@ function readSources(): Sources {
 }
 
 /** Program `index` of a run: first every source file as it is, then a deterministic mix. */
-function programAt(seed: number, index: number, sources: Sources): { category: Category; text: string } {
+interface Program {
+  category: Category;
+  text: string;
+  /** For a whole-file edit, the text it was made from and what the two must agree on. */
+  original?: string;
+  keeps?: WholeFileEdit['keeps'];
+}
+
+function programAt(seed: number, index: number, sources: Sources): Program {
   const originals = [...sources.corpus, ...sources.fixtures];
   if (index < originals.length) return { category: 'seed-file', text: originals[index] };
   const r = new Rng(programSeed(seed, index));
   const roll = r.next();
   if (roll < 0.05) return { category: 'adversarial', text: adversarialProgram(r) };
+  if (roll < 0.08 && originals.length > 0) {
+    const { edit, keeps } = r.pick(WHOLE_FILE_EDITS);
+    const original = r.pick(originals);
+    return { category: 'line-breaks', text: edit(original), original, keeps };
+  }
   if (roll < 0.4 || originals.length === 0) {
     const g = new GrammarProgram(r);
     for (let n = r.int(1, 30); n > 0; n--) g.statement();
@@ -386,6 +420,19 @@ function checkProgram(text: string, r: Rng): string | undefined {
   return undefined;
 }
 
+/** Compares the diagnostics of a whole-file edit with the original's, as far as the edit keeps them. */
+function keptProblem(program: Program): string | undefined {
+  if (program.original === undefined || program.keeps === undefined || program.keeps === 'nothing') return undefined;
+  const keeps = program.keeps;
+  const key = (d: ShapeDiagnostic) =>
+    keeps === 'ranges'
+      ? `${d.code}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`
+      : `${d.code}@${d.range.start.line}`;
+  const list = (text: string) => analyze({ fileName: '/fuzz/program.ml.ts', text }).diagnostics.map(key).sort().join(', ');
+  const [before, after] = [list(program.original), list(program.text)];
+  return before === after ? undefined : `diagnostics differ from the unedited file's (${keeps} should match): ${after} vs ${before}`;
+}
+
 // ------------------------------------------------------------------------------ worker side
 
 interface Failure {
@@ -412,11 +459,12 @@ function runWorker(): void {
   const report: WorkerReport = { programs: 0, totalMs: 0, slowestMs: 0, slowestIndex: -1, byCategory: {}, failures: [] };
   for (const index of indices) {
     Atomics.store(slot, 0, index);
-    const { category, text } = programAt(seed, index, sources);
+    const program = programAt(seed, index, sources);
+    const { category, text } = program;
     const started = performance.now();
     let problem: string | undefined;
     try {
-      problem = checkProgram(text, new Rng(programSeed(seed, index) ^ 0x5bd1e995));
+      problem = checkProgram(text, new Rng(programSeed(seed, index) ^ 0x5bd1e995)) ?? keptProblem(program);
     } catch (e) {
       problem = `threw ${e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 4).join(' | ') : String(e)}`;
     }
