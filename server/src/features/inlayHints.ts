@@ -17,6 +17,11 @@ function isInRange(pos: Position, range: Range): boolean {
   return afterStart && beforeEnd;
 }
 
+/** A hint of `?` or `[?, ?]` says nothing; one known or named dimension is worth showing. */
+function isInformative(shapeText: string): boolean {
+  return /[^?\s,[\]]/.test(shapeText);
+}
+
 export function shapeInlayHints(fileName: string, text: string, result: AnalysisResult, range?: Range): ShapeHint[] {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const hints: ShapeHint[] = [];
@@ -26,7 +31,7 @@ export function shapeInlayHints(fileName: string, text: string, result: Analysis
       const end = source.getLineAndCharacterOfPosition(node.name.getEnd());
       if (!range || isInRange(start, range)) {
         const info = result.shapeAt(start);
-        if (info && info.text !== '?') hints.push({ position: end, label: `: ${info.text}` });
+        if (info && isInformative(info.text)) hints.push({ position: end, label: `: ${info.text}` });
       }
     }
     ts.forEachChild(node, visit);

@@ -72,7 +72,15 @@ export class Workbench {
 
   /** Moves the cursor to a 1-based line and column of the active editor. */
   async goToPosition(line: number, column: number): Promise<void> {
-    await this.quickPick('Control+G', `${line}:${column}`, /./);
+    await this.runCommand('View: Focus Active Editor Group');
+    const input = this.page.locator('.quick-input-widget input');
+    await this.page.keyboard.press('Control+G');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}:${column}`);
+    await this.page.locator('.quick-input-widget').getByText(`line ${line}`, { exact: false }).first().waitFor({ state: 'visible' });
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    await this.page.locator('.statusbar-item').filter({ hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ state: 'visible' });
   }
 
   /** Shows the hover at a 1-based position and returns its text once it contains `expect`. */
