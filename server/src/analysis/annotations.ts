@@ -13,7 +13,9 @@ const SHAPE_TAG = /@shape\s*(\[[^\]]*\])/;
 function leadingComments(node: ts.Node): string {
   const sf = node.getSourceFile();
   if (!sf) return '';
-  const ranges = ts.getLeadingCommentRanges(sf.text, node.pos) ?? [];
+  // A comment on the same line as the previous token (`f(/** @shape [n] */ x)`) counts as that
+  // token's trailing comment for TypeScript, so both kinds are read.
+  const ranges = [...(ts.getTrailingCommentRanges(sf.text, node.pos) ?? []), ...(ts.getLeadingCommentRanges(sf.text, node.pos) ?? [])];
   return ranges.map((r) => sf.text.slice(r.pos, r.end)).join('\n');
 }
 
@@ -73,8 +75,9 @@ export function applyVariableAnnotation(ev: Evaluator, reportNode: ts.Node, decl
 
 export function checkAgainstAnnotation(ev: Evaluator, reportNode: ts.Node, annotated: Dim[], value: Value): Value {
   if (value.kind !== 'tensor' && value.kind !== 'unknown') return value;
+  const resolved = annotated.map((d) => (typeof d === 'string' ? ev.dimBinding(d) ?? d : d));
   if (value.kind === 'unknown' || value.shape === null) {
-    return tensor(annotated.map((d) => (typeof d === 'string' ? ev.dimBinding(d) ?? d : d)), reportNode, value.kind === 'tensor' ? value.dtype : undefined);
+    return tensor(resolved, reportNode, value.kind === 'tensor' ? value.dtype : undefined);
   }
   const actual = value.shape;
   const fail = (detail: string) => {
@@ -100,6 +103,13 @@ export function checkAgainstAnnotation(ev: Evaluator, reportNode: ts.Node, annot
       }
       if (bound === undefined && got !== null) ev.bindDim(want, got);
     }
+  }
+  if (actual.some((d) => d === null)) {
+    // Axes the analysis could not see take the annotation's size or name.
+    const merged = actual.map((d, i) => (d === null ? resolved[i] : d));
+    const t = tensor(merged, value.origin ?? reportNode, value.dtype, value.symbolic);
+    if (value.producer) t.producer = value.producer;
+    return t;
   }
   return value;
 }

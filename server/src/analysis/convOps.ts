@@ -21,6 +21,39 @@ function related(label: string, v: Value | undefined) {
   return v && v.kind === 'tensor' && v.origin ? [{ message: `${label} has shape ${tfjsShape(v.shape)} here`, node: v.origin }] : [];
 }
 
+/** Output length along spatial axis `axis` (1-based in NHWC) for a padding string or explicit pads. */
+function spatialLength(input: Dim, filter: number, stride: number, pad: Value | undefined, axis: number, dilation = 1): Dim {
+  const padding = stringOf(pad);
+  if (padding) return opConvOutputLength(input, filter, stride, padding, dilation);
+  const explicit = pad && pad.kind === 'array' ? pad.items?.[axis] : undefined;
+  const amounts = numberListOf(explicit);
+  if (!amounts || amounts.length !== 2 || typeof input !== 'number') return null;
+  const effective = (filter - 1) * dilation + 1;
+  return Math.floor((input + amounts[0] + amounts[1] - effective) / stride) + 1;
+}
+
+/** conv3d / maxPool3d / avgPool3d over [batch, depth, height, width, channels]. */
+function volumeOp(kind: 'conv' | 'pool'): OpFn {
+  return (args, node) => {
+    const x = asTensor(args[0])?.shape;
+    if (!x || (x.length !== 4 && x.length !== 5)) return tensor(null, node);
+    const batch = x.length === 4 ? [1, ...x] : x;
+    const filter = kind === 'conv' ? asTensor(args[1])?.shape : undefined;
+    const sizes = kind === 'conv' ? filter?.slice(0, 3) : (numberOf(args[1]) !== undefined ? Array(3).fill(numberOf(args[1])) : numberListOf(args[1]));
+    const strideArg = args[2];
+    const strides = numberOf(strideArg) !== undefined ? Array(3).fill(numberOf(strideArg)) : numberListOf(strideArg);
+    const padding = stringOf(args[3]);
+    if (!sizes || !strides || !padding || sizes.length !== 3) return tensor(null, node);
+    if (kind === 'conv' && filter && dimsDiffer(batch[4], filter[3])) {
+      throw new ShapeError('shape-conv', `Error in conv3d: depth of input (${batch[4]}) must match input depth for filter ${filter[3]}.`);
+    }
+    const spatial = [1, 2, 3].map((i) => (typeof sizes[i - 1] === 'number' ? opConvOutputLength(batch[i], sizes[i - 1] as number, strides[i - 1], padding) : null));
+    const channels = kind === 'conv' ? filter?.[4] ?? null : batch[4];
+    const out: Dim[] = [batch[0], ...spatial, channels];
+    return tensor(x.length === 4 ? out.slice(1) : out, node);
+  };
+}
+
 /** Checks the input rank of a 2-D op (3 or 4) and returns it as a batch of images. */
 function asImageBatch(op: string, x: Shape, what = 'input'): { batch: Dim[]; squeeze: boolean } | undefined {
   if (!x) return undefined;
@@ -48,10 +81,12 @@ function conv2d(args: Value[], node: ts.Node): Value {
   }
   const strides = pair(args[2], 1);
   const dilations = pair(args[5], 1);
-  const padding = stringOf(args[3]);
-  if (!strides || !dilations || !padding) return tensor(null, node);
-  const oh = typeof f[0] === 'number' ? opConvOutputLength(h, f[0], strides[0], padding, dilations[0]) : null;
-  const ow = typeof f[1] === 'number' ? opConvOutputLength(w, f[1], strides[1], padding, dilations[1]) : null;
+  if (!strides || !dilations) return tensor(null, node);
+  if (strides.some((st) => st > 1) && dilations.some((d) => d > 1)) {
+    throw new ShapeError('shape-conv', `Error in conv2D: Either strides or dilations must be 1. Got strides ${strides[0]} and dilations '${dilations[0]}'`);
+  }
+  const oh = typeof f[0] === 'number' ? spatialLength(h, f[0], strides[0], args[3], 1, dilations[0]) : null;
+  const ow = typeof f[1] === 'number' ? spatialLength(w, f[1], strides[1], args[3], 2, dilations[1]) : null;
   const out: Dim[] = channelsFirst ? [b, f[3], oh, ow] : [b, oh, ow, f[3]];
   return tensor(input.squeeze ? out.slice(1) : out, node);
 }
@@ -157,6 +192,9 @@ export const CONV_OPS: Record<string, OpFn> = {
   separableConv2d,
   maxPool: pool('maxPool'),
   avgPool: pool('avgPool'),
+  conv3d: volumeOp('conv'),
+  maxPool3d: volumeOp('pool'),
+  avgPool3d: volumeOp('pool'),
 };
 
 export const IMAGE_OPS: Record<string, OpFn> = {

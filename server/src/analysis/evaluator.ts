@@ -65,6 +65,8 @@ export class Evaluator {
   uncertainDepth = 0;
   /** True while a function body is evaluated over symbolic parameters rather than at a call. */
   generic = false;
+  /** True while a generic evaluation only collects shapes for hovers (the function was called). */
+  silent = false;
   /** Models created so far, for the summaries. */
   readonly models: import('./values').ModelState[] = [];
   private steps = 0;
@@ -106,7 +108,7 @@ export class Evaluator {
     try {
       this.hoistFunctions(this.sourceFile.statements, moduleScope);
       for (const statement of this.sourceFile.statements) this.execStatement(statement, moduleScope);
-      this.evaluateUncalledFunctions();
+      this.evaluateFunctionsGenerically();
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
     }
@@ -127,6 +129,7 @@ export class Evaluator {
 
   /** Reports a shape contradiction found by a tfjs rule at `node`. */
   reportShapeError(error: ShapeError, node: ts.Node): void {
+    if (this.silent) return;
     const related = error.related
       .filter((r) => r.node && typeof r.node === 'object')
       .map((r) => ({ message: r.message, node: r.node as ts.Node }));
@@ -463,15 +466,16 @@ export class Evaluator {
   }
 
   /**
-   * Evaluates functions that no call reached, over symbolic parameters (a `number` parameter is a
-   * named size, an `@shape` parameter a tensor of that shape), so their bodies get shapes and checks.
-   * Functions that were called are evaluated the same way for hovers only (no diagnostics).
+   * Evaluates every function once more over symbolic parameters (a `number` parameter is a named
+   * size, an `@shape` parameter a tensor of that shape), so that hovers inside show named sizes.
+   * Functions that no call reached get their checks from this pass; for the others it is silent,
+   * since their calls already checked them with the real arguments.
    */
-  private evaluateUncalledFunctions(): void {
+  private evaluateFunctionsGenerically(): void {
     for (const [node, fn] of [...this.functionValues]) {
-      if (this.calledFunctions.has(node)) continue;
       const args = node.parameters.map((p) => symbolicParameter(p));
       this.generic = true;
+      this.silent = this.calledFunctions.has(node);
       this.uncertainDepth++;
       try {
         callValue(this, fn, args, undefined);
@@ -479,6 +483,7 @@ export class Evaluator {
         if (e instanceof BudgetExceeded) throw e;
       } finally {
         this.generic = false;
+        this.silent = false;
         this.uncertainDepth--;
       }
     }

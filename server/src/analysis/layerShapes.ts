@@ -204,8 +204,12 @@ const mergeRule: LayerRule = { merge: true, output: () => null, params: () => 0 
 
 /** Output shape of a merge layer over several inputs, with tfjs's messages. */
 export function mergeOutput(className: string, config: ObjectValue, inputs: Shape[]): Shape {
+  if (inputs.length < 2) {
+    throw new ShapeError('layer-input', `A merge layer should be called on an Array of at least 2 inputs. Got ${inputs.length} input(s).`);
+  }
   if (inputs.some((s) => s === null)) return null;
   const shapes = inputs as Dim[][];
+  if (className === 'Dot') return dotOutput(config, shapes);
   if (className === 'Concatenate') {
     const rank = shapes[0].length;
     const axisArg = cfgNumber(config, 'axis', -1);
@@ -238,6 +242,22 @@ export function mergeOutput(className: string, config: ObjectValue, inputs: Shap
     }
   }
   return out ? [shapes[0][0], ...out] : null;
+}
+
+/** The Dot layer: contracts one axis of each input (the batch axis stays). */
+function dotOutput(config: ObjectValue, shapes: Dim[][]): Shape {
+  const [a, b] = shapes;
+  const axesArg = cfg(config, 'axes');
+  const single = numberOf(axesArg);
+  const list = single !== undefined ? [single, single] : numberListOf(axesArg);
+  if (!list || list.length !== 2) return null;
+  const axisA = list[0] < 0 ? list[0] + a.length : list[0];
+  const axisB = list[1] < 0 ? list[1] + b.length : list[1];
+  if (dimsDiffer(a[axisA], b[axisB])) {
+    throw new ShapeError('layer-input', `Dimension incompatibility: ${a[axisA]} !== ${b[axisB]}`);
+  }
+  const out = [...a.filter((_, i) => i !== axisA), ...b.filter((_, i) => i !== axisB && i !== 0)];
+  return out.length === 1 ? [out[0], 1] : out;
 }
 
 function productSum(dims: Dim[]): Dim {
@@ -309,8 +329,27 @@ export const LAYER_RULES: Record<string, LayerRule> = {
   ThresholdedReLU: identityRule(),
   PReLU: identityRule(1),
   Masking: identityRule(),
-  BatchNormalization: identityRule(4),
-  LayerNormalization: identityRule(2),
+  BatchNormalization: { ...identityRule(4), featureAxis: () => -1 },
+  LayerNormalization: { ...identityRule(2), featureAxis: () => -1 },
+  Cropping2D: {
+    spec: () => ({ ndim: 4 }),
+    output: (c, input) => {
+      const p = cfg(c, 'cropping');
+      const n = numberOf(p);
+      let rows: number[] | undefined;
+      let cols: number[] | undefined;
+      if (n !== undefined) rows = cols = [n, n];
+      else if (p && p.kind === 'array' && p.items?.length === 2) {
+        const [r, cc] = p.items;
+        rows = numberOf(r) !== undefined ? [numberOf(r)!, numberOf(r)!] : numberListOf(r);
+        cols = numberOf(cc) !== undefined ? [numberOf(cc)!, numberOf(cc)!] : numberListOf(cc);
+      }
+      if (!rows || !cols) return [input[0], null, null, input[3]];
+      const shrink = (d: Dim, q: number[]) => (isKnown(d) ? d - q[0] - q[1] : null);
+      return [input[0], shrink(input[1], rows), shrink(input[2], cols), input[3]];
+    },
+    params: () => 0,
+  },
   Embedding: {
     output: (c, input) => [...input, dimOf(cfg(c, 'outputDim'))],
     params: (c) => mul(cfgNumber(c, 'inputDim'), cfgNumber(c, 'outputDim')),
@@ -324,6 +363,10 @@ export const LAYER_RULES: Record<string, LayerRule> = {
     params: () => 0,
   },
   Permute: {
+    spec: (c) => {
+      const dims = numberListOf(cfg(c, 'dims'));
+      return dims ? { ndim: dims.length + 1 } : {};
+    },
     output: (c, input) => {
       const dims = numberListOf(cfg(c, 'dims'));
       return dims ? [input[0], ...dims.map((d) => input[d] ?? null)] : null;
@@ -373,6 +416,7 @@ export const LAYER_RULES: Record<string, LayerRule> = {
   Maximum: mergeRule,
   Minimum: mergeRule,
   Subtract: mergeRule,
+  Dot: mergeRule,
 };
 
 /** Input shape declared in a layer config (`inputShape` gets the batch axis; `batchInputShape` has it). */

@@ -41,7 +41,7 @@ export const LAYER_FACTORIES: Record<string, string> = {
   batchNormalization: 'BatchNormalization', layerNormalization: 'LayerNormalization', embedding: 'Embedding',
   simpleRNN: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU', repeatVector: 'RepeatVector', permute: 'Permute',
   zeroPadding2d: 'ZeroPadding2D', upSampling2d: 'UpSampling2D', concatenate: 'Concatenate', add: 'Add', multiply: 'Multiply',
-  average: 'Average', maximum: 'Maximum', minimum: 'Minimum', subtract: 'Subtract',
+  average: 'Average', maximum: 'Maximum', minimum: 'Minimum', subtract: 'Subtract', dot: 'Dot', cropping2D: 'Cropping2D',
   timeDistributed: 'TimeDistributed', bidirectional: 'Bidirectional', inputLayer: 'InputLayer',
 };
 
@@ -95,7 +95,9 @@ export function checkLayerInput(layer: LayerState, shape: Dim[]): void {
     const expected = axis < 0 ? built[built.length + axis] : built[axis];
     const actual = axis < 0 ? shape[shape.length + axis] : shape[axis];
     if (expected !== undefined && actual !== undefined && dimsDiffer(expected, actual)) {
-      throw incompatible(layer, `expected axis ${axis} of input shape to have value ${expected} but got shape ${tfjsShape(shape)}.`);
+      // BatchNormalization reports its axis counted from the front, as tfjs normalises it in build.
+      const shown = layer.className === 'BatchNormalization' && axis < 0 ? shape.length + axis : axis;
+      throw incompatible(layer, `expected axis ${shown} of input shape to have value ${expected} but got shape ${tfjsShape(shape)}.`);
     }
   }
 }
@@ -159,8 +161,19 @@ export function applyLayer(ev: Evaluator, layer: LayerState, input: Value, node:
   if (!x) return tensor(null, node);
   const out = layerOutputShape(ev, layer, x.shape);
   if (!x.symbolic && layer.deferredError) throw new ShapeError(layer.deferredError.code, layer.deferredError.message);
-  const result = tensor(out, node, undefined, x.symbolic);
-  return withProducer(result, layer, [x]);
+  const result = withProducer(tensor(out, node, undefined, x.symbolic), layer, [x]);
+  const returnState = cfg(layer.config, 'returnState');
+  if (returnState && truthiness(returnState) === true && ['LSTM', 'GRU', 'SimpleRNN'].includes(layer.className)) {
+    // RNNs with returnState give [output, ...states]; each state is [batch, units].
+    const state = tensor(x.shape ? [x.shape[0], dimOfUnits(layer)] : null, node, undefined, x.symbolic);
+    return arrayOf([result, ...Array(layer.className === 'LSTM' ? 2 : 1).fill(state)]);
+  }
+  return result;
+}
+
+function dimOfUnits(layer: LayerState): Dim {
+  const units = cfg(layer.config, 'units');
+  return units && units.kind === 'number' && units.value !== undefined ? units.value : null;
 }
 
 function withProducer(t: TensorValue, layer: LayerState, inputs: TensorValue[]): TensorValue {
@@ -187,6 +200,11 @@ export function layerMember(ev: Evaluator, layer: LayerState, key: string): Valu
       return native('apply', (c) => applyLayer(ev, layer, c.args[0] ?? UNKNOWN, c.node));
     case 'name':
       return str(layer.name);
+    case 'output':
+    case 'input': {
+      const shape = key === 'output' ? layer.outputShape : layer.builtInputShape;
+      return tensor(shape ?? null, layer.origin, undefined, true);
+    }
     case 'outputShape':
       return layer.outputShape ? arrayOf(layer.outputShape.map((d) => (d === 'batch' ? { kind: 'null' } : dimValue(d)))) : arrayOfLength(null, UNKNOWN);
     case 'countParams':

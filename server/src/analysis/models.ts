@@ -38,7 +38,7 @@ function newModel(ev: Evaluator, kind: ModelState['kind'], node: ts.Node): Model
     outputShapes: null,
     broken: false,
   };
-  ev.models.push(model);
+  if (!ev.silent) ev.models.push(model);
   return model;
 }
 
@@ -278,30 +278,42 @@ function outputValue(model: ModelState, batch: Dim | undefined, node: ts.Node): 
   return outs.length === 1 ? make(outs[0]) : arrayOf(outs.map(make));
 }
 
+/**
+ * Data reaching the first layer directly (fitDataset, or `model.apply` on a concrete tensor): tfjs
+ * raises the first layer's `assertInputCompatibility` error rather than the fit/predict checks.
+ */
+function checkAtFirstLayer(model: ModelState, x: TensorValue, code: string): void {
+  const want = model.inputShapes?.[0];
+  if (model.broken || !x.shape || !want) return;
+  const first = model.layers[0];
+  if (first && LAYER_RULES[first.className]) {
+    const probe: LayerState = { ...first, builtInputShape: want };
+    try {
+      checkLayerInput(probe, x.shape);
+    } catch (e) {
+      if (e instanceof ShapeError) throw new ShapeError(code, e.message, modelRelated(model));
+      throw e;
+    }
+  }
+  if (x.shape.length !== want.length) {
+    throw new ShapeError(code, `Error when checking input: expected ${inputName(model, 0)} to have ${want.length} dimension(s). but got array with shape ${tfjsShape(x.shape)}`, modelRelated(model));
+  }
+  for (let j = 1; j < want.length; j++) {
+    if (dimsDiffer(want[j], x.shape[j])) {
+      throw new ShapeError(code, `Error when checking input: expected ${inputName(model, 0)} to have shape ${tfjsJsonShape(want)} but got array with shape ${tfjsJsonShape(x.shape)}.`, modelRelated(model));
+    }
+  }
+}
+
 /** `fitDataset`: the batched element's features against the model input (targets are not checked by tfjs). */
 function checkFitDataset(model: ModelState, dataset: DatasetState): void {
   checkDataset(dataset);
-  if (model.broken || !model.inputShapes) return;
   const element = dataset.element;
   let xs: Value | undefined;
   if (element.kind === 'object') xs = element.props.get('xs');
   else if (element.kind === 'array' && element.items) xs = element.items[0];
   const x = asTensor(xs);
-  const want = model.inputShapes[0];
-  if (!x || !x.shape || !want) return;
-  const first = model.layers[0];
-  if (first && model.kind === 'sequential') {
-    const probe: LayerState = { ...first, builtInputShape: want };
-    try {
-      if (LAYER_RULES[first.className]) checkLayerInput(probe, x.shape);
-    } catch (e) {
-      if (e instanceof ShapeError) throw new ShapeError('fit-input', e.message, modelRelated(model));
-      throw e;
-    }
-  }
-  if (x.shape.length !== want.length) {
-    throw new ShapeError('fit-input', `Error when checking input: expected ${inputName(model, 0)} to have ${want.length} dimension(s). but got array with shape ${tfjsShape(x.shape)}`, modelRelated(model));
-  }
+  if (x) checkAtFirstLayer(model, x, 'fit-input');
 }
 
 export function modelMember(ev: Evaluator, model: ModelState, key: string): Value {
@@ -338,7 +350,11 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
       return native(key, (c) => {
         const x = c.args[0];
         const t = x ? asTensor(x) : undefined;
-        if (t && !t.symbolic) return predict(ev, model, c);
+        if (t && !t.symbolic) {
+          checkAtFirstLayer(model, t, 'layer-input');
+          throwDeferred(model);
+          return outputValue(model, t.shape?.[0], c.node);
+        }
         return outputValue(model, undefined, c.node);
       });
     case 'fitDataset':

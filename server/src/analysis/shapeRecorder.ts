@@ -52,7 +52,8 @@ export class ShapeRecorder {
     };
     for (const [node, entry] of this.concrete) {
       const g = this.generic.get(node);
-      consider(node, g && g.shape !== null ? g : entry);
+      // Inside functions, the generic pass names the sizes (`[batch, 10]`); keep it when it knows every axis.
+      consider(node, g && g.shape !== null && g.shape.every((d) => d !== null) ? g : entry);
     }
     for (const [node, entry] of this.generic) if (!this.concrete.has(node)) consider(node, entry);
     if (!best) return undefined;

@@ -16,6 +16,12 @@ import {
   tensor,
 } from './values';
 
+/** A shape argument with its raw numbers (non-integers kept, so they can be reported). */
+function rawShapeArgOf(v: Value | undefined): Shape {
+  if (!v || v.kind !== 'array' || !v.items) return null;
+  return v.items.map((item) => (item.kind === 'number' && item.value !== undefined ? item.value : dimOf(item)));
+}
+
 /** Leading dims of a nested array; `complete` is false when the innermost structure is not known. */
 export interface InferredShape {
   dims: Dim[];
@@ -103,7 +109,8 @@ export function makeTensor(args: Value[], node: ts.Node, rank?: number): Value {
   if (rank === 1 && inferred.complete && inferred.dims.length !== 1 && values.kind === 'array') {
     throw new ShapeError('tensor-ctor', 'tensor1d() requires values to be a flat/TypedArray');
   }
-  const explicit = shapeArg && shapeArg.kind === 'array' ? shapeArgOf(shapeArg) : null;
+  const explicit = shapeArg && shapeArg.kind === 'array' ? rawShapeArgOf(shapeArg) : null;
+  checkShapeDims(explicit);
   if (explicit) {
     checkValuesFitShape(inferred, explicit);
     return tensor(explicit, node, dtype);
@@ -120,9 +127,17 @@ export function makeTensor(args: Value[], node: ts.Node, rank?: number): Value {
   return tensor(null, node, dtype);
 }
 
+/** tfjs `assertNonNegativeIntegerDimensions`. */
+function checkShapeDims(shape: Shape): void {
+  if (shape && shape.some((d) => isKnown(d) && (d < 0 || !Number.isInteger(d)))) {
+    throw new ShapeError('tensor-ctor', `Tensor must have a shape comprised of positive integers but got shape [${shape.join(',')}].`);
+  }
+}
+
 /** zeros/ones/randomNormal/...: the first argument is the shape; `dtypeIndex` says where dtype goes. */
 export function fromShapeArgument(args: Value[], node: ts.Node, dtypeIndex: number): Value {
-  const shape = shapeArgOf(args[0]);
+  const shape = rawShapeArgOf(args[0]);
+  checkShapeDims(shape);
   const dtype = stringOf(args[dtypeIndex]);
   return tensor(shape, node, dtype);
 }
@@ -133,7 +148,17 @@ export function likeTensor(args: Value[], node: ts.Node): Value {
 }
 
 export function linspace(args: Value[], node: ts.Node): Value {
+  const n = numberOf(args[2]);
+  if (n !== undefined && n <= 0) throw new ShapeError('tensor-ctor', 'The number of values should be positive.');
   return tensor([dimOf(args[2])], node);
+}
+
+/** `tf.multinomial(logits, numSamples)`: one row of samples per row of logits. */
+export function multinomial(args: Value[], node: ts.Node): Value {
+  const logits = asTensor(args[0])?.shape;
+  const n = dimOf(args[1]);
+  if (!logits) return tensor(null, node, 'int32');
+  return tensor(logits.length === 1 ? [n] : [logits[0], n], node, 'int32');
 }
 
 export function range(args: Value[], node: ts.Node): Value {
@@ -166,5 +191,8 @@ export function oneHot(args: Value[], node: ts.Node): Value {
 }
 
 export function scalar(args: Value[], node: ts.Node): Value {
+  if (args[0] && args[0].kind === 'array') {
+    throw new ShapeError('tensor-ctor', 'Error creating a new Scalar: value must be a primitive (number|boolean|string)');
+  }
   return tensor([], node, stringOf(args[1]));
 }

@@ -8,6 +8,7 @@ import type { Evaluator } from './evaluator';
 import { isKnown, productDim, sizeOf } from './shapes';
 import { CONV_OPS } from './convOps';
 import { TENSOR_OPS } from './tensorOps';
+import { INDEXING_OPS } from './indexingOps';
 import {
   type TensorValue,
   type Value,
@@ -19,7 +20,6 @@ import {
   native,
   num,
   str,
-  tensor,
 } from './values';
 
 /** A nested array of unknown numbers with the given shape, kept small. */
@@ -67,15 +67,13 @@ export function tensorMember(_ev: Evaluator, t: TensorValue, key: string, _node:
       return native(key, (c) => TENSOR_OPS.concat([arrayOf([t, ...(c.args[0] ? [c.args[0]] : [])]), c.args[1] ?? UNDEFINED], c.node));
     case 'stack':
       return native(key, (c) => TENSOR_OPS.stack([arrayOf([t, ...(c.args[0] ? [c.args[0]] : [])]), c.args[1] ?? UNDEFINED], c.node));
-    case 'asScalar':
-      return native(key, (c) => tensor([], c.node, t.dtype));
     case 'as2D':
     case 'as3D':
     case 'as4D':
       return native(key, (c) => TENSOR_OPS.reshape([t, arrayOf(c.args)], c.node));
   }
   if (VOID_METHODS.has(key)) return native(key, () => UNDEFINED);
-  const op = TENSOR_OPS[key] ?? CONV_OPS[key];
+  const op = TENSOR_OPS[key] ?? INDEXING_OPS[key] ?? CONV_OPS[key];
   if (op) return native(key, (c) => op([t, ...c.args], c.node));
   return UNKNOWN;
 }

@@ -16,6 +16,7 @@ import {
   normalizeAxis,
   productDim,
   sizeOf,
+  tfjsJsonShape,
   tfjsShape,
 } from './shapes';
 import { asTensor } from './tensorCreation';
@@ -40,7 +41,7 @@ const UNARY_OPS = [
   'expm1', 'floor', 'isFinite', 'isInf', 'isNaN', 'log', 'log1p', 'logSigmoid', 'neg', 'reciprocal', 'relu', 'relu6',
   'round', 'rsqrt', 'selu', 'sigmoid', 'sign', 'sin', 'sinh', 'softplus', 'sqrt', 'square', 'step', 'tan', 'tanh',
   'toFloat', 'toInt', 'toBool', 'cast', 'leakyRelu', 'clipByValue', 'logicalNot', 'variable', 'dropout', 'reverse',
-  'cumsum', 'cumprod', 'softmax', 'logSoftmax', 'batchNorm', 'localResponseNormalization', 'keep', 'asType', 'mirrorPad',
+  'cumsum', 'cumprod', 'softmax', 'logSoftmax', 'batchNorm', 'localResponseNormalization', 'keep', 'asType',
 ];
 const BINARY_OPS = [
   'add', 'sub', 'mul', 'div', 'divNoNan', 'floorDiv', 'pow', 'maximum', 'minimum', 'mod', 'squaredDifference',
@@ -49,11 +50,11 @@ const BINARY_OPS = [
 const COMPARISON_OPS = ['greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual', 'logicalAnd', 'logicalOr', 'logicalXor'];
 const REDUCTIONS = ['sum', 'mean', 'max', 'min', 'prod', 'any', 'all', 'logSumExp', 'euclideanNorm'];
 
-function shapeOf(v: Value | undefined): Shape {
+export function shapeOf(v: Value | undefined): Shape {
   return asTensor(v)?.shape ?? null;
 }
 
-function related(label: string, v: Value | undefined): Array<{ message: string; node?: unknown }> {
+export function related(label: string, v: Value | undefined): Array<{ message: string; node?: unknown }> {
   const t = v && v.kind === 'tensor' ? v : undefined;
   return t?.origin ? [{ message: `${label} has shape ${tfjsShape(t.shape)} here`, node: t.origin }] : [];
 }
@@ -113,7 +114,7 @@ function matMul(args: Value[], node: ts.Node): Value {
   if (!a || !b || tA === undefined || tB === undefined) return tensor(null, node);
   if (a.length < 2 || b.length < 2) {
     throw new ShapeError(
-      'shape-matmul',
+      'shape-rank',
       `Error in matMul: both inputs must have rank at least 2, but got shapes ${tfjsShape(a)} and ${tfjsShape(b)}.`,
       [...related('a', args[0]), ...related('b', args[1])],
     );
@@ -133,10 +134,48 @@ function matMul(args: Value[], node: ts.Node): Value {
   return tensor(batch ? [...batch, outerA, outerB] : null, node);
 }
 
+/** `tf.einsum` for explicit equations (`'bij,bjk->bik'`): every letter names one size. */
+function einsum(args: Value[], node: ts.Node): Value {
+  const equation = stringOf(args[0]);
+  const match = equation ? /^\s*([a-z,\s]+)->\s*([a-z]*)\s*$/.exec(equation) : null;
+  if (!match) return tensor(null, node);
+  const inputs = match[1].split(',').map((t) => t.trim());
+  const sizes = new Map<string, Dim>();
+  for (let i = 0; i < inputs.length; i++) {
+    const shape = shapeOf(args[i + 1]);
+    if (!shape) return tensor(null, node);
+    if (shape.length !== inputs[i].length) return tensor(null, node);
+    for (let j = 0; j < shape.length; j++) {
+      const letter = inputs[i][j];
+      const seen = sizes.get(letter);
+      if (seen !== undefined && dimsDiffer(seen, shape[j])) {
+        throw new ShapeError('shape-matmul', `Expected dimension ${seen} at axis ${j} of input shaped ${tfjsJsonShape(shape)}, but got dimension ${shape[j]}`);
+      }
+      if (seen === undefined || !isKnown(seen)) sizes.set(letter, shape[j]);
+    }
+  }
+  return tensor([...match[2]].map((l) => sizes.get(l) ?? null), node);
+}
+
+function broadcastTo(args: Value[], node: ts.Node): Value {
+  const x = shapeOf(args[0]);
+  const target = shapeArgOf(args[1]);
+  if (!x || !target) return tensor(target, node);
+  const padded = [...Array(Math.max(target.length - x.length, 0)).fill(1), ...x];
+  const bad = x.length > target.length || padded.some((d, i) => d !== 1 && dimsDiffer(d, target[i]));
+  if (bad) {
+    throw new ShapeError('shape-broadcast', `broadcastTo(): [${tfjsShape(x)}] cannot be broadcast to [${tfjsShape(target)}].`);
+  }
+  return tensor(target, node);
+}
+
 function dot(args: Value[], node: ts.Node): Value {
   const a = shapeOf(args[0]);
   const b = shapeOf(args[1]);
-  if (!a || !b || a.length > 2 || b.length > 2 || a.length === 0 || b.length === 0) return tensor(null, node);
+  if (!a || !b) return tensor(null, node);
+  if (a.length > 2 || b.length > 2 || a.length === 0 || b.length === 0) {
+    throw new ShapeError('shape-rank', `Error in dot: inputs must all be rank 1 or 2, but got ranks ${a.length} and ${b.length}.`);
+  }
   const innerA = a[a.length - 1];
   const innerB = b[0];
   if (dimsDiffer(innerA, innerB)) {
@@ -145,29 +184,62 @@ function dot(args: Value[], node: ts.Node): Value {
   return tensor([...a.slice(0, -1), ...b.slice(1)], node);
 }
 
-/** tfjs `inferFromImplicitShape` plus the size check of reshape. */
+/** Splits dims into the product of the known ones and the list of symbolic names (null if any is unknown). */
+function factorDims(dims: Dim[]): { known: number; symbols: string[] } | null {
+  let known = 1;
+  const symbols: string[] = [];
+  for (const d of dims) {
+    if (d === null) return null;
+    if (typeof d === 'string') symbols.push(d);
+    else known *= d;
+  }
+  return { known, symbols };
+}
+
+/**
+ * tfjs `inferFromImplicitShape` plus the size check of reshape. Named sizes on both sides cancel,
+ * so `[batch, 28, 28, 1]` reshaped to `[-1, 784]` is `[batch, 784]`.
+ */
 export function reshapeShape(input: Shape, target: Dim[]): Shape {
   const implicit = target.map((d, i) => (d === -1 ? i : -1)).filter((i) => i >= 0);
   if (implicit.length > 1) {
     throw new ShapeError('shape-reshape', `Shapes can only have 1 implicit size. Found -1 at dim ${implicit[0]} and dim ${implicit[1]}`);
   }
-  const size = sizeOf(input);
-  const explicit = target.filter((d) => d !== -1);
-  const known = productDim(explicit);
-  if (implicit.length === 1) {
-    const out = [...target];
-    if (size !== null && isKnown(known)) {
-      if (known === 0 || size % known !== 0) {
-        throw new ShapeError('shape-reshape', `The implicit shape can't be a fractional number. Got ${size} / ${known}`);
-      }
-      out[implicit[0]] = size / known;
-    } else out[implicit[0]] = null;
+  const out = [...target];
+  const from = input ? factorDims(input) : null;
+  const to = factorDims(target.filter((d) => d !== -1));
+  if (!from || !to) {
+    if (implicit.length === 1) out[implicit[0]] = null;
     return out;
   }
-  if (size !== null && isKnown(known) && size !== known) {
+  const remaining = [...from.symbols];
+  const extra: string[] = [];
+  for (const s of to.symbols) {
+    const i = remaining.indexOf(s);
+    if (i >= 0) remaining.splice(i, 1);
+    else extra.push(s);
+  }
+  if (implicit.length === 1) {
+    if (extra.length > 0 || remaining.length > 1) out[implicit[0]] = null;
+    else if (remaining.length === 1) out[implicit[0]] = from.known === to.known ? remaining[0] : null;
+    else {
+      if (to.known === 0 || from.known % to.known !== 0) {
+        const size = from.symbols.length === 0 ? from.known : null;
+        if (size === null) {
+          out[implicit[0]] = null;
+          return out;
+        }
+        throw new ShapeError('shape-reshape', `The implicit shape can't be a fractional number. Got ${size} / ${to.known}`);
+      }
+      out[implicit[0]] = from.known / to.known;
+    }
+    return out;
+  }
+  if (remaining.length === 0 && extra.length === 0 && from.known !== to.known) {
+    const size = from.symbols.length === 0 ? String(from.known) : tfjsShape(input);
     throw new ShapeError('shape-reshape', `Size(${size}) must match the product of shape ${target.join(',')}`);
   }
-  return target;
+  return out;
 }
 
 function reshape(args: Value[], node: ts.Node): Value {
@@ -300,104 +372,6 @@ function unstack(args: Value[], node: ts.Node): Value {
   return isKnown(n) && n <= 5000 ? arrayOf(Array.from({ length: n }, () => piece)) : arrayOfLength(n, piece);
 }
 
-function split(args: Value[], node: ts.Node): Value {
-  const x = asTensor(args[0]);
-  const axisArg = args[2] && args[2].kind !== 'undefined' ? numberOf(args[2]) : 0;
-  if (!x || !x.shape || axisArg === undefined) return arrayOfLength(null, tensor(null, node));
-  const axis = normalizeAxis(axisArg, x.shape.length);
-  const dim = x.shape[axis];
-  const piece = (d: Dim) => {
-    const s = [...x.shape!];
-    s[axis] = d;
-    return tensor(s, node, x.dtype);
-  };
-  const count = numberOf(args[1]);
-  if (count !== undefined) {
-    if (isKnown(dim) && dim % count !== 0) {
-      throw new ShapeError('shape-axis', 'Number of splits must evenly divide the axis.', related('input', args[0]));
-    }
-    const each = isKnown(dim) ? dim / count : null;
-    return arrayOf(Array.from({ length: count }, () => piece(each)));
-  }
-  const sizes = numberListOf(args[1]);
-  if (!sizes) return arrayOfLength(null, tensor(null, node));
-  const implicit = sizes.indexOf(-1);
-  const explicitSum = sizes.filter((s) => s !== -1).reduce((a, b) => a + b, 0);
-  const resolved = sizes.map((s) => (s === -1 ? (isKnown(dim) ? dim - explicitSum : null) : s));
-  if (isKnown(dim) && implicit < 0 && explicitSum !== dim) {
-    throw new ShapeError('shape-axis', 'The sum of sizes must match the size of the axis dimension.');
-  }
-  return arrayOf(resolved.map((s) => piece(s)));
-}
-
-function slice(args: Value[], node: ts.Node): Value {
-  const x = asTensor(args[0]);
-  if (!x || !x.shape) return tensor(null, node, x?.dtype);
-  const shape = x.shape;
-  const rank = shape.length;
-  const beginNum = numberOf(args[1]);
-  let begin: Dim[] | null = beginNum !== undefined ? [beginNum, ...Array(rank - 1).fill(0)] : shapeArgOf(args[1]);
-  if (!begin) return tensor(null, node, x.dtype);
-  if (begin.length < rank) begin = [...begin, ...Array(rank - begin.length).fill(0)];
-  let size: Dim[] | null;
-  const sizeArg = args[2];
-  if (!sizeArg || sizeArg.kind === 'undefined') size = Array(rank).fill(-1);
-  else if (sizeArg.kind === 'number') size = [dimOf(sizeArg), ...Array(rank - 1).fill(-1)];
-  else size = shapeArgOf(sizeArg);
-  if (!size) return tensor(null, node, x.dtype);
-  if (size.length < rank) size = [...size, ...Array(rank - size.length).fill(-1)];
-  const out: Dim[] = [];
-  for (let i = 0; i < rank; i++) {
-    const b = begin[i];
-    const s = size[i];
-    const d = shape[i];
-    if (s === -1) out.push(isKnown(d) && isKnown(b) ? d - b : null);
-    else out.push(s);
-    const sEff = out[i];
-    if (isKnown(b) && isKnown(sEff) && isKnown(d) && b + sEff > d) {
-      throw new ShapeError(
-        'shape-axis',
-        `Error in slice${rank}D: begin[${i}] + size[${i}] (${b + sEff}) would overflow input.shape[${i}] (${d})`,
-        related('input', args[0]),
-      );
-    }
-  }
-  return tensor(out, node, x.dtype);
-}
-
-function gather(args: Value[], node: ts.Node): Value {
-  const x = asTensor(args[0]);
-  const indices = asTensor(args[1]);
-  const axisArg = args[2] && args[2].kind !== 'undefined' ? numberOf(args[2]) : 0;
-  if (!x || !x.shape || axisArg === undefined) return tensor(null, node, x?.dtype);
-  const axis = normalizeAxis(axisArg, x.shape.length);
-  if (!indices || !indices.shape) return tensor(null, node, x.dtype);
-  return tensor([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], node, x.dtype);
-}
-
-function tile(args: Value[], node: ts.Node): Value {
-  const x = shapeOf(args[0]);
-  const reps = shapeArgOf(args[1]);
-  if (!x || !reps) return tensor(null, node);
-  if (reps.length !== x.length) {
-    throw new ShapeError('shape-rank', `Error in transpose: rank of input ${x.length} must match length of reps ${reps.join(',')}.`);
-  }
-  return tensor(x.map((d, i) => (isKnown(d) && isKnown(reps[i]) ? d * (reps[i] as number) : null)), node);
-}
-
-function pad(args: Value[], node: ts.Node): Value {
-  const x = shapeOf(args[0]);
-  const paddings = args[1] && args[1].kind === 'array' ? args[1].items : undefined;
-  if (!x || !paddings || paddings.length !== x.length) return tensor(null, node);
-  return tensor(
-    x.map((d, i) => {
-      const p = numberListOf(paddings[i]);
-      return p && isKnown(d) ? d + p[0] + p[1] : null;
-    }),
-    node,
-  );
-}
-
 function unaryOp(args: Value[], node: ts.Node): Value {
   const x = asTensor(args[0]);
   return tensor(x ? x.shape : null, node, x?.dtype);
@@ -430,11 +404,6 @@ export const TENSOR_OPS: Record<string, OpFn> = {
   concat,
   stack,
   unstack,
-  split,
-  slice,
-  gather,
-  tile,
-  pad,
   moments,
   topk,
   argMax: argReduce,
@@ -443,7 +412,30 @@ export const TENSOR_OPS: Record<string, OpFn> = {
   norm: (args, node) => reduce([args[0], args[2], args[3]], node),
   flatten: flattenOp,
   as1D: flattenOp,
-  outerProduct: (args, node) => tensor([shapeOf(args[0])?.[0] ?? null, shapeOf(args[1])?.[0] ?? null], node),
+  outerProduct: (args, node) => {
+    const a = shapeOf(args[0]);
+    const b = shapeOf(args[1]);
+    if (a && b && (a.length !== 1 || b.length !== 1)) {
+      throw new ShapeError('shape-rank', `Error in outerProduct: inputs must be rank 1, but got ranks ${a.length} and ${b.length}.`);
+    }
+    return tensor([a?.[0] ?? null, b?.[0] ?? null], node);
+  },
+  einsum,
+  broadcastTo,
+  addN: (args, node) => {
+    const list = args[0] && args[0].kind === 'array' ? args[0].items : undefined;
+    return list && list.length > 0 ? elementwise()(list, node) : tensor(null, node);
+  },
+  concat1d: concat,
+  concat2d: concat,
+  concat3d: concat,
+  concat4d: concat,
+  asScalar: (args, node) => {
+    const x = asTensor(args[0]);
+    const size = x ? sizeOf(x.shape) : null;
+    if (size !== null && size !== 1) throw new ShapeError('shape-reshape', 'The array must have only 1 element.');
+    return tensor([], node, x?.dtype);
+  },
 };
 for (const name of UNARY_OPS) TENSOR_OPS[name] = unaryOp;
 for (const name of BINARY_OPS) TENSOR_OPS[name] = elementwise();

@@ -8,8 +8,10 @@ import { CONV_OPS, IMAGE_OPS } from './convOps';
 import { createDataNamespace } from './dataFiles';
 import { LAYER_FACTORIES, layerFactory } from './layers';
 import { createFunctional, createInput, createSequential } from './models';
-import { eye, fromShapeArgument, likeTensor, linspace, makeTensor, oneHot, range, scalar } from './tensorCreation';
+import { eye, fromShapeArgument, likeTensor, linspace, makeTensor, multinomial, oneHot, range, scalar } from './tensorCreation';
 import { type OpFn, TENSOR_OPS } from './tensorOps';
+import { INDEXING_OPS } from './indexingOps';
+import { createLossNamespaces } from './lossOps';
 import { type Value, UNDEFINED, UNKNOWN, namespace, native, tensor } from './values';
 
 function op(name: string, fn: OpFn): Value {
@@ -18,7 +20,7 @@ function op(name: string, fn: OpFn): Value {
 
 export function createTfNamespace(ev: Evaluator): Value {
   const props: Record<string, Value> = {};
-  for (const [name, fn] of Object.entries({ ...TENSOR_OPS, ...CONV_OPS })) props[name] = op(name, fn);
+  for (const [name, fn] of Object.entries({ ...TENSOR_OPS, ...INDEXING_OPS, ...CONV_OPS })) props[name] = op(name, fn);
   props.tensor = op('tensor', (args, node) => makeTensor(args, node));
   for (let rank = 1; rank <= 6; rank++) props[`tensor${rank}d`] = op(`tensor${rank}d`, (args, node) => makeTensor(args, node, rank));
   props.scalar = op('scalar', scalar);
@@ -30,6 +32,8 @@ export function createTfNamespace(ev: Evaluator): Value {
   props.truncatedNormal = op('truncatedNormal', (a, n) => fromShapeArgument(a, n, 3));
   props.randomUniform = op('randomUniform', (a, n) => fromShapeArgument(a, n, 3));
   props.randomGamma = op('randomGamma', (a, n) => fromShapeArgument(a, n, 4));
+  props.randomUniformInt = op('randomUniformInt', (a, n) => fromShapeArgument(a, n, 99));
+  props.multinomial = op('multinomial', multinomial);
   props.zerosLike = op('zerosLike', likeTensor);
   props.onesLike = op('onesLike', likeTensor);
   props.linspace = op('linspace', linspace);
@@ -51,12 +55,6 @@ export function createTfNamespace(ev: Evaluator): Value {
   for (const [factory, className] of Object.entries(LAYER_FACTORIES)) layers[factory] = layerFactory(ev, className);
   props.layers = namespace('tf.layers', layers);
   props.data = createDataNamespace(ev);
-  props.losses = namespace('tf.losses', {
-    meanSquaredError: native('meanSquaredError', (c) => tensor([], c.node)),
-    softmaxCrossEntropy: native('softmaxCrossEntropy', (c) => tensor([], c.node)),
-    sigmoidCrossEntropy: native('sigmoidCrossEntropy', (c) => tensor([], c.node)),
-    absoluteDifference: native('absoluteDifference', (c) => tensor([], c.node)),
-    logLoss: native('logLoss', (c) => tensor([], c.node)),
-  });
+  Object.assign(props, createLossNamespaces());
   return namespace('tf', props);
 }

@@ -1,0 +1,197 @@
+// Shape rules of the tfjs ops that cut or grow tensors along axes: slice (and slice1d..4d),
+// stridedSlice, gather (with batchDims), split, tile, pad and mirrorPad, with tfjs's checks and
+// messages. Like tensorOps.ts, a rule throws `ShapeError` only for certain contradictions.
+
+import type * as ts from 'typescript';
+import { type Dim, ShapeError, isKnown, normalizeAxis, tfjsShape } from './shapes';
+import { asTensor } from './tensorCreation';
+import { type OpFn, related, shapeOf } from './tensorOps';
+import {
+  type Value,
+  arrayOf,
+  arrayOfLength,
+  dimOf,
+  numberListOf,
+  numberOf,
+  shapeArgOf,
+  stringOf,
+  tensor,
+} from './values';
+
+function split(args: Value[], node: ts.Node): Value {
+  const x = asTensor(args[0]);
+  const axisArg = args[2] && args[2].kind !== 'undefined' ? numberOf(args[2]) : 0;
+  if (!x || !x.shape || axisArg === undefined) return arrayOfLength(null, tensor(null, node));
+  const axis = normalizeAxis(axisArg, x.shape.length);
+  const dim = x.shape[axis];
+  const piece = (d: Dim) => {
+    const s = [...x.shape!];
+    s[axis] = d;
+    return tensor(s, node, x.dtype);
+  };
+  const count = numberOf(args[1]);
+  if (count !== undefined) {
+    if (isKnown(dim) && dim % count !== 0) {
+      throw new ShapeError('shape-axis', 'Number of splits must evenly divide the axis.', related('input', args[0]));
+    }
+    const each = isKnown(dim) ? dim / count : null;
+    return arrayOf(Array.from({ length: count }, () => piece(each)));
+  }
+  const sizes = numberListOf(args[1]);
+  if (!sizes) return arrayOfLength(null, tensor(null, node));
+  if (sizes.filter((s) => s === -1).length > 1) {
+    throw new ShapeError('shape-axis', 'There should be only one negative value in split array.');
+  }
+  if (!isKnown(dim)) return arrayOf(sizes.map((s) => piece(s === -1 ? null : s)));
+  // tfjs 4.22 fills the first -1 from a sum that starts at the first entry (so a leading -1 counts).
+  const resolved = [...sizes];
+  const negIndex = resolved.indexOf(-1);
+  if (negIndex !== -1) {
+    const total = resolved.reduce((a, b) => (b > 0 ? a + b : a));
+    resolved[negIndex] = dim - total;
+  }
+  if (resolved.reduce((a, b) => a + b, 0) !== dim) {
+    throw new ShapeError('shape-axis', 'The sum of sizes must match the size of the axis dimension.', related('input', args[0]));
+  }
+  return arrayOf(resolved.map((s) => piece(s)));
+}
+
+/** `begin`/`size` as tfjs's `parseSliceParams` completes them. */
+function sliceParams(rank: number, beginArg: Value | undefined, sizeArg: Value | undefined): { begin: Dim[]; size: Dim[] } | undefined {
+  const beginNum = numberOf(beginArg);
+  const begin: Dim[] | null = beginNum !== undefined ? [beginNum, ...Array(Math.max(rank - 1, 0)).fill(0)] : shapeArgOf(beginArg);
+  let size: Dim[] | null;
+  if (!sizeArg || sizeArg.kind === 'undefined') size = Array(rank).fill(-1);
+  else if (sizeArg.kind === 'number') size = [dimOf(sizeArg), ...Array(Math.max(rank - 1, 0)).fill(-1)];
+  else size = shapeArgOf(sizeArg);
+  if (!begin || !size) return undefined;
+  const padded = (list: Dim[], fill: number) => (list.length < rank ? [...list, ...Array(rank - list.length).fill(fill)] : list);
+  return { begin: padded(begin, 0), size: padded(size, -1) };
+}
+
+function slice(args: Value[], node: ts.Node): Value {
+  const x = asTensor(args[0]);
+  if (!x || !x.shape) return tensor(null, node, x?.dtype);
+  const shape = x.shape;
+  const rank = shape.length;
+  const params = sliceParams(rank, args[1], args[2]);
+  if (!params) return tensor(null, node, x.dtype);
+  const { begin, size } = params;
+  if (begin.length !== rank) {
+    throw new ShapeError('shape-rank', `Error in slice${rank}D: Length of begin ${begin.join(',')} must match the rank of the array (${rank}).`);
+  }
+  if (size.length !== rank) {
+    throw new ShapeError('shape-rank', `Error in slice${rank}D: Length of size ${size.join(',')} must match the rank of the array (${rank}).`);
+  }
+  const out: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    const b = begin[i];
+    const d = shape[i];
+    const s = size[i] === -1 ? (isKnown(d) && isKnown(b) ? d - b : null) : size[i];
+    out.push(s);
+    if (isKnown(b) && isKnown(s) && isKnown(d) && b + s > d) {
+      throw new ShapeError(
+        'shape-axis',
+        `Error in slice${rank}D: begin[${i}] + size[${i}] (${b + s}) would overflow input.shape[${i}] (${d})`,
+        related('input', args[0]),
+      );
+    }
+  }
+  return tensor(out, node, x.dtype);
+}
+
+/** The bits of a mask argument, or undefined when it is not a known number. */
+function maskBits(v: Value | undefined): number | undefined {
+  return !v || v.kind === 'undefined' ? 0 : numberOf(v);
+}
+
+function stridedSlice(args: Value[], node: ts.Node): Value {
+  const x = asTensor(args[0]);
+  const begin = numberListOf(args[1]);
+  const end = numberListOf(args[2]);
+  const strides = args[3] && args[3].kind !== 'undefined' ? numberListOf(args[3]) : begin?.map(() => 1);
+  const [beginMask, endMask, ellipsisMask, newAxisMask, shrinkMask] = [4, 5, 6, 7, 8].map((i) => maskBits(args[i]));
+  if (!x || !x.shape || !begin || !end || !strides || [beginMask, endMask, shrinkMask].some((m) => m === undefined) || ellipsisMask || newAxisMask) {
+    return tensor(null, node, x?.dtype);
+  }
+  const out: Dim[] = [];
+  x.shape.forEach((d, i) => {
+    if (shrinkMask! & (1 << i)) return;
+    if (!isKnown(d) || i >= begin.length) {
+      out.push(i >= begin.length ? d : null);
+      return;
+    }
+    const stride = strides[i] ?? 1;
+    const clamp = (v: number) => Math.max(0, Math.min(v < 0 ? v + d : v, d));
+    const b = beginMask! & (1 << i) ? (stride > 0 ? 0 : d) : clamp(begin[i]);
+    const e = endMask! & (1 << i) ? (stride > 0 ? d : 0) : clamp(end[i]);
+    out.push(Math.max(0, Math.ceil((e - b) / stride)));
+  });
+  return tensor(out, node, x.dtype);
+}
+
+function gather(args: Value[], node: ts.Node): Value {
+  const x = asTensor(args[0]);
+  const indices = asTensor(args[1]);
+  const axisArg = args[2] && args[2].kind !== 'undefined' ? numberOf(args[2]) : 0;
+  const batchDims = args[3] && args[3].kind !== 'undefined' ? numberOf(args[3]) : 0;
+  if (!x || !x.shape || axisArg === undefined || batchDims === undefined) return tensor(null, node, x?.dtype);
+  const axis = normalizeAxis(axisArg, x.shape.length);
+  if (!indices || !indices.shape) return tensor(null, node, x.dtype);
+  return tensor([...x.shape.slice(0, axis), ...indices.shape.slice(batchDims), ...x.shape.slice(axis + 1)], node, x.dtype);
+}
+
+function tile(args: Value[], node: ts.Node): Value {
+  const x = shapeOf(args[0]);
+  const reps = shapeArgOf(args[1]);
+  if (!x || !reps) return tensor(null, node);
+  if (reps.length !== x.length) {
+    throw new ShapeError('shape-rank', `Error in transpose: rank of input ${x.length} must match length of reps ${reps.join(',')}.`);
+  }
+  const out = x.map((d, i) => (isKnown(d) && isKnown(reps[i]) ? d * (reps[i] as number) : null));
+  if (out.some((d) => isKnown(d) && d < 0)) {
+    throw new ShapeError('tensor-ctor', `Tensor must have a shape comprised of positive integers but got shape [${out.join(',')}].`);
+  }
+  return tensor(out, node);
+}
+
+/** pad and mirrorPad: every axis grows by its before/after amounts. */
+function padding(mirror: boolean): OpFn {
+  return (args, node) => {
+    const x = shapeOf(args[0]);
+    const paddings = args[1] && args[1].kind === 'array' ? args[1].items : undefined;
+    if (!x || !paddings || paddings.length !== x.length) return tensor(null, node);
+    const reflect = stringOf(args[2]) === 'reflect';
+    return tensor(
+      x.map((d, i) => {
+        const p = numberListOf(paddings[i]);
+        if (!p || !isKnown(d)) return null;
+        if (mirror) {
+          const limit = reflect ? d - 1 : d;
+          if (p.some((q) => q > limit || q < 0)) {
+            throw new ShapeError(
+              'shape-axis',
+              `Padding in dimension ${i} cannot be greater than or equal to ${limit} or less than 0 for input of shape ${tfjsShape(x)}`,
+            );
+          }
+        }
+        return d + p[0] + p[1];
+      }),
+      node,
+    );
+  };
+}
+
+export const INDEXING_OPS: Record<string, OpFn> = {
+  split,
+  slice,
+  slice1d: slice,
+  slice2d: slice,
+  slice3d: slice,
+  slice4d: slice,
+  stridedSlice,
+  gather,
+  tile,
+  pad: padding(false),
+  mirrorPad: padding(true),
+};
