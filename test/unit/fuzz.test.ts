@@ -4,12 +4,15 @@
 // (including adversarial ones: deep nesting, recursion, loops that double a shape, huge dims), and
 // mutations of the shape corpus (/work/shared/shape-corpus, or $MLTS_SHAPE_CORPUS) and of the
 // shape fixtures (tokens deleted, duplicated, swapped, numbers changed, text truncated, garbage
-// inserted). For each program it asserts that `analyze` does not throw, that every diagnostic has
-// a known severity and a range inside the text (LSP lines: `\n`, `\r\n`, `\r`), that `shapeAt`
-// answers anywhere (even out of range) without throwing, and that the program takes under
-// PER_PROGRAM_MS.
+// inserted) or rewritten whole (other line breaks, a byte-order mark). For each program it asserts
+// that `analyze` does not throw, that every diagnostic has a known severity and a range inside the
+// text (LSP lines: `\n`, `\r\n`, `\r`), that `shapeAt` answers anywhere (even out of range)
+// without throwing, and that the program takes under PER_PROGRAM_MS. Some programs are also checked
+// against their unedited original, and some analysed twice around another one, to catch state
+// that leaks between analyses.
 //
-// Everything is deterministic: program i is built from its own PRNG seeded with (seed, i).
+// Everything is deterministic: program i is built from its own PRNG seeded with (seed, i), and is
+// the same program as long as the corpus and the fixtures are unchanged.
 //   MLTS_FUZZ_SEED   the seed (printed by every run)
 //   MLTS_FUZZ_COUNT  how many programs (default DEFAULT_COUNT)
 //   MLTS_FUZZ_ONLY   run only program i of that seed, to reproduce one failure
@@ -433,6 +436,25 @@ function keptProblem(program: Program): string | undefined {
   return before === after ? undefined : `diagnostics differ from the unedited file's (${keeps} should match): ${after} vs ${before}`;
 }
 
+/** How often (one program in this many) the worker checks that analysis keeps no state between runs. */
+const REPEAT_EVERY = 20;
+
+/**
+ * Analyses `text`, then `other`, then `text` again: the two answers for `text` must be equal, or
+ * state leaks from one analysis to the next (the language server analyses many documents in turn).
+ */
+function repeatProblem(text: string, other: string): string | undefined {
+  const answer = (t: string) => {
+    const result = analyze({ fileName: '/fuzz/program.ml.ts', text: t });
+    const lines = splitLines(t);
+    const shapes = lines.map((_, line) => result.shapeAt({ line, character: Math.floor(lines[line].length / 2) })?.text ?? '');
+    return JSON.stringify([result.diagnostics.map((d) => [d.code, d.message, d.range]), shapes]);
+  };
+  const first = answer(text);
+  answer(other);
+  return answer(text) === first ? undefined : 'analysing another file in between changed this file\'s diagnostics or shapes';
+}
+
 // ------------------------------------------------------------------------------ worker side
 
 interface Failure {
@@ -465,6 +487,7 @@ function runWorker(): void {
     let problem: string | undefined;
     try {
       problem = checkProgram(text, new Rng(programSeed(seed, index) ^ 0x5bd1e995)) ?? keptProblem(program);
+      if (!problem && index % REPEAT_EVERY === 0) problem = repeatProblem(text, programAt(seed, index + 1, sources).text);
     } catch (e) {
       problem = `threw ${e instanceof Error ? (e.stack ?? e.message).split('\n').slice(0, 4).join(' | ') : String(e)}`;
     }
