@@ -2,7 +2,7 @@
 // inside user processes (kernel, scripts, training runs) and the webviews. `--production` minifies and drops
 // source maps; `--watch` rebuilds on change. Bundles go to dist/, which is what the .vsix ships.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,7 +61,7 @@ export const builds = [
     name: 'runtime',
     ...node,
     format: 'esm',
-    entryPoints: entries('runtime/src', /^(runScript|tsLoaderHooks)\.ts$/),
+    entryPoints: [...entries('runtime/src', /^(runScript|tsLoaderHooks)\.ts$/), ...entries('runtime/src/kernel', /^kernel(Main|Worker)\.ts$/).map((f) => ({ in: f, out: f.replace(/^.*[\\/]|\.ts$/g, '') }))],
     outdir: 'dist/runtime',
     outExtension: { '.js': '.mjs' },
     external: ['esbuild', '@tensorflow/*'],
@@ -77,8 +77,17 @@ export const builds = [
   },
 ].filter((b) => b.entryPoints.length > 0);
 
+/** Files the webviews load as they are (not bundled): copied into dist/webviews. */
+const webviewAssets = ['node_modules/uplot/dist/uPlot.min.css'];
+
+function copyWebviewAssets() {
+  mkdirSync(join(root, 'dist', 'webviews'), { recursive: true });
+  for (const asset of webviewAssets) copyFileSync(join(root, asset), join(root, 'dist', 'webviews', asset.split('/').pop()));
+}
+
 async function main() {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
+  copyWebviewAssets();
   const started = Date.now();
   if (watch) {
     for (const { name: _name, ...options } of builds) {

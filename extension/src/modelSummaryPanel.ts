@@ -48,6 +48,6 @@ export function showModelSummary(context: vscode.ExtensionContext, raw: unknown)
   panel.webview.html = renderWebviewHtml(panel.webview, context.extensionUri, {
     title: `Summary: ${raw.model.name}`,
     body: modelSummaryBody(raw),
-    styles: ['modelSummary.css'],
+    styles: ['media/modelSummary.css'],
   });
 }

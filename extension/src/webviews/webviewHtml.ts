@@ -26,7 +26,7 @@ export interface ShellOptions {
   title: string;
   /** Trusted HTML for the body; interpolate user strings only through escapeHtml. */
   body: string;
-  /** CSS files under media/. */
+  /** CSS files, relative to the extension root (`media/x.css`, `dist/webviews/uPlot.min.css`). */
   styles?: string[];
   /** Script files under dist/webviews/, loaded as modules with the nonce. */
   scripts?: string[];
@@ -42,7 +42,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   const styles = (options.styles ?? [])
-    .map((s) => `<link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', s))}">`)
+    .map((s) => `<link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...s.split('/')))}">`)
     .join('\n    ');
   const scripts = (options.scripts ?? [])
     .map((s) => `<script type="module" nonce="${nonce}" src="${webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', s))}"></script>`)

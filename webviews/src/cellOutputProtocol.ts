@@ -1,0 +1,137 @@
+// The typed protocol between the extension and the cell-output webview: what the panel shows (one entry per
+// cell run, with its streams, rich values, result or error, and the kernel's state) and what the panel asks
+// of the extension (open a stack frame's location, restart the kernel). Messages are discriminated on `type`;
+// both sides check what arrives with the guards below. Shared by extension/ and webviews/: no vscode, no DOM.
+import type { CellError, ResultStatus, RichValue } from '../../runtime/src/kernel/kernelProtocol';
+
+export type { CellError, ChartSpec, ResultStatus, RichValue, TableCell } from '../../runtime/src/kernel/kernelProtocol';
+
+export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'none';
+
+export type OutputItem = { kind: 'stream'; name: 'stdout' | 'stderr'; text: string } | { kind: 'value'; value: RichValue };
+
+/** One run of one cell, as the panel shows it. */
+export interface CellRun {
+  cellId: string;
+  runId: number;
+  label: string;
+  /** 0-based line of the cell's marker in the file. */
+  line: number;
+  status: 'running' | ResultStatus;
+  startedAt: number;
+  durationMs?: number;
+  items: OutputItem[];
+  /** The cell's last value. */
+  value?: RichValue;
+  error?: CellError;
+  /** Why it was interrupted, in a sentence. */
+  message?: string;
+}
+
+/** The whole panel state: what setState keeps and what `reset` sends. */
+export interface OutputState {
+  file: string;
+  kernel: KernelState;
+  kernelMessage?: string;
+  runs: CellRun[];
+}
+
+// ---- extension → webview ----
+export type ToWebview =
+  | { type: 'reset'; state: OutputState }
+  | { type: 'runStarted'; run: CellRun }
+  | { type: 'output'; cellId: string; runId: number; item: OutputItem }
+  | { type: 'runFinished'; cellId: string; runId: number; status: ResultStatus; durationMs: number; value?: RichValue; error?: CellError; message?: string }
+  | { type: 'kernel'; state: KernelState; message?: string };
+
+// ---- webview → extension ----
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'openLocation'; file: string; line: number; column: number }
+  | { type: 'restartKernel' };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function isFromWebview(v: unknown): v is FromWebview {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'ready':
+    case 'restartKernel':
+      return true;
+    case 'openLocation':
+      return typeof v.file === 'string' && Number.isInteger(v.line) && Number.isInteger(v.column);
+    default:
+      return false;
+  }
+}
+
+/** A light structural check for messages into the webview (they come from our own extension host). */
+export function isToWebview(v: unknown): v is ToWebview {
+  return isRecord(v) && ['reset', 'runStarted', 'output', 'runFinished', 'kernel'].includes(v.type as string);
+}
+
+/** Applies a message to a state; the extension keeps its copy with this too, so both stay equal. */
+export function applyToState(state: OutputState, message: ToWebview): OutputState {
+  switch (message.type) {
+    case 'reset':
+      return message.state;
+    case 'kernel':
+      return { ...state, kernel: message.state, ...(message.message ? { kernelMessage: message.message } : { kernelMessage: undefined }) };
+    case 'runStarted':
+      // A cell shows its latest run only, like a notebook.
+      return { ...state, runs: [...state.runs.filter((r) => r.cellId !== message.run.cellId), message.run] };
+    case 'output':
+      return {
+        ...state,
+        runs: state.runs.map((r) => (r.cellId === message.cellId && r.runId === message.runId ? { ...r, items: [...r.items, message.item] } : r)),
+      };
+    case 'runFinished':
+      return {
+        ...state,
+        runs: state.runs.map((r) =>
+          r.cellId === message.cellId && r.runId === message.runId
+            ? { ...r, status: message.status, durationMs: message.durationMs, value: message.value, error: message.error, message: message.message }
+            : r,
+        ),
+      };
+  }
+}
+
+/** The one-line summary shown after a cell in the editor, e.g. `✓ 1.2 s → Tensor [32, 10] float32`. */
+export function runSummary(run: Pick<CellRun, 'status' | 'durationMs' | 'value' | 'error' | 'message'>): string {
+  const seconds = run.durationMs === undefined ? '' : ` ${formatDuration(run.durationMs)}`;
+  switch (run.status) {
+    case 'running':
+      return '⏳ running…';
+    case 'error':
+      return `✗${seconds} ${run.error ? `${run.error.name}: ${firstLine(run.error.message)}` : 'failed'}`;
+    case 'interrupted':
+      return `■${seconds} interrupted`;
+    case 'ok':
+      return `✓${seconds}${run.value ? ` → ${valueSummary(run.value)}` : ''}`;
+  }
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 77)}…` : line;
+}
+
+export function valueSummary(value: RichValue): string {
+  switch (value.kind) {
+    case 'tensor':
+      return `Tensor [${value.shape.join(', ')}] ${value.dtype}${value.disposed ? ' (disposed)' : ''}`;
+    case 'table':
+      return `table ${value.totalRows} × ${value.columns.length}`;
+    case 'chart':
+      return `${value.chart.type} chart`;
+    case 'image':
+      return `image ${value.width}×${value.height}`;
+    case 'text':
+      return firstLine(value.text);
+  }
+}
