@@ -3,9 +3,15 @@
 // inline source map, so stack traces (with `--enable-source-maps` or `process.setSourceMapsEnabled`) point at
 // the user's lines. Relative imports without an extension find `x.ts` or `x/index.ts`, as TypeScript resolves
 // them. Type errors are not reported here: that is tsc's and the shape checker's job.
+// For the cell kernel: a specifier `mlts-cell-import:<parent URL>:<specifier>` (both URI-encoded) resolves
+// `specifier` as if `parent` (the `.ml.ts` file) imported it, since cells are scripts without a module URL. Each such
+// import first checks whether a local `.ts` module loaded so far changed on disk (mtime or size); if one did, every
+// local `.ts` module gets a new `?mlts-gen=N` query from then on, so the next import loads fresh copies of all of
+// them (its importers included) while node_modules stay cached. Plain scripts never use the prefix, so for them
+// nothing changes.
 // Runs on Node's loader thread, so it must not import anything from the rest of mlts that touches the main thread.
 import { transformSync } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface ResolveContext {
@@ -26,11 +32,57 @@ type NextLoad = (url: string, context: object) => Promise<LoadResult>;
 
 const TS_FILE = /\.(?:m|c)?ts$/;
 
+const CELL_IMPORT_PREFIX = 'mlts-cell-import:';
+
 function isTypeScriptUrl(url: string): boolean {
   return url.startsWith('file:') && TS_FILE.test(new URL(url).pathname) && !url.endsWith('.d.ts');
 }
 
+/** A workspace TypeScript module: the kind the kernel re-imports when it changes. */
+function isLocalModule(url: string): boolean {
+  return isTypeScriptUrl(url) && !new URL(url).pathname.includes('/node_modules/');
+}
+
+/** Local modules loaded in the current generation, with the stamp (mtime and size) they had when loaded. */
+const loadedLocal = new Map<string, string>();
+let generation = 0;
+
+function fileStamp(path: string): string {
+  try {
+    const { mtimeMs, size } = statSync(path);
+    return `${mtimeMs}:${size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+function startNewGenerationIfChanged(): void {
+  for (const [path, stamp] of loadedLocal) {
+    if (fileStamp(path) !== stamp) {
+      generation++;
+      loadedLocal.clear();
+      return;
+    }
+  }
+}
+
+function withGeneration(result: ResolveResult): ResolveResult {
+  if (generation === 0 || !isLocalModule(result.url)) return result;
+  const url = new URL(result.url);
+  url.searchParams.set('mlts-gen', String(generation));
+  return { ...result, url: url.href };
+}
+
 export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<ResolveResult> {
+  if (specifier.startsWith(CELL_IMPORT_PREFIX)) {
+    const [parentURL = '', cellSpecifier = ''] = specifier.slice(CELL_IMPORT_PREFIX.length).split(':').map(decodeURIComponent);
+    startNewGenerationIfChanged();
+    return resolve(cellSpecifier, { ...context, parentURL }, nextResolve);
+  }
+  return withGeneration(await resolveTypeScript(specifier, context, nextResolve));
+}
+
+async function resolveTypeScript(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<ResolveResult> {
   try {
     return await nextResolve(specifier, context);
   } catch (err) {
@@ -49,6 +101,7 @@ export async function resolve(specifier: string, context: ResolveContext, nextRe
 export async function load(url: string, context: object, nextLoad: NextLoad): Promise<LoadResult> {
   if (!isTypeScriptUrl(url)) return nextLoad(url, context);
   const file = fileURLToPath(url);
+  if (isLocalModule(url)) loadedLocal.set(file, fileStamp(file));
   const { code } = transformSync(readFileSync(file, 'utf8'), {
     loader: 'ts',
     format: 'esm',
