@@ -200,6 +200,8 @@ export const CONV_OPS: Record<string, OpFn> = {
 export const IMAGE_OPS: Record<string, OpFn> = {
   resizeBilinear: resize,
   resizeNearestNeighbor: resize,
+  nonMaxSuppression: (_args, node) => tensor([null], node, 'int32'),
+  nonMaxSuppressionAsync: (_args, node) => tensor([null], node, 'int32'),
   flipLeftRight: (args, node) => tensor(asTensor(args[0])?.shape ?? null, node),
   rgbToGrayscale: (args, node) => {
     const s = asTensor(args[0])?.shape;

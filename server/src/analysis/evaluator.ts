@@ -15,6 +15,7 @@ import { ShapeRecorder } from './shapeRecorder';
 import { evaluateExpression, assignPattern, bindName, callValue } from './expressions';
 import { annotationShapeOf, applyVariableAnnotation, checkAgainstAnnotation, returnAnnotationOf } from './annotations';
 import { createGlobals } from './jsBuiltins';
+import { createClass } from './classes';
 import { bindImports } from './tfImports';
 import {
   type FunctionValue,
@@ -181,7 +182,7 @@ export class Evaluator {
       if ((c.type === 'break' || c.type === 'continue') && c.label === node.label.text) return NORMAL;
       return c;
     }
-    if (ts.isClassDeclaration(node) && node.name) scope.declare(node.name.text, UNKNOWN);
+    if (ts.isClassDeclaration(node) && node.name) scope.declare(node.name.text, createClass(this, node, scope));
     if (ts.isEnumDeclaration(node)) scope.declare(node.name.text, UNKNOWN);
     return NORMAL;
   }
@@ -412,11 +413,14 @@ export class Evaluator {
   }
 
   /** Calls a user function: binds the arguments in a fresh scope over its closure and runs its body. */
-  callFunction(fn: FunctionValue, args: Value[], _thisValue?: Value): Value {
+  callFunction(fn: FunctionValue, args: Value[], thisValue?: Value): Value {
     const node = fn.node;
     if (this.callDepth >= CALL_DEPTH_CAP || !node.body) return UNKNOWN;
     if (!this.generic) this.calledFunctions.add(node);
     const scope = new Scope(fn.closure as Scope);
+    // Arrow functions see `this` of where they were written; other functions get their receiver.
+    const self = fn.thisValue ?? thisValue;
+    if (!ts.isArrowFunction(node)) scope.declare('this', self ?? UNKNOWN);
     this.dimFrames.push(new Map());
     node.parameters.forEach((param, i) => {
       let value: Value;

@@ -9,6 +9,7 @@ import { StatementAborted, strictEquals } from './evaluator';
 import { Scope } from './scope';
 import { ShapeError } from './shapes';
 import { getMember } from './members';
+import { createClass } from './classes';
 import {
   type ArrayValue,
   type NativeCall,
@@ -52,6 +53,12 @@ function evaluateUnrecorded(ev: Evaluator, node: ts.Expression, scope: Scope): V
       return bool(false);
     case ts.SyntaxKind.NullKeyword:
       return NULL;
+    case ts.SyntaxKind.ThisKeyword:
+      return scope.lookup('this') ?? UNKNOWN;
+    case ts.SyntaxKind.SuperKeyword:
+      return scope.lookup('super') ?? UNKNOWN;
+    case ts.SyntaxKind.ClassExpression:
+      return createClass(ev, node as ts.ClassExpression, scope);
     case ts.SyntaxKind.Identifier:
       return evaluateIdentifier(node as ts.Identifier, scope);
     case ts.SyntaxKind.TemplateExpression:

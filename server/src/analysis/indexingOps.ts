@@ -3,7 +3,7 @@
 // messages. Like tensorOps.ts, a rule throws `ShapeError` only for certain contradictions.
 
 import type * as ts from 'typescript';
-import { type Dim, ShapeError, isKnown, normalizeAxis, tfjsShape } from './shapes';
+import { type Dim, ShapeError, dimsDiffer, isKnown, normalizeAxis, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import { type OpFn, related, shapeOf } from './tensorOps';
 import {
@@ -13,6 +13,7 @@ import {
   dimOf,
   numberListOf,
   numberOf,
+  objectOf,
   shapeArgOf,
   stringOf,
   tensor,
@@ -182,7 +183,34 @@ function padding(mirror: boolean): OpFn {
   };
 }
 
+/** `tf.booleanMaskAsync(x, mask, axis)`: the masked axes collapse into one of unknown length. */
+function booleanMask(args: Value[], node: ts.Node): Value {
+  const x = shapeOf(args[0]);
+  const mask = shapeOf(args[1]);
+  const axisArg = args[2] && args[2].kind !== 'undefined' ? numberOf(args[2]) : 0;
+  if (!x || !mask || axisArg === undefined) return tensor(null, node);
+  const axis = axisArg < 0 ? axisArg + x.length : axisArg;
+  for (let i = 0; i < mask.length; i++) {
+    if (dimsDiffer(mask[i], x[axis + i])) {
+      throw new ShapeError(
+        'shape-axis',
+        `mask's shape must match the first K dimensions of tensor's shape, Shapes ${tfjsShape(x.slice(axis, axis + mask.length))} and ${tfjsShape(mask)} must match`,
+      );
+    }
+  }
+  return tensor([...x.slice(0, axis), null, ...x.slice(axis + mask.length)], node);
+}
+
 export const INDEXING_OPS: Record<string, OpFn> = {
+  booleanMaskAsync: booleanMask,
+  whereAsync: (args, node) => {
+    const c = shapeOf(args[0]);
+    return tensor([null, c ? c.length : null], node, 'int32');
+  },
+  unique: (args, node) => {
+    const x = shapeOf(args[0]);
+    return objectOf({ values: tensor(x ? [null, ...x.slice(1)] : null, node), indices: tensor(x ? [x[0]] : null, node, 'int32') });
+  },
   split,
   slice,
   slice1d: slice,

@@ -281,7 +281,8 @@ export function reshapeLayerOutput(config: ObjectValue, input: Dim[], layer: Lay
   if (isKnown(size) && isKnown(known)) {
     const bad = unknownIndex >= 0 ? known === 0 || size % known !== 0 : size !== known;
     if (bad) layer.deferredError = { code: 'shape-reshape', message: 'Total size of new array must be unchanged.' };
-    else if (unknownIndex >= 0) out[unknownIndex] = size / known;
+    // tfjs resolves the -1 only for data; on a symbolic input (null batch) it stays null.
+    else if (unknownIndex >= 0 && isKnown(input[0])) out[unknownIndex] = size / known;
   }
   return [input[0], ...out];
 }
@@ -432,5 +433,8 @@ export function declaredInputShape(config: ObjectValue): Shape | undefined {
   }
   const dim = cfg(config, 'inputDim');
   if (dim && cfg(config, 'units')) return [BATCH_DIM, dimOf(dim)];
+  // Embedding: `inputLength` stands for the input shape (its `inputDim` is the vocabulary size).
+  const length = cfg(config, 'inputLength');
+  if (length && cfg(config, 'outputDim')) return [BATCH_DIM, dimOf(length)];
   return undefined;
 }

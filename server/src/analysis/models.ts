@@ -38,6 +38,7 @@ function newModel(ev: Evaluator, kind: ModelState['kind'], node: ts.Node): Model
     outputShapes: null,
     broken: false,
   };
+  if (ev.generic) model.generic = true;
   if (!ev.silent) ev.models.push(model);
   return model;
 }
@@ -109,7 +110,8 @@ export function createFunctional(ev: Evaluator, c: NativeCall): Value {
 
 /** `model.add(layer)` with tfjs Sequential's checks. */
 function addLayer(ev: Evaluator, model: ModelState, layer: LayerState): void {
-  if (model.broken) return;
+  // The symbolic pass over function bodies must not change models the program itself built.
+  if (model.broken || (ev.generic && !model.generic)) return;
   if (layer.className === 'InputLayer') {
     model.inputShapes = [layer.builtInputShape ?? null];
     model.outputShapes = [layer.builtInputShape ?? null];
@@ -328,6 +330,7 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
       });
     case 'compile':
       return native('compile', (c) => {
+        if (ev.generic && !model.generic) return UNDEFINED;
         const args = c.args[0];
         const loss = args && args.kind === 'object' ? args.props.get('loss') : undefined;
         const name = loss?.kind === 'string' ? loss.value : loss?.kind === 'native' ? loss.name : undefined;

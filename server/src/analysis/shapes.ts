@@ -115,8 +115,8 @@ export function broadcastShapes(a: Shape, b: Shape): Shape {
         'shape-broadcast',
         `Operands could not be broadcast together with shapes ${tfjsShape(a)} and ${tfjsShape(b)}.`,
       );
-    } else if (isKnown(da) && da !== 1 && db !== null) out.push(da);
-    else if (isKnown(db) && db !== 1 && da !== null) out.push(db);
+    } else if (isKnown(da)) out.push(da); // the other side must be da or 1 for the op to succeed
+    else if (isKnown(db)) out.push(db);
     else out.push(null);
   }
   return out;

@@ -9,6 +9,7 @@ import { isKnown, productDim, sizeOf } from './shapes';
 import { CONV_OPS } from './convOps';
 import { TENSOR_OPS } from './tensorOps';
 import { INDEXING_OPS } from './indexingOps';
+import { assignToVariable } from './gradients';
 import {
   type TensorValue,
   type Value,
@@ -46,6 +47,10 @@ export function tensorMember(_ev: Evaluator, t: TensorValue, key: string, _node:
     }
     case 'dtype':
       return str(t.dtype);
+    case 'name':
+      return str(t.variableName);
+    case 'assign':
+      return native(key, (c) => (t.variableName !== undefined ? assignToVariable(t, c.args[0]) : UNDEFINED));
     case 'dataSync':
     case 'data': {
       const n = sizeOf(t.shape);

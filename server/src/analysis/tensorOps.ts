@@ -394,6 +394,16 @@ function flattenOp(args: Value[], node: ts.Node): Value {
   return tensor(x && x.shape ? [productDim(x.shape)] : [null], node, x?.dtype);
 }
 
+/** `tf.math.confusionMatrix(labels, predictions, numClasses)`: two vectors give [n, n]. */
+export function confusionMatrix(args: Value[], node: ts.Node): Value {
+  for (const [what, v] of [['labels', args[0]], ['predictions', args[1]]] as const) {
+    const s = shapeOf(v);
+    if (s && s.length !== 1) throw new ShapeError('shape-rank', `Error in confusionMatrix: ${what} must be rank 1, but got rank ${s.length}.`);
+  }
+  const n = dimOf(args[2]);
+  return tensor([n, n], node, 'int32');
+}
+
 export const TENSOR_OPS: Record<string, OpFn> = {
   matMul,
   dot,

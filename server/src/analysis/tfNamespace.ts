@@ -9,9 +9,10 @@ import { createDataNamespace } from './dataFiles';
 import { LAYER_FACTORIES, layerFactory } from './layers';
 import { createFunctional, createInput, createSequential } from './models';
 import { eye, fromShapeArgument, likeTensor, linspace, makeTensor, multinomial, oneHot, range, scalar } from './tensorCreation';
-import { type OpFn, TENSOR_OPS } from './tensorOps';
+import { type OpFn, TENSOR_OPS, confusionMatrix } from './tensorOps';
 import { INDEXING_OPS } from './indexingOps';
 import { createLossNamespaces } from './lossOps';
+import { createGradientFunctions } from './gradients';
 import { type Value, UNDEFINED, UNKNOWN, namespace, native, tensor } from './values';
 
 function op(name: string, fn: OpFn): Value {
@@ -55,6 +56,7 @@ export function createTfNamespace(ev: Evaluator): Value {
   for (const [factory, className] of Object.entries(LAYER_FACTORIES)) layers[factory] = layerFactory(ev, className);
   props.layers = namespace('tf.layers', layers);
   props.data = createDataNamespace(ev);
-  Object.assign(props, createLossNamespaces());
+  Object.assign(props, createLossNamespaces(), createGradientFunctions(ev));
+  props.math = namespace('tf.math', { confusionMatrix: op('math.confusionMatrix', confusionMatrix) });
   return namespace('tf', props);
 }

@@ -64,6 +64,8 @@ export interface TensorValue {
   producer?: TensorProducer;
   /** The name of a `tf.input`, as tfjs uses it in messages. */
   inputName?: string;
+  /** Set for `tf.variable`s, whose shape `assign` must keep. */
+  variableName?: string;
 }
 
 export interface LayerState {
@@ -95,6 +97,8 @@ export interface ModelState {
   broken: boolean;
   loss?: string;
   variableName?: string;
+  /** Created while a function was evaluated over symbolic parameters (see Evaluator.generic). */
+  generic?: boolean;
 }
 
 export interface ModelValue { kind: 'model'; model: ModelState }
