@@ -45,7 +45,9 @@ export function tensorValue(tensor: TensorLike): Extract<RichValue, { kind: 'ten
   if (tensor.isDisposed) return { ...base, preview: '(disposed)', disposed: true };
   if (tensor.size > MAX_PREVIEW_TENSOR_SIZE) return { ...base, preview: `(${tensor.size} values, not read)`, disposed: false };
   try {
-    return { ...base, preview: tensor.toString().replace(/^Tensor\n\s*/, ''), disposed: false };
+    // tfjs prints "Tensor\n    [[1, 2],\n     [3, 4]]": drop the heading and its four-space indent.
+    const preview = tensor.toString().replace(/^Tensor\n/, '').replace(/^ {4}/gm, '');
+    return { ...base, preview, disposed: false };
   } catch (err) {
     return { ...base, preview: `(cannot read values: ${err instanceof Error ? err.message : String(err)})`, disposed: false };
   }
