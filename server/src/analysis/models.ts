@@ -232,6 +232,14 @@ function checkTrainingData(model: ModelState, data: TensorValue[], shapes: Shape
   });
 }
 
+/** The loss of output `i`, lower-cased without underscores; 'unknown' when it cannot be named. */
+function lossOf(model: ModelState, i: number): string {
+  const loss = model.loss;
+  if (loss === undefined) return 'none';
+  const name = typeof loss === 'string' ? loss : loss[i];
+  return name === undefined ? 'unknown' : name.toLowerCase().replace(/_/g, '');
+}
+
 function checkFit(ev: Evaluator, model: ModelState, xArg: Value | undefined, yArg: Value | undefined): void {
   const xs = tensorsOf(xArg);
   buildLazily(ev, model, xs?.[0]);
@@ -240,8 +248,12 @@ function checkFit(ev: Evaluator, model: ModelState, xArg: Value | undefined, yAr
   const ys = tensorsOf(yArg);
   const outputs = model.outputShapes;
   if (ys && outputs) {
-    const sparse = model.loss === 'sparseCategoricalCrossentropy';
-    const targetShapes = outputs.map((s) => (s && sparse ? [...s.slice(0, -1), 1] : s));
+    // A loss the analysis cannot name (an object per output, a variable) leaves the targets unchecked.
+    if (outputs.some((_, i) => lossOf(model, i) === 'unknown')) {
+      throwDeferred(model);
+      return;
+    }
+    const targetShapes = outputs.map((s, i) => (s && lossOf(model, i) === 'sparsecategoricalcrossentropy' ? [...s.slice(0, -1), 1] : s));
     checkTrainingData(model, ys, targetShapes, 'target');
     if (xs) {
       const xn = rank2OrHigher(xs[0].shape)?.[0];
@@ -251,7 +263,7 @@ function checkFit(ev: Evaluator, model: ModelState, xArg: Value | undefined, yAr
       }
     }
     const y = rank2OrHigher(ys[0].shape);
-    if (model.loss === 'categoricalCrossentropy' && y && y[y.length - 1] === 1) {
+    if (lossOf(model, 0) === 'categoricalcrossentropy' && y && y[y.length - 1] === 1) {
       throw new ShapeError(
         'fit-target',
         `You are passing a target array of shape ${tfjsShape(y)} while using a loss 'categorical_crossentropy'. 'categorical_crossentropy'expects targets to be binary matrices (1s and 0s) of shape [samples, classes].`,
@@ -318,6 +330,14 @@ function checkFitDataset(model: ModelState, dataset: DatasetState): void {
   if (x) checkAtFirstLayer(model, x, 'fit-input');
 }
 
+function lossName(loss: Value | undefined): string | undefined {
+  if (loss?.kind === 'string') return loss.value;
+  if (loss?.kind === 'native') return loss.name.replace(/^tf\.(losses|metrics)\./, '');
+  // A user-written loss is never the sparse one, so the targets are checked against the outputs.
+  if (loss?.kind === 'function') return 'custom';
+  return undefined;
+}
+
 export function modelMember(ev: Evaluator, model: ModelState, key: string): Value {
   switch (key) {
     case 'add':
@@ -333,9 +353,7 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
         if (ev.generic && !model.generic) return UNDEFINED;
         const args = c.args[0];
         const loss = args && args.kind === 'object' ? args.props.get('loss') : undefined;
-        const name = loss?.kind === 'string' ? loss.value : loss?.kind === 'native' ? loss.name : undefined;
-        if (name) model.loss = name;
-        else delete model.loss;
+        model.loss = lossName(loss) ?? (loss?.kind === 'array' && loss.items ? loss.items.map((l) => lossName(l) ?? 'unknown') : 'unknown');
         return UNDEFINED;
       });
     case 'fit':

@@ -95,7 +95,8 @@ export interface ModelState {
   outputShapes: Shape[] | null;
   /** Set once a contradiction was reported while building; later checks stay quiet. */
   broken: boolean;
-  loss?: string;
+  /** Set by compile: one loss name, one per output, or 'unknown'. */
+  loss?: string | string[];
   variableName?: string;
   /** Created while a function was evaluated over symbolic parameters (see Evaluator.generic). */
   generic?: boolean;
