@@ -1,6 +1,7 @@
 // Proves the shape fixtures (test/fixtures/shapes/*.ml.ts) against real TensorFlow.js.
 //
 //   node --import tsx scripts/verifyShapeFixtures.mjs [--show-errors] [file-substring ...]
+//   node --import tsx scripts/verifyShapeFixtures.mjs --generate SEED   (rewrites generated-chains.ml.ts)
 //
 // tfjs is the oracle: the fixtures specify the static analysis, and this script checks that what
 // they claim is what @tensorflow/tfjs 4.22.0 does on the cpu backend. For each fixture it
@@ -291,19 +292,179 @@ async function verifyFixture(file, tmpDir, showErrors) {
   return { rel, carets: expectations.carets.length, errors: expectations.errors.length, problems };
 }
 
+// ------------------------------------------------------------------------------ generated fixture
+//
+// `--generate` writes GENERATED_FILE: random chains of ops over earlier results, each statement
+// evaluated on live tfjs tensors as it is written, so its caret is tfjs's own answer. A statement
+// meant to be valid that throws is dropped; one meant to fail must throw, and gets its marker.
+// The same seed gives the same file, since no shape here depends on tensor values.
+
+const GENERATED_FILE = path.join(FIXTURE_DIR, 'generated-chains.ml.ts');
+const GENERATED_STATEMENTS = 160;
+/** How often a builder that can go wrong is asked to. */
+const ERROR_RATE = 0.25;
+
+function mulberry32(seed) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
+  return { next, int, pick: (xs) => xs[int(0, xs.length - 1)] };
+}
+
+const list = (xs) => `[${xs.join(', ')}]`;
+
+/** Each builder gets the PRNG and one live tensor `{name, t}`; it returns `{expr, error?}` or null. */
+const BUILDERS = [
+  (r, v) => ({ expr: `tf.${r.pick(['relu', 'sigmoid', 'tanh', 'exp', 'abs', 'square', 'neg'])}(${v.name})` }),
+  (r, v) => {
+    const other = v.t.shape.map((d) => (r.next() < 0.4 ? 1 : d)).slice(r.int(0, v.t.rank));
+    const bad = other.findIndex((d) => d > 1);
+    if (r.next() < ERROR_RATE && bad >= 0) other[bad] += 1;
+    const op = r.pick(['add', 'sub', 'mul', 'maximum']);
+    return { expr: `${v.name}.${op}(tf.ones(${list(other)}))`, error: 'shape-broadcast' };
+  },
+  (r, v) => {
+    if (v.t.rank < 2) return null;
+    const k = v.t.shape[v.t.rank - 1];
+    const wrong = r.next() < ERROR_RATE ? 1 : 0;
+    return r.next() < 0.5
+      ? { expr: `tf.matMul(${v.name}, tf.ones([${k + wrong}, ${r.int(1, 6)}]))`, error: 'shape-matmul' }
+      : { expr: `tf.matMul(${v.name}, tf.ones([${r.int(1, 6)}, ${k + wrong}]), false, true)`, error: 'shape-matmul' };
+  },
+  (r, v) => {
+    const size = v.t.size;
+    const divisors = Array.from({ length: size }, (_, i) => i + 1).filter((d) => size % d === 0);
+    const a = r.pick(divisors);
+    const target = r.pick([[a, -1], [-1, a], [size], [a, size / a], [1, -1, a]]);
+    if (target.includes(-1) && target.filter((d) => d !== -1).reduce((x, y) => x * y, 1) === 0) return null;
+    if (r.next() < ERROR_RATE) return { expr: `${v.name}.reshape(${list([a + (size % (a + 1) === 0 ? 2 : 1), -1])})`, error: 'shape-reshape' };
+    return { expr: `tf.reshape(${v.name}, ${list(target)})` };
+  },
+  (r, v) => {
+    if (v.t.rank < 2) return null;
+    const perm = v.t.shape.map((_, i) => i).sort(() => r.next() - 0.5);
+    return { expr: r.next() < 0.3 ? `${v.name}.transpose()` : `tf.transpose(${v.name}, ${list(perm)})` };
+  },
+  (r, v) => {
+    if (v.t.rank >= 5) return null;
+    if (r.next() < ERROR_RATE) return { expr: `${v.name}.expandDims(${v.t.rank + 1})`, error: 'shape-axis' };
+    return { expr: `tf.expandDims(${v.name}, ${r.int(-(v.t.rank + 1), v.t.rank)})` };
+  },
+  (r, v) => {
+    const ones = v.t.shape.flatMap((d, i) => (d === 1 ? [i] : []));
+    const others = v.t.shape.flatMap((d, i) => (d !== 1 ? [i] : []));
+    if (r.next() < ERROR_RATE && others.length > 0) return { expr: `tf.squeeze(${v.name}, [${r.pick(others)}])`, error: 'shape-axis' };
+    return ones.length > 0 ? { expr: `${v.name}.squeeze([${r.pick(ones)}])` } : null;
+  },
+  (r, v) => {
+    if (v.t.rank < 1) return null;
+    const axis = r.int(0, v.t.rank - 1);
+    const other = [...v.t.shape];
+    other[axis] = r.int(1, 4);
+    const off = other.findIndex((_, i) => i !== axis);
+    if (r.next() < ERROR_RATE && off >= 0) {
+      other[off] += 1;
+      return { expr: `tf.concat([${v.name}, tf.zeros(${list(other)})], ${axis})`, error: 'shape-concat' };
+    }
+    return { expr: `tf.concat([${v.name}, tf.zeros(${list(other)})], ${r.next() < 0.5 ? axis : axis - v.t.rank})` };
+  },
+  (r, v) => ({ expr: `tf.stack([${v.name}, ${v.name}], ${r.int(0, v.t.rank)})` }),
+  (r, v) => {
+    if (v.t.rank < 1) return null;
+    const op = r.pick(['sum', 'mean', 'max', 'min']);
+    if (r.next() < ERROR_RATE) return { expr: `${v.name}.${op}(${v.t.rank})`, error: 'shape-axis' };
+    return { expr: `tf.${op}(${v.name}, ${r.int(-v.t.rank, v.t.rank - 1)}, ${r.next() < 0.5})` };
+  },
+  (r, v) => {
+    if (v.t.rank < 1) return null;
+    const begin = v.t.shape.map((d) => r.int(0, d - 1));
+    const size = v.t.shape.map((d, i) => (r.next() < 0.3 ? -1 : r.int(1, d - begin[i])));
+    if (r.next() < ERROR_RATE) size[0] = v.t.shape[0] - begin[0] + 1;
+    return { expr: `tf.slice(${v.name}, ${list(begin)}, ${list(size)})`, error: 'shape-axis' };
+  },
+  (r, v) => (v.t.rank >= 2 ? { expr: `tf.layers.dense({ units: ${r.int(1, 8)} }).apply(${v.name}) as tf.Tensor` } : null),
+  (r, v) => {
+    if (v.t.rank !== 4) return null;
+    const [h, w, c] = v.t.shape.slice(1);
+    const k = r.int(1, 3);
+    const pad = k <= Math.min(h, w) && r.next() < 0.5 ? 'valid' : 'same';
+    const inC = r.next() < ERROR_RATE ? c + 1 : c;
+    return { expr: `tf.conv2d(${v.name}, tf.ones([${k}, ${k}, ${inC}, ${r.int(1, 4)}]), ${r.int(1, 2)}, '${pad}')`, error: 'shape-conv' };
+  },
+  (r, v) => (v.t.rank === 4 ? { expr: `tf.maxPool(${v.name}, ${r.int(1, 2)}, ${r.int(1, 2)}, 'same')` } : null),
+  (r, v) => (v.t.rank >= 1 ? { expr: `tf.gather(${v.name}, [${r.int(0, v.t.shape[0] - 1)}, 0])` } : null),
+  (r, v) => ({ expr: `tf.tile(${v.name}, ${list(v.t.shape.map(() => r.int(1, 2)))})` }),
+  (r, v) => ({ expr: `tf.pad(${v.name}, ${list(v.t.shape.map(() => `[${r.int(0, 1)}, ${r.int(0, 1)}]`))})` }),
+  (r, v) => (v.t.rank >= 1 ? { expr: `tf.softmax(${v.name})` } : null),
+];
+
+async function generateFixture(seed) {
+  const r = mulberry32(seed);
+  const pool = [];
+  const lines = [
+    "import * as tf from '@tensorflow/tfjs';",
+    '',
+    '// Generated by `node --import tsx scripts/verifyShapeFixtures.mjs --generate` (seed ' + seed + '); do not edit.',
+    '// Random chains of ops over earlier results. Every caret is the shape tfjs gave when the file was',
+    '// generated, and every line marked as an error threw there. Regenerate after changing the generator.',
+  ];
+  const fresh = () => {
+    const shape = Array.from({ length: r.int(1, 4) }, () => r.pick([1, 2, 3, 4, 5, 6]));
+    return { expr: `tf.${r.pick(['ones', 'zeros', 'randomNormal'])}(${list(shape)})` };
+  };
+  let n = 0;
+  while (n < GENERATED_STATEMENTS) {
+    if (n % 20 === 0) lines.push('', `// %% Cell ${n / 20 + 1}.`);
+    const v = pool.length > 0 && r.next() < 0.85 ? r.pick(pool.slice(-12)) : undefined;
+    const built = v ? r.pick(BUILDERS)(r, v) : fresh();
+    if (!built) continue;
+    const names = pool.map((p) => p.name);
+    let value;
+    let thrown;
+    try {
+      value = new Function('tf', ...names, `return ${built.expr.replace(/ as tf\.Tensor$/, '')};`)(tf, ...pool.map((p) => p.t));
+    } catch (e) {
+      thrown = e;
+    }
+    const name = `t${n}`;
+    if (thrown && built.error && !NON_SHAPE_ERRORS.has(thrown.name)) {
+      lines.push(`const ${name} = ${built.expr}; // expect-error ${built.error}`);
+    } else if (!thrown && value instanceof tf.Tensor && value.size > 0 && value.size <= 4096 && value.rank <= 5) {
+      lines.push(`const ${name} = ${built.expr};`, `//    ^ ${list(value.shape)}`);
+      pool.push({ name, t: value });
+    } else {
+      continue;
+    }
+    n++;
+  }
+  fs.writeFileSync(GENERATED_FILE, lines.join('\n') + '\n');
+  console.log(`wrote ${path.relative(ROOT, GENERATED_FILE)} (${n} statements, seed ${seed})`);
+}
+
 async function main() {
   const showErrors = process.argv.includes('--show-errors');
-  const filters = process.argv.slice(2).filter((a) => a !== '--show-errors');
-  const files = fs.readdirSync(FIXTURE_DIR)
-    .filter((f) => f.endsWith('.ml.ts') && (filters.length === 0 || filters.some((s) => f.includes(s))))
-    .sort()
-    .map((f) => path.join(FIXTURE_DIR, f));
+  const generate = process.argv.indexOf('--generate');
+  const filters = process.argv.slice(2).filter((a, i) => !a.startsWith('--') && process.argv[i + 1] !== '--generate');
   process.setSourceMapsEnabled(true);
   Error.stackTraceLimit = Infinity; // tfjs throws from deep inside; keep the fixture's frame.
   await tf.setBackend('cpu');
   await tf.ready();
   tf.backend().firstUse = false; // Silences the "install tfjs-node" banner.
   tf.env().set('DEBUG', false);
+  if (generate >= 0) {
+    const seed = Number(process.argv[generate + 1] ?? 1);
+    await generateFixture(Number.isInteger(seed) ? seed : 1);
+  }
+  const files = fs.readdirSync(FIXTURE_DIR)
+    .filter((f) => f.endsWith('.ml.ts') && (filters.length === 0 || filters.some((s) => f.includes(s))))
+    .sort()
+    .map((f) => path.join(FIXTURE_DIR, f));
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlts-shape-fixtures-'));
   let carets = 0;
   let errors = 0;
