@@ -301,6 +301,7 @@ async function verifyFixture(file, tmpDir, showErrors) {
 
 const GENERATED_FILE = path.join(FIXTURE_DIR, 'generated-chains.ml.ts');
 const GENERATED_STATEMENTS = 160;
+const GENERATED_LAYER_STATEMENTS = 100;
 /** How often a builder that can go wrong is asked to. */
 const ERROR_RATE = 0.25;
 
@@ -404,6 +405,65 @@ const BUILDERS = [
   (r, v) => (v.t.rank >= 1 ? { expr: `tf.softmax(${v.name})` } : null),
 ];
 
+/** Layer builders get a live symbolic tensor `{name, t}` (batch axis null) and work the same way. */
+const LAYER_BUILDERS = [
+  (r, v) => ({ expr: `tf.layers.dense({ units: ${r.int(1, 16)} }).apply(${v.name})`, error: 'layer-input' }),
+  (r, v) => {
+    const rank = v.t.shape.length;
+    if (rank !== 4 && r.next() >= ERROR_RATE) return null;
+    const [h, w] = v.t.shape.slice(1);
+    const k = r.int(1, 3);
+    const padding = rank === 4 && k <= Math.min(h, w) && r.next() < 0.5 ? 'valid' : 'same';
+    return { expr: `tf.layers.conv2d({ filters: ${r.int(1, 8)}, kernelSize: ${k}, strides: ${r.int(1, 2)}, padding: '${padding}' }).apply(${v.name})`, error: 'layer-input' };
+  },
+  (r, v) => (v.t.shape.length === 4 ? { expr: `tf.layers.maxPooling2d({ poolSize: 2, padding: 'same' }).apply(${v.name})` } : null),
+  (r, v) => (v.t.shape.length === 4 ? { expr: `tf.layers.globalAveragePooling2d({}).apply(${v.name})` } : null),
+  (r, v) => ({ expr: `tf.layers.flatten().apply(${v.name})`, error: 'layer-input' }),
+  (r, v) => {
+    const size = v.t.shape.slice(1).reduce((a, b) => a * b, 1);
+    const a = r.pick(Array.from({ length: size }, (_, i) => i + 1).filter((d) => size % d === 0));
+    // No wrong sizes here: tfjs checks a reshape layer's size only when data flows through it.
+    return { expr: `tf.layers.reshape({ targetShape: ${list([a, size / a])} }).apply(${v.name})` };
+  },
+  (r, v) => ({ expr: `tf.layers.${r.pick(['dropout({ rate: 0.5 })', 'batchNormalization()', 'activation({ activation: "relu" })'])}.apply(${v.name})` }),
+  (r, v) => {
+    if (v.t.shape.length !== 3 && r.next() >= ERROR_RATE) return null;
+    const kind = r.pick(['lstm', 'gru', 'simpleRNN']);
+    return { expr: `tf.layers.${kind}({ units: ${r.int(1, 8)}, returnSequences: ${r.next() < 0.5} }).apply(${v.name})`, error: 'layer-input' };
+  },
+  (r, v) => (v.t.shape.length === 3 ? { expr: `tf.layers.conv1d({ filters: ${r.int(1, 8)}, kernelSize: ${r.int(1, 2)}, padding: 'same' }).apply(${v.name})` } : null),
+  (r, v) => (v.t.shape.length === 2 ? { expr: `tf.layers.repeatVector({ n: ${r.int(2, 5)} }).apply(${v.name})` } : null),
+  (r, v) => (v.t.shape.length === 3 ? { expr: `tf.layers.permute({ dims: [2, 1] }).apply(${v.name})` } : null),
+  (r, v) => (v.t.shape.length === 4 ? { expr: `tf.layers.upSampling2d({ size: [2, ${r.int(1, 2)}] }).apply(${v.name})` } : null),
+  (r, v) => (v.t.shape.length === 4 ? { expr: `tf.layers.zeroPadding2d({ padding: ${r.int(1, 2)} }).apply(${v.name})` } : null),
+  (r, v) => {
+    const other = v.t.shape.slice(1);
+    const last = other.length - 1;
+    if (r.next() < ERROR_RATE && last > 0) other[0] += 1;
+    else other[last] = r.int(1, 8);
+    return { expr: `tf.layers.concatenate().apply([${v.name}, tf.input({ shape: ${list(other)} })])`, error: 'layer-input' };
+  },
+  (r, v) => {
+    const other = v.t.shape.slice(1);
+    if (r.next() < ERROR_RATE) other[other.length - 1] += 1;
+    return { expr: `tf.layers.${r.pick(['add', 'multiply', 'average'])}().apply([${v.name}, tf.input({ shape: ${list(other)} })])`, error: 'layer-input' };
+  },
+];
+
+/** Runs one built statement on the live values of `pool`: `{value}` or `{thrown}`. */
+function evaluateBuilt(built, pool) {
+  try {
+    const js = built.expr.replace(/ as tf\.Tensor$/, '');
+    return { value: new Function('tf', ...pool.map((p) => p.name), `return ${js};`)(tf, ...pool.map((p) => p.t)) };
+  } catch (thrown) {
+    return { thrown };
+  }
+}
+
+function showShape(shape) {
+  return list(shape.map((d) => (d === null ? 'batch' : d)));
+}
+
 async function generateFixture(seed) {
   const r = mulberry32(seed);
   const pool = [];
@@ -424,14 +484,7 @@ async function generateFixture(seed) {
     const v = pool.length > 0 && r.next() < 0.85 ? r.pick(pool.slice(-12)) : undefined;
     const built = v ? r.pick(BUILDERS)(r, v) : fresh();
     if (!built) continue;
-    const names = pool.map((p) => p.name);
-    let value;
-    let thrown;
-    try {
-      value = new Function('tf', ...names, `return ${built.expr.replace(/ as tf\.Tensor$/, '')};`)(tf, ...pool.map((p) => p.t));
-    } catch (e) {
-      thrown = e;
-    }
+    const { value, thrown } = evaluateBuilt(built, pool);
     const name = `t${n}`;
     if (thrown && built.error && !NON_SHAPE_ERRORS.has(thrown.name)) {
       lines.push(`const ${name} = ${built.expr}; // expect-error ${built.error}`);
@@ -443,8 +496,35 @@ async function generateFixture(seed) {
     }
     n++;
   }
+  // Then layer chains over symbolic tensors, whose batch axis stays null.
+  const layerPool = [];
+  let m = 0;
+  while (m < GENERATED_LAYER_STATEMENTS) {
+    if (m % 20 === 0) lines.push('', `// %% Layers ${m / 20 + 1}.`);
+    const name = `s${m}`;
+    if (layerPool.length === 0 || r.next() < 0.1) {
+      const shape = Array.from({ length: r.int(1, 3) }, () => r.pick([2, 3, 4, 6, 8]));
+      lines.push(`const ${name} = tf.input({ shape: ${list(shape)} });`, `//    ^ ${showShape([null, ...shape])}`);
+      layerPool.push({ name, t: tf.input({ shape }) });
+      m++;
+      continue;
+    }
+    const v = r.pick(layerPool.slice(-10));
+    const built = r.pick(LAYER_BUILDERS)(r, v);
+    if (!built) continue;
+    const { value, thrown } = evaluateBuilt(built, layerPool);
+    if (thrown && built.error && !NON_SHAPE_ERRORS.has(thrown.name)) {
+      lines.push(`const ${name} = ${built.expr}; // expect-error ${built.error}`);
+    } else if (!thrown && value instanceof tf.SymbolicTensor && value.shape.every((d, i) => (i === 0 ? d === null : d > 0))) {
+      lines.push(`const ${name} = ${built.expr} as tf.SymbolicTensor;`, `//    ^ ${showShape(value.shape)}`);
+      layerPool.push({ name, t: value });
+    } else {
+      continue;
+    }
+    m++;
+  }
   fs.writeFileSync(GENERATED_FILE, lines.join('\n') + '\n');
-  console.log(`wrote ${path.relative(ROOT, GENERATED_FILE)} (${n} statements, seed ${seed})`);
+  console.log(`wrote ${path.relative(ROOT, GENERATED_FILE)} (${n} op and ${m} layer statements, seed ${seed})`);
 }
 
 async function main() {
