@@ -41,8 +41,11 @@ export type Completion =
 const NORMAL: Completion = { type: 'normal' };
 const LOOP_ITERATION_CAP = 5000;
 const CALL_DEPTH_CAP = 40;
+/** Work and time allowed per file: a base for small files plus a share per line for long ones. */
 const STEP_BUDGET = 4_000_000;
+const STEPS_PER_LINE = 400;
 const TIME_BUDGET_MS = 1000;
+const TIME_PER_LINE_MS = 0.1;
 const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'add', 'fill', 'sort', 'reverse', 'delete', 'clear']);
 
 class BudgetExceeded extends Error {}
@@ -72,6 +75,7 @@ export class Evaluator {
   readonly models: import('./values').ModelState[] = [];
   private steps = 0;
   private readonly deadline: number;
+  private readonly stepBudget: number;
   private callDepth = 0;
   private readonly returnStack: Value[][] = [];
   private readonly yieldStack: Array<{ values: Value[]; complete: boolean }> = [];
@@ -87,7 +91,9 @@ export class Evaluator {
     this.fileName = options.fileName;
     this.host = options.host;
     this.sink = new DiagnosticSink(options.sourceFile);
-    this.deadline = Date.now() + TIME_BUDGET_MS;
+    const lines = options.sourceFile.getLineStarts().length;
+    this.deadline = Date.now() + TIME_BUDGET_MS + lines * TIME_PER_LINE_MS;
+    this.stepBudget = STEP_BUDGET + lines * STEPS_PER_LINE;
   }
 
   dimBinding(name: string): Dim | undefined {
@@ -118,7 +124,7 @@ export class Evaluator {
   /** Counts one unit of work; throws when the file's budget is spent. */
   tick(): void {
     this.steps++;
-    if (this.steps > STEP_BUDGET || ((this.steps & 255) === 0 && Date.now() > this.deadline)) {
+    if (this.steps > this.stepBudget || ((this.steps & 255) === 0 && Date.now() > this.deadline)) {
       throw new BudgetExceeded('analysis budget exceeded');
     }
   }

@@ -22,23 +22,27 @@ export class Scope {
   }
 
   lookup(name: string): Value | undefined {
-    for (const s of this.chain()) {
-      const v = s.vars.get(name);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+    const v = this.vars.get(name);
+    return v !== undefined ? v : this.parent?.lookup(name);
+  }
+
+  /** The scope that declares `name`, if any (recursive, so that lookups allocate nothing). */
+  private owner(name: string): Scope | undefined {
+    return this.vars.has(name) ? this : this.parent?.owner(name);
+  }
+
+  private root(): Scope {
+    return this.parent ? this.parent.root() : this;
   }
 
   /** Assigns to the nearest declaration; an undeclared name becomes a global of this chain's root. */
   assign(name: string, value: Value): void {
-    const frames = this.chain();
-    const owner = frames.find((s) => s.vars.has(name)) ?? frames[frames.length - 1];
-    owner.vars.set(name, value);
+    (this.owner(name) ?? this.root()).vars.set(name, value);
   }
 
   /** Sets a declared name to unknown-ish (used when a loop cannot be followed). */
   update(name: string, f: (v: Value) => Value): void {
-    const owner = this.chain().find((s) => s.vars.has(name));
+    const owner = this.owner(name);
     const v = owner?.vars.get(name);
     if (owner && v !== undefined) owner.vars.set(name, f(v));
   }
