@@ -64,7 +64,10 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
   }
   let models: ModelSummary[] = [];
   try {
-    models = evaluator.models.filter((m) => m.layers.length > 0).map((m) => summarize(sourceFile, m));
+    // A builder function called twice makes two models at one place; the last call's model stands for it.
+    const byOrigin = new Map<ts.Node, ModelState>();
+    for (const m of evaluator.models) if (m.layers.length > 0) byOrigin.set(m.origin, m);
+    models = [...byOrigin.values()].map((m) => summarize(sourceFile, m));
   } catch {
     models = [];
   }
