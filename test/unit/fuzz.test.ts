@@ -16,6 +16,7 @@
 //   MLTS_FUZZ_SEED   the seed (printed by every run)
 //   MLTS_FUZZ_COUNT  how many programs (default DEFAULT_COUNT)
 //   MLTS_FUZZ_ONLY   run only program i of that seed, to reproduce one failure
+//   MLTS_FUZZ_MS     the time limit per program (default PER_PROGRAM_MS), for slow machines
 // The programs run in worker threads so that a hang is caught, reported with its program, and the
 // worker ended, instead of the test run freezing.
 
@@ -33,7 +34,7 @@ import { splitLines } from './fixtureExpectations';
 
 const DEFAULT_SEED = 20261125;
 const DEFAULT_COUNT = 3000;
-const PER_PROGRAM_MS = 2000;
+const PER_PROGRAM_MS = Number(process.env.MLTS_FUZZ_MS ?? 2000);
 /** A worker whose current program has not finished by then is taken to hang. */
 const HANG_MS = 10000;
 const MAX_REPORTED = 8;
