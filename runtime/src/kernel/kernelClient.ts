@@ -247,7 +247,7 @@ export class KernelClient {
         clearTimeout(timer);
         const exit = describeExit(kernel, code, signal);
         kernel.die(exit);
-        if (!kernel.ready) reject(new KernelDiedError(exit));
+        if (!kernel.ready) reject(new KernelDiedError({ ...exit, message: `${exit.message}\n${kernel.stderrTail.trim()}` }));
         if (!kernel.shuttingDown) for (const listener of this.exitListeners) listener(exit);
       });
     });

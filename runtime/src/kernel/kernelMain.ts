@@ -51,6 +51,9 @@ const phase = new Int32Array(new SharedArrayBuffer(4));
 const workerData: KernelWorkerData = { phase, channelFd: KERNEL_CHANNEL_FD };
 const worker = new Worker(new URL('./kernelWorker.mjs', import.meta.url), { workerData });
 const toWorker = (message: MainToWorker) => worker.postMessage(message);
+// Under `--inspect`, Node waits at exit until every inspector session closes, the worker's included: without this
+// a `process.exit()` in a cell would hang the kernel instead of ending it.
+process.on('exit', () => toWorker({ type: 'exiting' }));
 const send = (message: KernelMessage) => toWorker({ type: 'send', message });
 
 /** The cell run that output belongs to; after it ends, background output goes to the last cell that ran. */

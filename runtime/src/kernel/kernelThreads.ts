@@ -25,7 +25,9 @@ export type MainToWorker =
   /** Write this protocol message to the client. */
   | { type: 'send'; message: KernelMessage }
   /** The main thread's event loop is free (an answer to `ping`). */
-  | { type: 'pong'; id: number };
+  | { type: 'pong'; id: number }
+  /** The process is exiting (`process.exit` in a cell): close the inspector session, or Node waits for it. */
+  | { type: 'exiting' };
 
 export type WorkerToMain =
   /** A request from the client for the main thread (everything but `interrupt`, which the worker handles). */

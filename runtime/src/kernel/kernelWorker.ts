@@ -33,9 +33,15 @@ const pongs = new Map<number, () => void>();
 
 const toMain = (message: WorkerToMain) => port.postMessage(message);
 
+/** Asks the main thread to exit. The session goes first: with `--inspect`, Node waits at exit for open sessions. */
+function exitProcess(): void {
+  session.disconnect();
+  toMain({ type: 'exit' });
+}
+
 function send(message: KernelMessage): void {
   if (message.type === 'result') pendingExecutes = Math.max(0, pendingExecutes - 1);
-  if (message.type === 'shutdownReply') channel.write(encodeMessage(message), () => toMain({ type: 'exit' }));
+  if (message.type === 'shutdownReply') channel.write(encodeMessage(message), exitProcess);
   else channel.write(encodeMessage(message));
 }
 
@@ -46,6 +52,9 @@ port.on('message', (message: MainToWorker) => {
       break;
     case 'pong':
       pongs.get(message.id)?.();
+      break;
+    case 'exiting':
+      session.disconnect();
       break;
     default:
       assertNever(message, 'message from the main thread');
@@ -123,7 +132,7 @@ channel.on('data', (chunk: string) => {
 });
 
 channel.on('close', () => {
-  toMain({ type: 'exit' });
+  exitProcess();
   // The main thread exits on that message; if a cell keeps it busy, end the process from here.
   setTimeout(() => process.kill(process.pid, 'SIGKILL'), EXIT_GRACE_MS).unref();
 });
