@@ -70,9 +70,9 @@ export function createClass(ev: Evaluator, node: ts.ClassLikeDeclaration, scope:
   const baseValue = heritage ? ev.evalExpr(heritage.expression, scope) : undefined;
   const base = baseValue && baseValue.kind === 'native' && classInfos.has(baseValue) ? baseValue : undefined;
   const info: ClassInfo = base ? { node, scope, base } : { node, scope };
-  const unknownBase = !!heritage && !base;
   const classValue = native(node.name?.text ?? 'class', (c) => {
-    const instance: ObjectValue = { kind: 'object', props: new Map(), open: unknownBase };
+    // Instances stay open: getters, setters and fields set elsewhere read as unknown, not undefined.
+    const instance: ObjectValue = { kind: 'object', props: new Map(), open: true };
     construct(ev, info, instance, c.args);
     return instance;
   });
