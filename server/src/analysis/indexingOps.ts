@@ -161,6 +161,7 @@ function padding(mirror: boolean): OpFn {
   return (args, node) => {
     const x = shapeOf(args[0]);
     const paddings = args[1] && args[1].kind === 'array' ? args[1].items : undefined;
+    if (x && x.length === 0) throw new ShapeError('shape-rank', 'pad(scalar) is not defined. Pass non-scalar to pad');
     if (!x || !paddings || paddings.length !== x.length) return tensor(null, node);
     const reflect = stringOf(args[2]) === 'reflect';
     return tensor(

@@ -41,7 +41,7 @@ const UNARY_OPS = [
   'expm1', 'floor', 'isFinite', 'isInf', 'isNaN', 'log', 'log1p', 'logSigmoid', 'neg', 'reciprocal', 'relu', 'relu6',
   'round', 'rsqrt', 'selu', 'sigmoid', 'sign', 'sin', 'sinh', 'softplus', 'sqrt', 'square', 'step', 'tan', 'tanh',
   'toFloat', 'toInt', 'toBool', 'cast', 'leakyRelu', 'clipByValue', 'logicalNot', 'variable', 'dropout', 'reverse',
-  'cumsum', 'cumprod', 'softmax', 'logSoftmax', 'batchNorm', 'localResponseNormalization', 'keep', 'asType',
+  'cumsum', 'cumprod', 'batchNorm', 'localResponseNormalization', 'keep', 'asType',
 ];
 const BINARY_OPS = [
   'add', 'sub', 'mul', 'div', 'divNoNan', 'floorDiv', 'pow', 'maximum', 'minimum', 'mod', 'squaredDifference',
@@ -404,7 +404,22 @@ export function confusionMatrix(args: Value[], node: ts.Node): Value {
   return tensor([n, n], node, 'int32');
 }
 
+/** softmax / logSoftmax: tfjs 4.22 only supports the last axis. */
+function softmaxOver(label: string, axisWord: string): OpFn {
+  return (args, node) => {
+    const x = asTensor(args[0]);
+    const dim = args[1] && args[1].kind !== 'undefined' ? numberOf(args[1]) : -1;
+    const rank = x?.shape?.length;
+    if (rank !== undefined && dim !== undefined && dim !== -1 && dim !== rank - 1) {
+      throw new ShapeError('shape-axis', `${label} along a non-last dimension is not yet supported. Logits was rank ${rank} and ${axisWord} was ${dim}`);
+    }
+    return tensor(x ? x.shape : null, node, x?.dtype);
+  };
+}
+
 export const TENSOR_OPS: Record<string, OpFn> = {
+  softmax: softmaxOver('Softmax', 'dim'),
+  logSoftmax: softmaxOver('Log Softmax', 'axis'),
   matMul,
   dot,
   reshape,
