@@ -16,7 +16,8 @@
 //      dims must be equal; a named dim such as `batch` must be null on a symbolic tensor and one
 //      consistent number on a concrete one; `?` matches anything), that each expect-error statement
 //      threw, at least once if it runs more than once, an error that is not a
-//      TypeError/ReferenceError/SyntaxError, and that nothing else threw.
+//      TypeError/ReferenceError/SyntaxError and whose innermost frame in the fixture is the marked
+//      line (as in the shape corpus), and that nothing else threw.
 //
 // --show-errors prints tfjs's message for every expect-error line, to check that each one fails
 // for the reason the fixture means (a statement can throw for another reason than its shape).
@@ -223,6 +224,18 @@ function mismatch(expected, value) {
 
 // ------------------------------------------------------------------------------ running
 
+/**
+ * The 0-based fixture line of the innermost stack frame in the fixture, as a stack trace would
+ * blame it (source maps are on), or undefined when tfjs threw after an await of its own.
+ */
+function blamedLine(e, file) {
+  for (const frame of String(e?.stack ?? '').split('\n')) {
+    const m = frame.includes(file) ? /:(\d+):\d+\)?$/.exec(frame.trim()) : null;
+    if (m) return Number(m[1]) - 1;
+  }
+  return undefined;
+}
+
 async function verifyFixture(file, tmpDir, showErrors) {
   const rel = path.relative(ROOT, file);
   const source = fs.readFileSync(file, 'utf8');
@@ -285,6 +298,8 @@ async function verifyFixture(file, tmpDir, showErrors) {
     const thrown = threw[k].filter((e) => e !== null);
     if (thrown.length === 0) problems.push(`${where}: expected an error, but tfjs ran the statement without one`);
     for (const e of thrown) {
+      const blamed = blamedLine(e, file);
+      if (blamed !== undefined && blamed !== error.line) problems.push(`${where}: the error is thrown on line ${blamed + 1}; mark that line`);
       if (NON_SHAPE_ERRORS.has(e.name)) problems.push(`${where}: threw a ${e.name}, not a shape error: ${e.message}`);
       else if (showErrors) console.log(`     ${where} ${error.code ?? ''}: ${String(e.message).split('\n')[0].slice(0, 160)}`);
     }
