@@ -38,7 +38,7 @@ const PER_PROGRAM_MS = Number(process.env.MLTS_FUZZ_MS ?? 2000);
 /** A worker whose current program has not finished by then is taken to hang. */
 const HANG_MS = 10000;
 const MAX_REPORTED = 8;
-const FIXTURE_DIR = path.join(import.meta.dirname, '..', 'fixtures', 'shapes');
+const FIXTURE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'shapes');
 const CORPUS_DIR = process.env.MLTS_SHAPE_CORPUS ?? '/work/shared/shape-corpus';
 
 // ------------------------------------------------------------------------------ seeded randomness

@@ -13,10 +13,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { analyze, type AnalysisResult, type ShapeDiagnostic } from '../../server/src/analysis/index';
 import { parseFixtureExpectations, splitLines, wordAt } from './fixtureExpectations';
 
-const FIXTURE_DIR = path.join(import.meta.dirname, '..', 'fixtures', 'shapes');
+const FIXTURE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'shapes');
 
 const fixtureFiles = fs
   .readdirSync(FIXTURE_DIR)
