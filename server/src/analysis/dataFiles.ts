@@ -54,7 +54,7 @@ export function resolveDataPath(fromFile: string, url: string): string | undefin
   return (fromFile.startsWith('/') ? '/' : '') + out.join('/');
 }
 
-function readHeader(ev: Evaluator, path: string): string[] | undefined {
+function readHeader(ev: Evaluator, path: string, delimiter: string): string[] | undefined {
   const host = ev.host;
   if (!host) return undefined;
   let text: string | undefined;
@@ -66,7 +66,7 @@ function readHeader(ev: Evaluator, path: string): string[] | undefined {
   if (text === undefined) return undefined;
   const firstLine = text.split(/\r?\n/)[0];
   if (!firstLine) return undefined;
-  return firstLine.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  return firstLine.split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
 }
 
 function editDistance(a: string, b: string): number {
@@ -98,7 +98,12 @@ function csv(ev: Evaluator, c: NativeCall): Value {
   const config = c.args[1] && c.args[1].kind === 'object' ? c.args[1] : undefined;
   const dataset: DatasetState = { element: UNKNOWN, origin: c.node };
   const path = url !== undefined ? resolveDataPath(ev.fileName, url) : undefined;
-  const header = path ? readHeader(ev, path) : undefined;
+  const hasHeader = config?.props.get('hasHeader');
+  const delimiterValue = config?.props.get('delimiter');
+  const delimiter = delimiterValue ? stringOf(delimiterValue) : ',';
+  // Without a header line (or with a delimiter the analysis cannot read) the columns are unknown.
+  const headerless = hasHeader !== undefined && truthiness(hasHeader) !== true;
+  const header = path && delimiter && !headerless ? readHeader(ev, path, delimiter) : undefined;
   const columnConfigs = config?.props.get('columnConfigs');
   const configs = columnConfigs && columnConfigs.kind === 'object' && !columnConfigs.open ? columnConfigs.props : undefined;
   const configuredOnly = config?.props.get('configuredColumnsOnly');
