@@ -2,29 +2,38 @@
 // the arguments to that command's module; commands print through CommandIO and return an exit status.
 import { runCheck } from './checkCommand';
 import { processIO, UsageError, type CommandIO } from './commandIO';
+import { runRunCommand } from './runCommand';
+import { runRunsCommand } from './runsCommand';
 
 export const USAGE = `usage: mlts <command> [options]
 
 commands:
   check [paths or globs...] [--format text|json]   check tensor shapes statically (exit 1 on errors)
-  run FILE [--param k=v]... [--grid k=v1,v2]...      run an experiment as a tracked run
-  runs [--store DIR] [--format text|json]           list tracked runs
+  run FILE [--param k=v]... [--grid k=v1,v2]...      run an experiment as tracked runs (a grid runs in parallel)
+      [--backend auto|cpu|wasm|webgpu|node|node-gpu] [--parallel N] [--store DIR]
+  runs [RUN_ID] [--store DIR] [--format text|json]  list tracked runs, or show one with its metrics
   ui [--store DIR] [--port N]                        serve the run dashboard on 127.0.0.1
   help                                               show this text
 `;
 
 const NOT_YET: Record<string, string> = {
-  run: 'tracked training runs',
-  runs: 'the run store',
   ui: 'the run dashboard',
 };
 
-export function main(argv: string[], io: CommandIO = processIO): number {
+/** Runs one command; `run` waits for its processes, so it answers with a promise. */
+export function main(argv: string[], io: CommandIO = processIO): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
         return runCheck(rest, io);
+      case 'run':
+        return runRunCommand(rest, io).catch((err: unknown) => {
+          io.stderr(`mlts: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+          return 2;
+        });
+      case 'runs':
+        return runRunsCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -49,5 +58,7 @@ export function main(argv: string[], io: CommandIO = processIO): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -1,0 +1,96 @@
+// `mlts runs [RUN_ID] [--store DIR] [--format text|json]`: lists the store's runs (status, parameters, final
+// metrics), or with a run id shows that run and its epoch and logged metrics. Reading repairs runs whose process
+// vanished (marked killed). Unreadable records and metrics lines are skipped with a warning on stderr.
+// Exit status: 0, or 1 when RUN_ID is not in the store, 2 on a usage error.
+import { join, resolve } from 'node:path';
+import { RunStore, STORE_DIR } from '../../runtime/src/store/runStore';
+import type { RunRecord } from '../../runtime/src/store/runRecord';
+import { UsageError, type CommandIO } from './commandIO';
+
+export function parseRunsArgs(args: string[]): { id: string | undefined; store: string | undefined; format: 'text' | 'json' } {
+  let id: string | undefined;
+  let store: string | undefined;
+  let format: 'text' | 'json' = 'text';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (name === '--store' || name === '--format') {
+      const value = inline ?? args[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      if (name === '--store') store = value;
+      else if (value === 'text' || value === 'json') format = value;
+      else throw new UsageError(`--format must be text or json, not ${value}`);
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else if (id) throw new UsageError(`one run id at a time; got ${id} and ${arg}`);
+    else id = arg;
+  }
+  return { id, store, format };
+}
+
+const short = (v: unknown) => (typeof v === 'number' ? String(Number(v.toPrecision(4))) : JSON.stringify(v));
+const pairs = (values: Record<string, unknown>) =>
+  Object.entries(values)
+    .map(([k, v]) => `${k}=${short(v)}`)
+    .join(' ');
+
+/** The metrics worth a column: loss and accuracy-like values, not timings. */
+function headlineMetrics(metrics: Record<string, number | null>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(metrics).filter(([k]) => !['lr', 'samplesPerSecond', 'epochSeconds'].includes(k)));
+}
+
+function duration(r: RunRecord): string {
+  if (!r.startedAt) return '';
+  const end = r.endedAt ? Date.parse(r.endedAt) : Date.now();
+  return `${((end - Date.parse(r.startedAt)) / 1000).toFixed(1)}s`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+export function runRunsCommand(args: string[], io: CommandIO): number {
+  const { id, store: storeArg, format } = parseRunsArgs(args);
+  const store = new RunStore(storeArg ? resolve(io.cwd, storeArg) : join(io.cwd, STORE_DIR));
+  const { runs, warnings } = store.list();
+  if (id) {
+    const record = runs.find((r) => r.id === id || r.id.endsWith(id));
+    for (const w of warnings) io.stderr(`mlts runs: warning: ${w}\n`);
+    if (!record) {
+      io.stderr(`mlts runs: no run ${id} in ${store.root}\n`);
+      return 1;
+    }
+    const metrics = store.metrics(record.id);
+    for (const w of metrics.warnings) io.stderr(`mlts runs: warning: ${w}\n`);
+    const points = metrics.points.filter((p) => p.kind !== 'batch');
+    if (format === 'json') {
+      io.stdout(JSON.stringify({ run: record, metrics: points, warnings: [...warnings, ...metrics.warnings] }, null, 2) + '\n');
+      return 0;
+    }
+    io.stdout(`${record.id}  ${record.status}${record.message ? ` (${record.message})` : ''}\n`);
+    io.stdout(`  file     ${record.relativeFile}  sha256 ${record.fileHash.slice(0, 12)}${record.git ? `  git ${record.git.commit.slice(0, 10)}${record.git.dirty ? ' (dirty)' : ''}` : ''}\n`);
+    io.stdout(`  params   ${pairs(record.params)}\n`);
+    if (record.backend) io.stdout(`  backend  ${record.backend.option} (${record.backend.name}) on ${record.backend.device}: ${record.backend.reason}\n`);
+    io.stdout(`  tfjs     ${record.tfjsVersion ?? '?'}  node ${record.node}  ${duration(record)}\n`);
+    if (record.artifacts.length) io.stdout(`  artifacts ${record.artifacts.join(', ')}\n`);
+    io.stdout(`  folder   ${store.runDir(record.id)}\n`);
+    for (const p of points) io.stdout(`  ${p.kind === 'epoch' ? `epoch ${p.step + 1}` : `log ${p.step}`}  ${pairs(p.values)}\n`);
+    return 0;
+  }
+  for (const w of warnings) io.stderr(`mlts runs: warning: ${w}\n`);
+  if (format === 'json') {
+    io.stdout(JSON.stringify({ store: store.root, runs, warnings }, null, 2) + '\n');
+    return 0;
+  }
+  if (runs.length === 0) {
+    io.stdout(`no runs in ${store.root}\n`);
+    return 0;
+  }
+  const rows = [['RUN', 'STATUS', 'FILE', 'BACKEND', 'TIME', 'PARAMS', 'FINAL METRICS']];
+  for (const r of runs) {
+    const status = r.status === 'running' && r.progress ? `running ${r.progress.epoch}/${r.progress.epochs}` : r.status;
+    rows.push([r.id, status, r.relativeFile, r.backend?.option ?? r.requestedBackend, duration(r), pairs(r.params), pairs(headlineMetrics(r.finalMetrics))]);
+  }
+  io.stdout(table(rows));
+  return 0;
+}
