@@ -7,7 +7,7 @@
 import type * as ts from 'typescript';
 import type { Evaluator } from './evaluator';
 import { LAYER_RULES, cfg, declaredInputShape, mergeOutput } from './layerShapes';
-import { type Dim, type Shape, ShapeError, dimsDiffer, tfjsShape } from './shapes';
+import { type Dim, type Shape, ShapeError, dimsDiffer, tfjsJsonShape, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import {
   type LayerState,
@@ -127,7 +127,9 @@ function wrapperOutput(ev: Evaluator, layer: LayerState, shape: Dim[]): Shape {
   const inner = innerLayer(layer);
   if (!inner) return null;
   if (layer.className === 'TimeDistributed') {
-    if (shape.length < 3) throw incompatible(layer, `expected min_ndim=3, found ndim=${shape.length}.`);
+    if (shape.length < 3) {
+      throw new ShapeError('layer-input', `TimeDistributed layer expects an input shape >= 3D, but received input shape ${tfjsJsonShape(shape)}`);
+    }
     const innerOut = layerOutputShape(ev, inner, [shape[0], ...shape.slice(2)]);
     layer.params = inner.params;
     layer.builtInputShape ??= shape;

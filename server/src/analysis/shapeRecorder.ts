@@ -15,6 +15,8 @@ interface Entry {
   shape: Shape;
   dtype?: string;
   origin?: ts.Node;
+  /** Layers and models keep changing after the expression ran (`model.add`), so they are read at the end. */
+  live?: () => Shape;
 }
 
 export class ShapeRecorder {
@@ -30,6 +32,7 @@ export class ShapeRecorder {
       map.set(node, entry);
       return;
     }
+    if (previous.live && entry.live) return;
     const joined: Entry = {
       kind: previous.kind === entry.kind ? previous.kind : 'tensor',
       shape: joinShape(previous.shape, entry.shape),
@@ -53,11 +56,12 @@ export class ShapeRecorder {
     for (const [node, entry] of this.concrete) {
       const g = this.generic.get(node);
       // Inside functions, the generic pass names the sizes (`[batch, 10]`); keep it when it knows every axis.
-      consider(node, g && g.shape !== null && g.shape.every((d) => d !== null) ? g : entry);
+      consider(node, g && !g.live && g.shape !== null && g.shape.every((d) => d !== null) ? g : entry);
     }
     for (const [node, entry] of this.generic) if (!this.concrete.has(node)) consider(node, entry);
     if (!best) return undefined;
-    const info: ShapeInfo = { text: formatShape(best.entry.shape), kind: best.entry.kind };
+    const shape = best.entry.live ? best.entry.live() : best.entry.shape;
+    const info: ShapeInfo = { text: formatShape(shape), kind: best.entry.kind };
     if (best.entry.dtype) info.dtype = best.entry.dtype;
     if (best.entry.origin) info.origin = nodeRange(sourceFile, best.entry.origin);
     return info;
@@ -72,11 +76,14 @@ function entryOf(value: Value): Entry | undefined {
       if (value.origin) e.origin = value.origin;
       return e;
     }
-    case 'layer':
-      return { kind: 'layer', shape: value.layer.outputShape ?? null, origin: value.layer.origin };
+    case 'layer': {
+      const layer = value.layer;
+      return { kind: 'layer', shape: null, origin: layer.origin, live: () => layer.outputShape ?? null };
+    }
     case 'model': {
-      const outs = value.model.outputShapes;
-      return { kind: 'model', shape: outs && outs.length === 1 ? outs[0] : null, origin: value.model.origin };
+      const model = value.model;
+      const live = () => (model.outputShapes && model.outputShapes.length === 1 && !model.broken ? model.outputShapes[0] : null);
+      return { kind: 'model', shape: null, origin: model.origin, live };
     }
     default:
       return undefined;
