@@ -42,6 +42,9 @@ const ERROR_CODES = new Set([
   'tensor-ctor', 'layer-input', 'fit-input', 'fit-target', 'predict-input',
 ]);
 const NON_SHAPE_ERRORS = new Set(['TypeError', 'ReferenceError', 'SyntaxError']);
+/** tfjs's dtype complaints ("must be float32 tensor, but got int32 tensor") are not shape errors. */
+const DTYPE_ERROR_RE = /tensor, but got \w+ tensor|dtype/i;
+const isShapeError = (e) => !NON_SHAPE_ERRORS.has(e?.name) && !DTYPE_ERROR_RE.test(String(e?.message));
 
 // ------------------------------------------------------------------------------ instrumentation
 
@@ -300,7 +303,7 @@ async function verifyFixture(file, tmpDir, showErrors) {
     for (const e of thrown) {
       const blamed = blamedLine(e, file);
       if (blamed !== undefined && blamed !== error.line) problems.push(`${where}: the error is thrown on line ${blamed + 1}; mark that line`);
-      if (NON_SHAPE_ERRORS.has(e.name)) problems.push(`${where}: threw a ${e.name}, not a shape error: ${e.message}`);
+      if (!isShapeError(e)) problems.push(`${where}: threw a ${e.name}, not a shape error: ${e.message}`);
       else if (showErrors) console.log(`     ${where} ${error.code ?? ''}: ${String(e.message).split('\n')[0].slice(0, 160)}`);
     }
   });
@@ -418,6 +421,30 @@ const BUILDERS = [
   (r, v) => ({ expr: `tf.tile(${v.name}, ${list(v.t.shape.map(() => r.int(1, 2)))})` }),
   (r, v) => ({ expr: `tf.pad(${v.name}, ${list(v.t.shape.map(() => `[${r.int(0, 1)}, ${r.int(0, 1)}]`))})` }),
   (r, v) => (v.t.rank >= 1 ? { expr: `tf.softmax(${v.name})` } : null),
+  (r, v) => {
+    if (v.t.rank < 1) return null;
+    const axis = r.int(0, v.t.rank - 1);
+    const parts = r.next() < ERROR_RATE ? v.t.shape[axis] + 1 : r.pick([1, v.t.shape[axis]]);
+    return { expr: `tf.split(${v.name}, ${parts}, ${axis})[${r.int(0, Math.max(0, parts - 2))}]`, error: 'shape-axis' };
+  },
+  (r, v) => (v.t.rank >= 2 ? { expr: `tf.unstack(${v.name}, ${r.int(0, v.t.rank - 1)})[0]` } : null),
+  (r, v) => (v.t.rank >= 1 ? { expr: `tf.${r.pick(['argMax', 'argMin'])}(${v.name}, ${r.int(-v.t.rank, v.t.rank - 1)})` } : null),
+  (r, v) => (v.t.rank >= 1 ? { expr: `tf.oneHot(tf.argMax(${v.name}, -1), ${r.int(2, 5)})` } : null),
+  (r, v) => (v.t.rank >= 1 ? { expr: `tf.${r.pick(['reverse', 'cumsum'])}(${v.name}, ${r.int(0, v.t.rank - 1)})` } : null),
+  (r, v) => (v.t.rank >= 1 ? { expr: `tf.topk(${v.name}, ${r.int(1, v.t.shape[v.t.rank - 1])}).values` } : null),
+  (r, v) => ({ expr: `tf.where(tf.greater(${v.name}, 0), ${v.name}, tf.zeros(${list(v.t.shape.slice(r.int(0, v.t.rank)))}))` }),
+  (r, v) => {
+    if (v.t.rank !== 4) return null;
+    const k = Math.min(2, ...v.t.shape.slice(1, 3));
+    return { expr: `tf.${r.pick(['avgPool', 'maxPool'])}(${v.name}, ${k}, ${r.int(1, 2)}, 'valid')` };
+  },
+  (r, v) => (v.t.rank === 4 ? { expr: `tf.depthwiseConv2d(${v.name}, tf.ones([2, 2, ${v.t.shape[3]}, ${r.int(1, 2)}]), 1, 'same')` } : null),
+  (r, v) => {
+    if (v.t.rank !== 3) return null;
+    const inC = r.next() < ERROR_RATE ? v.t.shape[2] + 1 : v.t.shape[2];
+    return { expr: `tf.conv1d(${v.name}, tf.ones([2, ${inC}, ${r.int(1, 4)}]), 1, 'same')`, error: 'shape-conv' };
+  },
+  (r, v) => (v.t.rank === 3 || v.t.rank === 4 ? { expr: `tf.image.resizeBilinear(${v.name}, [${r.int(1, 6)}, ${r.int(1, 6)}])` } : null),
 ];
 
 /** Layer builders get a live symbolic tensor `{name, t}` (batch axis null) and work the same way. */
@@ -501,11 +528,12 @@ async function generateFixture(seed) {
     if (!built) continue;
     const { value, thrown } = evaluateBuilt(built, pool);
     const name = `t${n}`;
-    if (thrown && built.error && !NON_SHAPE_ERRORS.has(thrown.name)) {
+    if (thrown && built.error && isShapeError(thrown)) {
       lines.push(`const ${name} = ${built.expr}; // expect-error ${built.error}`);
     } else if (!thrown && value instanceof tf.Tensor && value.size > 0 && value.size <= 4096 && value.rank <= 5) {
       lines.push(`const ${name} = ${built.expr};`, `//    ^ ${list(value.shape)}`);
-      pool.push({ name, t: value });
+      // Integer results (argMax) are recorded but not built on: most ops want float32.
+      if (value.dtype === 'float32') pool.push({ name, t: value });
     } else {
       continue;
     }
@@ -528,7 +556,7 @@ async function generateFixture(seed) {
     const built = r.pick(LAYER_BUILDERS)(r, v);
     if (!built) continue;
     const { value, thrown } = evaluateBuilt(built, layerPool);
-    if (thrown && built.error && !NON_SHAPE_ERRORS.has(thrown.name)) {
+    if (thrown && built.error && isShapeError(thrown)) {
       lines.push(`const ${name} = ${built.expr}; // expect-error ${built.error}`);
     } else if (!thrown && value instanceof tf.SymbolicTensor && value.shape.every((d, i) => (i === 0 ? d === null : d > 0))) {
       lines.push(`const ${name} = ${built.expr} as tf.SymbolicTensor;`, `//    ^ ${showShape(value.shape)}`);
