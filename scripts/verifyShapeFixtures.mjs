@@ -16,8 +16,8 @@
 //      dims must be equal; a named dim such as `batch` must be null on a symbolic tensor and one
 //      consistent number on a concrete one; `?` matches anything), that each expect-error statement
 //      threw, at least once if it runs more than once, an error that is not a
-//      TypeError/ReferenceError/SyntaxError and whose innermost frame in the fixture is the marked
-//      line (as in the shape corpus), and that nothing else threw.
+//      TypeError/ReferenceError/SyntaxError or a dtype complaint and whose innermost frame in the
+//      fixture is the marked line (as in the shape corpus), and that nothing else threw.
 //
 // --show-errors prints tfjs's message for every expect-error line, to check that each one fails
 // for the reason the fixture means (a statement can throw for another reason than its shape).
