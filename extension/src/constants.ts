@@ -15,6 +15,16 @@ export const Commands = {
   showModelSummary: ShowModelSummary.command,
   restartServer: 'mlts.restartServer',
   showOutput: 'mlts.showOutput',
+  runCell: 'mlts.runCell',
+  runCellAndAdvance: 'mlts.runCellAndAdvance',
+  debugCell: 'mlts.debugCell',
+  runAbove: 'mlts.runAbove',
+  runBelow: 'mlts.runBelow',
+  runAllFresh: 'mlts.runAllFresh',
+  runCellAndDependents: 'mlts.runCellAndDependents',
+  interruptKernel: 'mlts.interruptKernel',
+  restartKernel: 'mlts.restartKernel',
+  showCellOutput: 'mlts.showCellOutput',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -1,9 +1,15 @@
-// The extension's entry point. `activate` stays short: it creates the status bar item and the output channel,
-// registers commands, and starts the language server; each feature lives in its own module.
+// The extension's entry point. `activate` stays short: it creates the shared pieces, registers commands and
+// providers, and starts the language server; each feature lives in its own module.
 // Activation happens only when a workspace contains `.ml.ts` files, a TypeScript file is opened
-// (the server decides whether it is a `.ml.ts` file), or an mlts command runs.
+// (the server then starts only once a `.ml.ts` file is in play), an output panel is restored, or an mlts command runs.
 import * as vscode from 'vscode';
-import { Commands, ML_TS_GLOB, ML_TS_SUFFIX, OUTPUT_CHANNEL_NAME, RUN_OUTPUT_CHANNEL_NAME } from './constants';
+import { CellController } from './cells/cellCommands';
+import { CellDecorations } from './cells/cellDecorations';
+import { registerCellEditorFeatures } from './cells/cellEditorFeatures';
+import { CellIndex, isMlTsDocument } from './cells/cellIndex';
+import { CellOutputPanels } from './cells/cellOutputPanel';
+import { KernelViews } from './cells/kernelViews';
+import { Commands, ML_TS_GLOB, OUTPUT_CHANNEL_NAME, RUN_OUTPUT_CHANNEL_NAME } from './constants';
 import { ShapeServerClient } from './languageClient';
 import { showModelSummary } from './modelSummaryPanel';
 import { runActiveFile } from './runFile';
@@ -25,29 +31,62 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.runFile, () => runActiveFile(context, runOutput)),
     vscode.commands.registerCommand(Commands.showModelSummary, (args: unknown) => showModelSummary(context, args)),
   );
+  activateCells(context, output);
+
   // Activation by a TypeScript file must stay cheap: start the server only once a `.ml.ts` file is in play.
   if (await mlTsFilesPresent()) {
     await server.start();
     return;
   }
   const waiting = vscode.workspace.onDidOpenTextDocument((document) => {
-    if (!isMlTs(document.uri)) return;
+    if (!isMlTsDocument(document)) return;
     waiting.dispose();
     void server.start();
   });
   context.subscriptions.push(waiting);
 }
 
-function isMlTs(uri: vscode.Uri): boolean {
-  return uri.path.endsWith(ML_TS_SUFFIX);
+/** Cells: editor features, the kernel sessions and their commands, outputs, decorations and views. */
+function activateCells(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): void {
+  const index = new CellIndex();
+  const controller = new CellController(index, { extensionPath: context.extensionPath, log });
+  const decorations = new CellDecorations(index, (uri) => controller.sessionFor(uri));
+  const editorFeatures = registerCellEditorFeatures(index, (document, cellId) => decorations.staleReason(document, cellId));
+  const panels = new CellOutputPanels(context.extensionUri, (uri) => controller.sessionFor(uri));
+  controller.panels = panels;
+  const views = new KernelViews();
+  const followActiveEditor = () => {
+    const editor = vscode.window.activeTextEditor;
+    if (editor && isMlTsDocument(editor.document)) views.follow(controller.sessionFor(editor.document.uri));
+  };
+  context.subscriptions.push(
+    index,
+    ...editorFeatures.disposables,
+    controller,
+    panels,
+    decorations,
+    views,
+    ...controller.register(),
+    controller.onDidCreateSession((session) => {
+      void vscode.commands.executeCommand('setContext', 'mlts.kernelActive', true);
+      context.subscriptions.push(
+        session.onDidChange(() => {
+          decorations.refreshAll();
+          editorFeatures.refreshLenses();
+        }),
+      );
+      followActiveEditor();
+    }),
+    vscode.window.onDidChangeActiveTextEditor(followActiveEditor),
+  );
 }
 
 async function mlTsFilesPresent(): Promise<boolean> {
-  if (vscode.workspace.textDocuments.some((d) => isMlTs(d.uri))) return true;
+  if (vscode.workspace.textDocuments.some(isMlTsDocument)) return true;
   const found = await vscode.workspace.findFiles(ML_TS_GLOB, '**/node_modules/**', 1);
   return found.length > 0;
 }
 
 export function deactivate(): void {
-  // Everything is in context.subscriptions; VS Code disposes it.
+  // Everything is in context.subscriptions; VS Code disposes it (kernels are shut down there).
 }

@@ -1,5 +1,5 @@
 // What cells look like in the editor: a CodeLens row per code cell (Run Cell | Debug Cell | Run Above |
-// Run Below), folding per cell, outline entries named by cell titles, and a highlight of the cell holding the
+// Run Below, plus a stale warning when the cell's outputs are out of date), folding per cell, outline entries named by cell titles, and a highlight of the cell holding the
 // cursor. Running is not done here: the lenses invoke commands that cells/cellCommands.ts handles.
 import * as vscode from 'vscode';
 import { Commands, ML_TS_GLOB } from '../constants';
@@ -20,11 +20,17 @@ export function cellLabel(cell: Cell): string {
   return cell.title ?? `Cell ${cell.index + 1}`;
 }
 
+/** Why a cell is stale, in a few words, or undefined when it is fresh or never ran. */
+export type StaleLookup = (document: vscode.TextDocument, cellId: string) => string | undefined;
+
 class CellCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 
-  constructor(private readonly index: CellIndex) {}
+  constructor(
+    private readonly index: CellIndex,
+    private readonly staleReason: StaleLookup,
+  ) {}
 
   refresh(): void {
     this.changed.fire();
@@ -41,6 +47,17 @@ class CellCodeLensProvider implements vscode.CodeLensProvider {
         new vscode.CodeLens(at, { title: 'Run Above', command: Commands.runAbove, arguments: [target] }),
         new vscode.CodeLens(at, { title: 'Run Below', command: Commands.runBelow, arguments: [target] }),
       );
+      const stale = this.staleReason(document, cell.id);
+      if (stale) {
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: `$(warning) stale: ${stale}`,
+            tooltip: 'Outputs of this cell may be out of date. Click to run it and the cells that depend on it.',
+            command: Commands.runCellAndDependents,
+            arguments: [target],
+          }),
+        );
+      }
     }
     return lenses;
   }
@@ -107,8 +124,8 @@ class CurrentCellHighlight implements vscode.Disposable {
 }
 
 /** Registers every cell editor feature; returns what must be disposed and a way to refresh the lenses. */
-export function registerCellEditorFeatures(index: CellIndex): { disposables: vscode.Disposable[]; refreshLenses(): void } {
-  const lenses = new CellCodeLensProvider(index);
+export function registerCellEditorFeatures(index: CellIndex, staleReason: StaleLookup): { disposables: vscode.Disposable[]; refreshLenses(): void } {
+  const lenses = new CellCodeLensProvider(index, staleReason);
   return {
     disposables: [
       lenses,

@@ -100,11 +100,32 @@ export class Workbench {
     return rows.allInnerTexts();
   }
 
-  /** Clicks the first CodeLens in the active editor whose title matches. */
-  async clickCodeLens(title: RegExp): Promise<void> {
-    const lens = this.page.locator('.monaco-editor .codelens-decoration a').filter({ hasText: title }).first();
+  /** A CodeLens in the active editor whose title matches (the n-th such lens, from the top). */
+  codeLens(title: RegExp, nth = 0): Locator {
+    return this.page.locator('.monaco-editor .codelens-decoration a').filter({ hasText: title }).nth(nth);
+  }
+
+  /** Clicks the n-th CodeLens (default the first) whose title matches. */
+  async clickCodeLens(title: RegExp, nth = 0): Promise<void> {
+    const lens = this.codeLens(title, nth);
     await lens.waitFor({ state: 'visible' });
     await lens.click();
+  }
+
+  /** Toggles a breakpoint on a 1-based line of the active editor. */
+  async toggleBreakpoint(line: number): Promise<void> {
+    await this.goToPosition(line, 1);
+    await this.runCommand('Debug: Toggle Breakpoint');
+    await this.page.locator('.codicon-debug-breakpoint').first().waitFor({ state: 'visible' });
+  }
+
+  /** Waits until the debugger is paused with the top stack frame on a 1-based line of the active editor. */
+  async pausedAtLine(line: number): Promise<void> {
+    await this.page.locator('.debug-toolbar').waitFor({ state: 'visible' });
+    // The Call Stack view shows the top frame as `file.ml.ts  4:19` (line:column).
+    const frame = this.page.locator('.stack-frame .line-number').filter({ hasText: new RegExp(`^${line}:\\d+$`) }).first();
+    await frame.waitFor({ state: 'visible' });
+    await this.page.locator('.codicon-debug-stackframe').first().waitFor({ state: 'visible' });
   }
 
   /** A notification toast whose text matches. */

@@ -1,0 +1,114 @@
+// Hosts the cell-output webview beside the editor: one panel per `.ml.ts` file's kernel session. It sends
+// the session's changes to the webview, validates what the webview sends back (open a stack frame, restart the
+// kernel), and restores panels after a reload through a WebviewPanelSerializer; the webview keeps its own
+// outputs with setState, so a restored panel shows them before any kernel exists.
+import * as vscode from 'vscode';
+import { isFromWebview, type FromWebview, type OutputState } from '../../../webviews/src/cellOutputProtocol';
+import { renderWebviewHtml, webviewOptions } from '../webviews/webviewHtml';
+import type { KernelSession } from './kernelSession';
+
+export const CELL_OUTPUT_VIEW_TYPE = 'mlts.cellOutput';
+
+function panelTitle(fsPath: string): string {
+  return `Output: ${fsPath.split(/[\\/]/).pop()}`;
+}
+
+function setHtml(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): void {
+  panel.webview.options = webviewOptions(extensionUri, true);
+  panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, {
+    title: panel.title,
+    body: '',
+    styles: ['dist/webviews/uPlot.min.css', 'media/cellOutput.css'],
+    scripts: ['cellOutputPanel.js'],
+  });
+}
+
+export class CellOutputPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, { panel: vscode.WebviewPanel; detach?: vscode.Disposable }>();
+  private readonly serializer: vscode.Disposable;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly sessionFor: (uri: vscode.Uri) => KernelSession | undefined,
+  ) {
+    this.serializer = vscode.window.registerWebviewPanelSerializer(CELL_OUTPUT_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        const file = (state as Partial<OutputState> | undefined)?.file;
+        setHtml(panel, this.extensionUri);
+        if (typeof file === 'string' && file) this.adopt(vscode.Uri.file(file), panel);
+        else panel.dispose();
+      },
+    });
+  }
+
+  /** Shows the panel for a session beside the editor, creating it when needed. */
+  show(session: KernelSession): void {
+    const key = session.uri.toString();
+    const existing = this.panels.get(key);
+    if (existing) {
+      if (!existing.detach) this.attach(session, existing.panel);
+      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      CELL_OUTPUT_VIEW_TYPE,
+      panelTitle(session.uri.fsPath),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      webviewOptions(this.extensionUri, true),
+    );
+    setHtml(panel, this.extensionUri);
+    this.adopt(session.uri, panel);
+    this.attach(session, panel);
+  }
+
+  private adopt(uri: vscode.Uri, panel: vscode.WebviewPanel): void {
+    const key = uri.toString();
+    this.panels.set(key, { panel });
+    panel.onDidDispose(() => {
+      this.panels.get(key)?.detach?.dispose();
+      this.panels.delete(key);
+    });
+    panel.webview.onDidReceiveMessage((raw: unknown) => {
+      if (!isFromWebview(raw)) return;
+      void this.onMessage(uri, panel, raw);
+    });
+    const session = this.sessionFor(uri);
+    if (session) this.attach(session, panel);
+  }
+
+  private attach(session: KernelSession, panel: vscode.WebviewPanel): void {
+    const entry = this.panels.get(session.uri.toString());
+    if (!entry) return;
+    entry.detach?.dispose();
+    entry.detach = session.onDidChange((message) => void panel.webview.postMessage(message));
+    void panel.webview.postMessage({ type: 'reset', state: session.outputs });
+  }
+
+  private async onMessage(uri: vscode.Uri, panel: vscode.WebviewPanel, message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready': {
+        const session = this.sessionFor(uri);
+        if (session) void panel.webview.postMessage({ type: 'reset', state: session.outputs });
+        return;
+      }
+      case 'openLocation': {
+        const document = await vscode.workspace.openTextDocument(vscode.Uri.file(message.file));
+        const position = new vscode.Position(message.line, message.column);
+        await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
+        return;
+      }
+      case 'restartKernel':
+        await this.sessionFor(uri)?.restart();
+        return;
+      default: {
+        const never: never = message;
+        throw new Error(`unexpected webview message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  dispose(): void {
+    this.serializer.dispose();
+    for (const { panel } of this.panels.values()) panel.dispose();
+  }
+}
