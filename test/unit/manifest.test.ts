@@ -37,6 +37,14 @@ test('untrusted workspaces are supported in limited mode, and the description sa
   assert.match(manifest.description, /never executes/);
 });
 
-test('activation is limited to .ml.ts workspaces, TypeScript files and mlts commands', () => {
-  assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.ml.ts', 'onLanguage:typescript']);
+test('activation is limited to .ml.ts workspaces, TypeScript files, restored output panels and mlts commands', () => {
+  assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.ml.ts', 'onLanguage:typescript', 'onWebviewPanel:mlts.cellOutput']);
+});
+
+test('cell keybindings apply only in .ml.ts editors', () => {
+  const bindings = manifest.contributes.keybindings as { command: string; key: string; when: string }[];
+  const byKey = new Map(bindings.map((b) => [b.key, b]));
+  assert.equal(byKey.get('shift+enter')?.command, Commands.runCellAndAdvance);
+  assert.equal(byKey.get('ctrl+enter')?.command, Commands.runCell);
+  for (const binding of bindings) assert.match(binding.when, /resourceFilename =~ \/\\\.ml\\\.ts\$\//);
 });
