@@ -39,12 +39,12 @@ export type Completion =
   | { type: 'continue'; label?: string };
 
 const NORMAL: Completion = { type: 'normal' };
-const LOOP_ITERATION_CAP = 5000;
+const LOOP_ITERATION_CAP = 3000;
 const CALL_DEPTH_CAP = 40;
 /** Work and time allowed per file: a base for small files plus a share per line for long ones. */
 const STEP_BUDGET = 4_000_000;
 const STEPS_PER_LINE = 400;
-const TIME_BUDGET_MS = 1000;
+const TIME_BUDGET_MS = 800;
 const TIME_PER_LINE_MS = 0.1;
 const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'add', 'fill', 'sort', 'reverse', 'delete', 'clear']);
 
