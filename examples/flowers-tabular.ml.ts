@@ -3,6 +3,10 @@
 // Run with the examples folder as the working directory (code-server and `npm start` open it that way).
 import * as tf from '@tensorflow/tfjs';
 
+// %% Parameters (a tracked run overrides them: `mlts run flowers-tabular.ml.ts --grid hidden=8,16,32`)
+/** @mlts-params */
+const params = { learningRate: 0.05, epochs: 20, hidden: 16, batchSize: 16, seed: 42 };
+
 // %% Data
 const csvPath = 'data/flowers.csv';
 const NUM_SPECIES = 3;
@@ -19,17 +23,17 @@ const batches = dataset
     xs: Object.values(xs) as number[],
     ys: tf.oneHot((Object.values(ys) as number[])[0], NUM_SPECIES),
   }))
-  .shuffle(150, '42')
-  .batch(16);
+  .shuffle(150, String(params.seed))
+  .batch(params.batchSize);
 
 // %% Model
 const model = tf.sequential();
-model.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [numFeatures] }));
+model.add(tf.layers.dense({ units: params.hidden, activation: 'relu', inputShape: [numFeatures] }));
 model.add(tf.layers.dense({ units: NUM_SPECIES, activation: 'softmax' }));
-model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+model.compile({ optimizer: tf.train.adam(params.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 
 // %% Train
-await model.fitDataset(batches, { epochs: 20, verbose: 0 });
+await model.fitDataset(batches, { epochs: params.epochs, verbose: 0 });
 
 // %% Predict
 const sample = tf.tensor2d([[5.0, 3.4, 1.5, 0.2], [6.7, 3.0, 5.6, 2.1]]);

@@ -5,6 +5,12 @@ import * as tf from '@tensorflow/tfjs';
 
 // %% [markdown]
 // Run the cells in order (Shift+Enter), or run the whole file: `mlts` checks every shape below while you type.
+// `mlts run examples/mnist-convnet.ml.ts --grid filters=4,8 --grid learningRate=0.01,0.003` trains a grid of
+// tracked runs; the tagged object below holds the parameters a run may override (plain `node` uses the defaults).
+
+// %% Parameters
+/** @mlts-params */
+const params = { learningRate: 0.01, epochs: 2, batchSize: 64, filters: 4, hidden: 32, seed: 42 };
 
 // %% Data
 const IMAGE_SIZE = 28;
@@ -26,29 +32,31 @@ function makeImages(count: number, seed: number): { xs: tf.Tensor4D; ys: tf.Tens
   });
 }
 
-const train = makeImages(NUM_TRAIN, 1);
-const test = makeImages(NUM_TEST, 2);
+const train = makeImages(NUM_TRAIN, params.seed);
+const test = makeImages(NUM_TEST, params.seed + 1);
 console.log('train images', train.xs.shape, 'labels', train.ys.shape);
 
 // %% Model
 const model = tf.sequential();
-model.add(tf.layers.conv2d({ inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1], filters: 4, kernelSize: 3, activation: 'relu' }));
+model.add(tf.layers.conv2d({ inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1], filters: params.filters, kernelSize: 3, activation: 'relu' }));
 model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-model.add(tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }));
+model.add(tf.layers.conv2d({ filters: params.filters * 2, kernelSize: 3, activation: 'relu' }));
 model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
 model.add(tf.layers.flatten());
-model.add(tf.layers.dense({ units: 32, activation: 'relu' }));
+model.add(tf.layers.dense({ units: params.hidden, activation: 'relu' }));
 model.add(tf.layers.dense({ units: NUM_CLASSES, activation: 'softmax' }));
-model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+model.compile({ optimizer: tf.train.adam(params.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
 model.summary();
 
 // %% Train
-const history = await model.fit(train.xs, train.ys, { epochs: 2, batchSize: 64, validationSplit: 0.1, verbose: 0 });
+const history = await model.fit(train.xs, train.ys, { epochs: params.epochs, batchSize: params.batchSize, validationSplit: 0.1, verbose: 0 });
 console.log('final loss', history.history.loss.at(-1));
 
 // %% Evaluate
 const [testLoss, testAccuracy] = model.evaluate(test.xs, test.ys) as tf.Scalar[];
 console.log('test loss', (await testLoss.data())[0].toFixed(3), 'accuracy', (await testAccuracy.data())[0].toFixed(3));
+// Recorded with the run's metrics when this file runs under `mlts run`; a no-op under plain `node`.
+globalThis.mlts?.log({ testLoss: testLoss, testAccuracy: testAccuracy });
 
 // %% Predict one image
 const first = test.xs.slice([0, 0, 0, 0], [1, IMAGE_SIZE, IMAGE_SIZE, 1]);

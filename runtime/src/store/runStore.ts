@@ -130,6 +130,8 @@ export class RunStore {
       }
       runs.push(options.repair === false ? record : this.repairVanished(record));
     }
+    // Ids sort by the second they were made; the queue time orders runs made in the same second.
+    runs.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt) || a.id.localeCompare(b.id));
     return { runs, warnings };
   }
 

@@ -1,0 +1,138 @@
+// The run store's reader and writer: atomic record writes, metrics lines (torn last line, corrupted lines,
+// non-finite values), listing, and the repair of runs whose process vanished.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { lastValues, MetricsWriter, parseMetrics } from '../../runtime/src/store/metricsLog';
+import { newRunId, RunStore } from '../../runtime/src/store/runStore';
+import { RUN_STORE_FORMAT, type RunRecord } from '../../runtime/src/store/runRecord';
+
+const work = join(__dirname, '..', '..', 'test-results', 'unit', 'run-store');
+
+function freshStore(name: string): RunStore {
+  const dir = join(work, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return new RunStore(join(dir, '.mlts'));
+}
+
+function record(id: string, changes: Partial<RunRecord> = {}): RunRecord {
+  return {
+    format: RUN_STORE_FORMAT,
+    id,
+    status: 'finished',
+    file: '/tmp/x.ml.ts',
+    relativeFile: 'x.ml.ts',
+    fileHash: '0'.repeat(64),
+    git: null,
+    params: { lr: 0.1 },
+    overrides: {},
+    requestedBackend: 'cpu',
+    backend: null,
+    tfjsVersion: null,
+    node: process.version,
+    host: hostname(),
+    pid: null,
+    supervisorPid: null,
+    group: null,
+    queuedAt: '2026-01-01T00:00:00.000Z',
+    startedAt: null,
+    endedAt: null,
+    exitCode: null,
+    signal: null,
+    message: null,
+    progress: null,
+    finalMetrics: {},
+    artifacts: [],
+    ...changes,
+  };
+}
+
+/** A pid that has surely ended: a child that exited and was reaped. */
+function deadPid(): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', '0']);
+    child.on('close', () => resolve(child.pid!));
+  });
+}
+
+const point = (step: number, loss: number) => JSON.stringify({ kind: 'epoch', t: 1, step, values: { loss } });
+
+test('metrics: complete lines read, a torn last line is left out silently, a corrupted line is skipped with a warning', () => {
+  const text = [point(0, 1), '{"kind":"epo', point(1, 0.5), '["not a point"]', point(2, 0.25), '{"kind":"epoch","t":1,"st'].join('\n');
+  const { points, warnings } = parseMetrics(text, 'm.jsonl');
+  assert.deepEqual(points.map((p) => p.step), [0, 1, 2]);
+  assert.deepEqual(warnings, ['m.jsonl:2: skipped a line that is not JSON', 'm.jsonl:4: skipped a line that is not a metric point']);
+});
+
+test('metrics: a whole last point without its newline yet is kept; an empty file has no points', () => {
+  assert.deepEqual(parseMetrics(`${point(0, 1)}\n${point(1, 2)}`).points.length, 2);
+  assert.deepEqual(parseMetrics(''), { points: [], warnings: [] });
+});
+
+test('metrics writer: one line per point, NaN written as null, last values skip batch points', () => {
+  const store = freshStore('writer');
+  mkdirSync(store.root, { recursive: true });
+  const path = join(store.root, 'metrics.jsonl');
+  const writer = new MetricsWriter(path);
+  writer.append({ kind: 'epoch', t: 1, step: 0, values: { loss: 1, acc: 0.5 } }, true);
+  writer.append({ kind: 'batch', t: 2, step: 1, batch: 0, values: { loss: 9 } });
+  writer.append({ kind: 'log', t: 3, step: 0, values: { test: NaN } });
+  writer.close();
+  const { points, warnings } = parseMetrics(readFileSync(path, 'utf8'));
+  assert.deepEqual(warnings, []);
+  assert.equal(points.length, 3);
+  assert.deepEqual(lastValues(points), { loss: 1, acc: 0.5, test: null });
+});
+
+test('records are written atomically (no temporary files left) and listed oldest first with a .gitignore of *', () => {
+  const store = freshStore('records');
+  store.create(record('20260101-000002-b'));
+  store.create(record('20260101-000001-a', { status: 'failed' }));
+  store.update('20260101-000001-a', (r) => (r.message = 'boom'));
+  assert.deepEqual(readdirSync(store.runDir('20260101-000001-a')).sort(), ['artifacts', 'run.json']);
+  const { runs, warnings } = store.list();
+  assert.deepEqual(runs.map((r) => r.id), ['20260101-000001-a', '20260101-000002-b']);
+  assert.equal(runs[0]!.message, 'boom');
+  assert.deepEqual(warnings, []);
+  assert.match(readFileSync(join(store.root, '.gitignore'), 'utf8'), /^\*$/m);
+});
+
+test('an unreadable run.json is skipped with a warning', () => {
+  const store = freshStore('unreadable');
+  store.create(record('20260101-000001-ok'));
+  mkdirSync(store.runDir('20260101-000002-bad'), { recursive: true });
+  writeFileSync(join(store.runDir('20260101-000002-bad'), 'run.json'), '{"id": ');
+  const { runs, warnings } = store.list();
+  assert.deepEqual(runs.map((r) => r.id), ['20260101-000001-ok']);
+  assert.match(warnings[0] ?? '', /20260101-000002-bad.*not a readable run record/);
+});
+
+test('a running run whose process vanished is marked killed, and the repair is written back', async () => {
+  const store = freshStore('vanished');
+  const gone = await deadPid();
+  store.create(record('20260101-000001-gone', { status: 'running', pid: gone, supervisorPid: gone }));
+  store.create(record('20260101-000002-alive', { status: 'running', pid: process.pid, supervisorPid: process.pid }));
+  const { runs } = store.list();
+  assert.equal(runs[0]!.status, 'killed');
+  assert.match(runs[0]!.message ?? '', /ended without reporting/);
+  assert.equal(store.read('20260101-000001-gone')!.status, 'killed');
+  // This test process is alive, but its command line does not carry the run id: a reused pid is no proof of life.
+  assert.equal(runs[1]!.status, 'killed');
+  assert.equal(store.list({ repair: false }).runs.length, 2);
+});
+
+test('a queued run whose launcher is gone is marked cancelled; one whose launcher lives stays queued', async () => {
+  const store = freshStore('queued');
+  store.create(record('20260101-000001-orphan', { status: 'queued', supervisorPid: await deadPid() }));
+  store.create(record('20260101-000002-waiting', { status: 'queued', supervisorPid: process.pid }));
+  assert.deepEqual(store.list().runs.map((r) => r.status), ['cancelled', 'queued']);
+});
+
+test('run ids sort by time and carry the file name', () => {
+  const id = newRunId('mnist-convnet.ml.ts', new Date('2026-11-25T05:12:19.000Z'));
+  assert.match(id, /^20261125-051219-mnist-convnet-[0-9a-f]{6}$/);
+});
