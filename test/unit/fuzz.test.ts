@@ -33,7 +33,7 @@ import type { Range, ShapeDiagnostic } from '../../server/src/analysis/api';
 import { splitLines } from './fixtureExpectations';
 
 const DEFAULT_SEED = 20261125;
-const DEFAULT_COUNT = 3000;
+const DEFAULT_COUNT = 2000;
 const PER_PROGRAM_MS = Number(process.env.MLTS_FUZZ_MS ?? 2000);
 /** A worker whose current program has not finished by then is taken to hang. */
 const HANG_MS = 10000;
