@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { lastValues, MetricsWriter, parseMetrics } from '../../runtime/src/store/metricsLog';
 import { newRunId, RunStore } from '../../runtime/src/store/runStore';
-import { RUN_STORE_FORMAT, type RunRecord } from '../../runtime/src/store/runRecord';
+import { newRunRecord, type RunRecord } from '../../runtime/src/store/runRecord';
 
 const work = join(__dirname, '..', '..', 'test-results', 'unit', 'run-store');
 
@@ -20,35 +20,9 @@ function freshStore(name: string): RunStore {
 }
 
 function record(id: string, changes: Partial<RunRecord> = {}): RunRecord {
-  return {
-    format: RUN_STORE_FORMAT,
-    id,
-    status: 'finished',
-    file: '/tmp/x.ml.ts',
-    relativeFile: 'x.ml.ts',
-    fileHash: '0'.repeat(64),
-    git: null,
-    params: { lr: 0.1 },
-    overrides: {},
-    requestedBackend: 'cpu',
-    backend: null,
-    tfjsVersion: null,
-    node: process.version,
-    host: hostname(),
-    pid: null,
-    supervisorPid: null,
-    group: null,
-    queuedAt: '2026-01-01T00:00:00.000Z',
-    startedAt: null,
-    endedAt: null,
-    exitCode: null,
-    signal: null,
-    message: null,
-    progress: null,
-    finalMetrics: {},
-    artifacts: [],
-    ...changes,
-  };
+  const fields = { id, file: '/tmp/x.ml.ts', relativeFile: 'x.ml.ts', fileHash: '0'.repeat(64), git: null, params: { lr: 0.1 } };
+  const origin = { overrides: {}, requestedBackend: 'cpu', node: process.version, host: hostname(), supervisorPid: null, group: null };
+  return newRunRecord({ ...fields, ...origin, queuedAt: '2026-01-01T00:00:00.000Z' }, { status: 'finished', ...changes });
 }
 
 /** A pid that has surely ended: a child that exited and was reaped. */

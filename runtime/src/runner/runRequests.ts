@@ -9,7 +9,7 @@ import { basename, dirname, relative } from 'node:path';
 import { readParamsDeclaration } from '../params/paramsDeclaration';
 import { coerceParam, ParamsError, type Overrides } from '../params/paramsValues';
 import { newRunId, type RunStore } from '../store/runStore';
-import { RUN_STORE_FORMAT, type ParamValue, type RunRecord } from '../store/runRecord';
+import { newRunRecord, type ParamValue, type RunRecord } from '../store/runRecord';
 import { readGitState } from './gitState';
 
 export interface RunFileRequest {
@@ -48,10 +48,8 @@ export function createQueuedRuns(store: RunStore, request: RunFileRequest): RunR
   const params = request.parameterSets.map((overrides) => staticParams(text, request.file, overrides));
   const git = readGitState(dirname(request.file));
   return request.parameterSets.map((overrides, i) => {
-    const record: RunRecord = {
-      format: RUN_STORE_FORMAT,
+    const record = newRunRecord({
       id: newRunId(basename(request.file)),
-      status: 'queued',
       file: request.file,
       relativeFile: relative(request.workspace, request.file) || basename(request.file),
       fileHash,
@@ -59,23 +57,12 @@ export function createQueuedRuns(store: RunStore, request: RunFileRequest): RunR
       params: params[i]!,
       overrides,
       requestedBackend: request.requestedBackend,
-      backend: null,
-      tfjsVersion: null,
       node: process.version,
       host: hostname(),
-      pid: null,
       supervisorPid: process.pid,
       group: request.group,
       queuedAt: new Date().toISOString(),
-      startedAt: null,
-      endedAt: null,
-      exitCode: null,
-      signal: null,
-      message: null,
-      progress: null,
-      finalMetrics: {},
-      artifacts: [],
-    };
+    });
     store.create(record);
     return record;
   });

@@ -69,6 +69,33 @@ export interface RunRecord {
   artifacts: string[];
 }
 
+/** The fields a new record needs from its creator; everything else starts empty. */
+export type NewRunFields = Pick<
+  RunRecord,
+  'id' | 'file' | 'relativeFile' | 'fileHash' | 'git' | 'params' | 'overrides' | 'requestedBackend' | 'node' | 'host' | 'supervisorPid' | 'group' | 'queuedAt'
+>;
+
+/** A queued record with no run-time facts yet; `changes` may set any field (tests use it for other states). */
+export function newRunRecord(fields: NewRunFields, changes: Partial<RunRecord> = {}): RunRecord {
+  return {
+    format: RUN_STORE_FORMAT,
+    status: 'queued',
+    backend: null,
+    tfjsVersion: null,
+    pid: null,
+    startedAt: null,
+    endedAt: null,
+    exitCode: null,
+    signal: null,
+    message: null,
+    progress: null,
+    finalMetrics: {},
+    artifacts: [],
+    ...fields,
+    ...changes,
+  };
+}
+
 /** One line of metrics.jsonl. `kind` says where it came from. */
 export interface MetricPoint {
   kind: 'epoch' | 'batch' | 'log';
