@@ -166,3 +166,14 @@ test('analyze never throws and stays bounded on hostile input', () => {
     assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms: ${text.slice(0, 60)}`);
   }
 });
+
+test("tfjs's own null axes (not the analysis's unknowns) make Flatten fail, as in tfjs", () => {
+  const flattenAfter = (first: string) => errorsOf(`const m = tf.sequential();\nm.add(${first});\nm.add(tf.layers.flatten());\n`);
+  const [noLength] = flattenAfter('tf.layers.embedding({inputDim: 100, outputDim: 8})');
+  assert.equal(noLength?.code, 'layer-input');
+  assert.match(noLength.message, /The shape of the input to "Flatten" is not fully defined \(got ,8\)/);
+  assert.deepEqual(flattenAfter('tf.layers.embedding({inputDim: 100, outputDim: 8, inputLength: 5})'), []);
+  assert.equal(flattenAfter('tf.layers.dense({units: 4, inputShape: [null, 3]})').length, 1);
+  // A size the analysis cannot see is not tfjs's null: no error.
+  assert.deepEqual(flattenAfter('tf.layers.dense({units: 4, inputShape: [JSON.parse("3"), 3]})'), []);
+});

@@ -7,6 +7,7 @@ import {
   type Dim,
   type Shape,
   BATCH_DIM,
+  NONE_DIM,
   ShapeError,
   broadcastShapes,
   convOutputLength,
@@ -15,6 +16,7 @@ import {
   isKnown,
   productDim,
   tfjsJsonShape,
+  tfjsShape,
 } from './shapes';
 import { type LayerState, type ObjectValue, type Value, dimOf, numberListOf, numberOf, shapeArgOf, stringOf, truthiness } from './values';
 
@@ -277,7 +279,8 @@ export function reshapeLayerOutput(config: ObjectValue, input: Dim[], layer: Lay
   const size = productDim(rest);
   const unknownIndex = target.findIndex((d) => d === null || (isKnown(d) && d < 0));
   const known = productDim(target.filter((d) => !(d === null || (isKnown(d) && d < 0))));
-  const out = target.map((d) => (isKnown(d) && d < 0 ? null : d));
+  // On a symbolic input tfjs leaves the -1 as a null axis of its own.
+  const out = target.map((d) => (isKnown(d) && d < 0 ? (isKnown(input[0]) ? null : NONE_DIM) : d));
   if (isKnown(size) && isKnown(known)) {
     const bad = unknownIndex >= 0 ? known === 0 || size % known !== 0 : size !== known;
     if (bad) layer.deferredError = { code: 'shape-reshape', message: 'Total size of new array must be unchanged.' };
@@ -300,7 +303,16 @@ export const LAYER_RULES: Record<string, LayerRule> = {
   },
   Flatten: {
     spec: () => ({ minNdim: 3 }),
-    output: (_c, input) => [input[0], productDim(input.slice(1))],
+    output: (_c, input) => {
+      if (input.slice(1).includes(NONE_DIM)) {
+        throw new ShapeError(
+          'layer-input',
+          `The shape of the input to "Flatten" is not fully defined (got ${tfjsShape(input.slice(1))}). ` +
+            'Make sure to pass a complete "input_shape" or "batch_input_shape" argument to the first layer in your model.',
+        );
+      }
+      return [input[0], productDim(input.slice(1))];
+    },
     params: () => 0,
   },
   Reshape: { output: reshapeLayerOutput, params: () => 0 },
@@ -420,13 +432,19 @@ export const LAYER_RULES: Record<string, LayerRule> = {
   Dot: mergeRule,
 };
 
+/** Entries written as a literal `null` are tfjs's None axes (from index `from` on). */
+export function noneFromNulls(list: Value | undefined, shape: Shape, from: number): Shape {
+  if (!shape || !list || list.kind !== 'array' || !list.items) return shape;
+  return shape.map((d, i) => (i >= from && list.items![i]?.kind === 'null' ? NONE_DIM : d));
+}
+
 /** Input shape declared in a layer config (`inputShape` gets the batch axis; `batchInputShape` has it). */
 export function declaredInputShape(config: ObjectValue): Shape | undefined {
   const batchInput = cfg(config, 'batchInputShape');
-  if (batchInput) return shapeArgOf(batchInput)?.map((d, i) => (i === 0 && d === null ? BATCH_DIM : d)) ?? null;
+  if (batchInput) return noneFromNulls(batchInput, shapeArgOf(batchInput)?.map((d, i) => (i === 0 && d === null ? BATCH_DIM : d)) ?? null, 1);
   const input = cfg(config, 'inputShape');
   if (input) {
-    const s = shapeArgOf(input);
+    const s = noneFromNulls(input, shapeArgOf(input), 0);
     if (!s) return null;
     const batch = cfg(config, 'batchSize');
     return [batch ? dimOf(batch) : BATCH_DIM, ...s];
@@ -435,6 +453,6 @@ export function declaredInputShape(config: ObjectValue): Shape | undefined {
   if (dim && cfg(config, 'units')) return [BATCH_DIM, dimOf(dim)];
   // Embedding: `inputLength` stands for the input shape (its `inputDim` is the vocabulary size).
   const length = cfg(config, 'inputLength');
-  if (length && cfg(config, 'outputDim')) return [BATCH_DIM, dimOf(length)];
+  if (cfg(config, 'outputDim') && cfg(config, 'inputDim')) return [BATCH_DIM, length ? dimOf(length) : NONE_DIM];
   return undefined;
 }

@@ -7,7 +7,7 @@
 import type * as ts from 'typescript';
 import type { Evaluator } from './evaluator';
 import { checkLayerInput, layerOutputShape, uniqueName } from './layers';
-import { LAYER_RULES, cfg, declaredInputShape } from './layerShapes';
+import { LAYER_RULES, cfg, declaredInputShape, noneFromNulls } from './layerShapes';
 import { type Dim, type Shape, BATCH_DIM, ShapeError, dimsDiffer, isKnown, tfjsJsonShape, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import { checkDataset } from './dataFiles';
@@ -60,9 +60,9 @@ export function createInput(ev: Evaluator, c: NativeCall): Value {
   if (config && config.kind === 'object') {
     const batchShape = cfg(config, 'batchShape');
     const s = cfg(config, 'shape');
-    if (batchShape) shape = shapeArgOf(batchShape)?.map((d, i) => (i === 0 && d === null ? BATCH_DIM : d)) ?? null;
+    if (batchShape) shape = noneFromNulls(batchShape, shapeArgOf(batchShape)?.map((d, i) => (i === 0 && d === null ? BATCH_DIM : d)) ?? null, 1);
     else if (s) {
-      const dims = shapeArgOf(s);
+      const dims = noneFromNulls(s, shapeArgOf(s), 0);
       shape = dims ? [BATCH_DIM, ...dims] : null;
     }
   }

@@ -12,6 +12,14 @@ export type Shape = Dim[] | null;
 /** The symbolic name of the layers' `null` batch axis. */
 export const BATCH_DIM = 'batch';
 
+/**
+ * A non-batch axis that tfjs itself holds as `null` on a symbolic tensor (an `inputShape` entry
+ * written as `null`, an Embedding without `inputLength`, a Reshape layer's `-1`). It prints as `?`
+ * and never contradicts a size, but tfjs's Flatten refuses it, so it is kept apart from "unknown to
+ * the analysis" (plain null), which must never cause an error.
+ */
+export const NONE_DIM = '?none';
+
 /** A certain shape contradiction; `code` is the diagnostic code and `message` uses tfjs's wording. */
 export class ShapeError extends Error {
   constructor(
@@ -48,7 +56,7 @@ export function joinShape(a: Shape, b: Shape): Shape {
 }
 
 export function formatDim(d: Dim): string {
-  return d === null ? '?' : String(d);
+  return d === null || d === NONE_DIM ? '?' : String(d);
 }
 
 /** `[2, 4]`, `[batch, 10]`, `[?, 3]`, or `?` for unknown rank. */
@@ -60,7 +68,7 @@ export function formatShape(shape: Shape): string {
 /** The way tfjs prints a shape inside messages: `5,3` (null batch prints as empty). */
 export function tfjsShape(shape: Shape): string {
   if (shape === null) return '?';
-  return shape.map((d) => (d === BATCH_DIM ? '' : formatDim(d))).join(',');
+  return shape.map((d) => (d === BATCH_DIM || d === NONE_DIM ? '' : formatDim(d))).join(',');
 }
 
 /** The JSON form tfjs uses in `checkInputData` messages: `[null,3]`. */
@@ -124,6 +132,7 @@ export function broadcastShapes(a: Shape, b: Shape): Shape {
 
 /** tfjs-layers `convOutputLength`. */
 export function convOutputLength(input: Dim, filterSize: number, padding: string, stride: number, dilation = 1): Dim {
+  if (input === NONE_DIM) return NONE_DIM;
   if (!isKnown(input)) return null;
   const dilated = filterSize + (filterSize - 1) * (dilation - 1);
   const length = padding === 'same' || padding === 'causal' ? input : input - dilated + 1;
@@ -132,6 +141,7 @@ export function convOutputLength(input: Dim, filterSize: number, padding: string
 
 /** tfjs-layers `deconvLength` for transposed convolutions. */
 export function deconvLength(input: Dim, stride: number, kernel: number, padding: string): Dim {
+  if (input === NONE_DIM) return NONE_DIM;
   if (!isKnown(input)) return null;
   if (padding === 'valid') return input * stride + Math.max(kernel - stride, 0);
   return input * stride;
