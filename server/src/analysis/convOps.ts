@@ -197,6 +197,15 @@ export const CONV_OPS: Record<string, OpFn> = {
   avgPool3d: volumeOp('pool'),
 };
 
+/** Images decoded from pixels or files: rank 3, height and width unknown, channels when given. */
+export function decodedImage(channelsIndex: number, fallback: number | null): OpFn {
+  return (args, node) => {
+    const given = args[channelsIndex] && args[channelsIndex].kind !== 'undefined' ? numberOf(args[channelsIndex]) : fallback;
+    const channels = given === undefined || given === 0 ? null : given;
+    return tensor([null, null, channels], node, 'int32');
+  };
+}
+
 export const IMAGE_OPS: Record<string, OpFn> = {
   resizeBilinear: resize,
   resizeNearestNeighbor: resize,

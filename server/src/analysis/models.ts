@@ -361,6 +361,12 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
     case 'trainOnBatch':
       return native(key, (c) => {
         checkFit(ev, model, c.args[0], c.args[1]);
+        // fit also standardizes `validationData: [xVal, yVal]` before training starts.
+        const options = key === 'fit' ? c.args[2] : undefined;
+        const validation = options && options.kind === 'object' ? options.props.get('validationData') : undefined;
+        if (validation && validation.kind === 'array' && validation.items && validation.items.length >= 2) {
+          checkFit(ev, model, validation.items[0], validation.items[1]);
+        }
         return UNKNOWN;
       });
     case 'predict':

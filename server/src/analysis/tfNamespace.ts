@@ -4,7 +4,7 @@
 // values, so unmodelled APIs never produce diagnostics.
 
 import type { Evaluator } from './evaluator';
-import { CONV_OPS, IMAGE_OPS } from './convOps';
+import { CONV_OPS, IMAGE_OPS, decodedImage } from './convOps';
 import { createDataNamespace } from './dataFiles';
 import { LAYER_FACTORIES, layerFactory } from './layers';
 import { createFunctional, createInput, createSequential } from './models';
@@ -42,6 +42,15 @@ export function createTfNamespace(ev: Evaluator): Value {
   props.eye = op('eye', eye);
   props.oneHot = op('oneHot', oneHot);
   props.image = namespace('tf.image', Object.fromEntries(Object.entries(IMAGE_OPS).map(([k, f]) => [k, op(`image.${k}`, f)])));
+  props.browser = namespace('tf.browser', {
+    fromPixels: op('browser.fromPixels', decodedImage(1, 3)),
+    fromPixelsAsync: op('browser.fromPixelsAsync', decodedImage(1, 3)),
+  });
+  props.node = namespace('tf.node', {
+    decodeImage: op('node.decodeImage', decodedImage(1, null)),
+    decodeJpeg: op('node.decodeJpeg', decodedImage(1, null)),
+    decodePng: op('node.decodePng', decodedImage(1, null)),
+  });
   props.tidy = native('tf.tidy', (c) => {
     const fn = c.args.find((a) => a.kind === 'function' || a.kind === 'native');
     return fn ? c.invoke(fn, []) : UNKNOWN;
