@@ -6,7 +6,7 @@
 
 import type * as ts from 'typescript';
 import type { Position, ShapeInfo } from './api';
-import { nodeRange, offsetAt } from './diagnostics';
+import { nodeRange, offsetAt, positionAt } from './diagnostics';
 import { type Shape, formatShape, joinShape } from './shapes';
 import type { Value } from './values';
 
@@ -42,30 +42,62 @@ export class ShapeRecorder {
     map.set(node, joined);
   }
 
-  /** The innermost recorded expression covering `pos`. */
-  shapeAt(sourceFile: ts.SourceFile, pos: Position): ShapeInfo | undefined {
-    const offset = offsetAt(sourceFile, pos);
-    if (offset === undefined) return undefined;
-    let best: { node: ts.Node; entry: Entry } | undefined;
-    const consider = (node: ts.Node, entry: Entry) => {
+  /** Candidates bucketed by start line, built on the first query (the recording is finished by then). */
+  private index: { byLine: Map<number, Candidate[]>; long: Candidate[] } | undefined;
+
+  private buildIndex(sourceFile: ts.SourceFile): { byLine: Map<number, Candidate[]>; long: Candidate[] } {
+    const byLine = new Map<number, Candidate[]>();
+    const long: Candidate[] = [];
+    const add = (node: ts.Node, entry: Entry) => {
       const start = node.getStart(sourceFile);
       const end = node.getEnd();
-      if (offset < start || offset > end) return;
-      if (!best || end - start < best.node.getEnd() - best.node.getStart(sourceFile)) best = { node, entry };
+      const startLine = positionAt(sourceFile, start).line;
+      const candidate: Candidate = { start, end, entry };
+      if (positionAt(sourceFile, end).line - startLine > LINES_SCANNED_BACK) long.push(candidate);
+      else {
+        const bucket = byLine.get(startLine);
+        if (bucket) bucket.push(candidate);
+        else byLine.set(startLine, [candidate]);
+      }
     };
     for (const [node, entry] of this.concrete) {
       const g = this.generic.get(node);
       // Inside functions, the generic pass names the sizes (`[batch, 10]`); keep it when it knows every axis.
-      consider(node, g && !g.live && g.shape !== null && g.shape.every((d) => d !== null) ? g : entry);
+      add(node, g && !g.live && g.shape !== null && g.shape.every((d) => d !== null) ? g : entry);
     }
-    for (const [node, entry] of this.generic) if (!this.concrete.has(node)) consider(node, entry);
-    if (!best) return undefined;
-    const shape = best.entry.live ? best.entry.live() : best.entry.shape;
-    const info: ShapeInfo = { text: formatShape(shape), kind: best.entry.kind };
-    if (best.entry.dtype) info.dtype = best.entry.dtype;
-    if (best.entry.origin) info.origin = nodeRange(sourceFile, best.entry.origin);
+    for (const [node, entry] of this.generic) if (!this.concrete.has(node)) add(node, entry);
+    return { byLine, long };
+  }
+
+  /** The innermost recorded expression covering `pos`. */
+  shapeAt(sourceFile: ts.SourceFile, pos: Position): ShapeInfo | undefined {
+    const offset = offsetAt(sourceFile, pos);
+    if (offset === undefined) return undefined;
+    this.index ??= this.buildIndex(sourceFile);
+    let best: Candidate | undefined;
+    const consider = (c: Candidate) => {
+      if (offset < c.start || offset > c.end) return;
+      if (!best || c.end - c.start < best.end - best.start) best = c;
+    };
+    for (let line = Math.max(0, pos.line - LINES_SCANNED_BACK); line <= pos.line; line++) this.index.byLine.get(line)?.forEach(consider);
+    this.index.long.forEach(consider);
+    const found = best as Candidate | undefined;
+    if (!found) return undefined;
+    const shape = found.entry.live ? found.entry.live() : found.entry.shape;
+    const info: ShapeInfo = { text: formatShape(shape), kind: found.entry.kind };
+    if (found.entry.dtype) info.dtype = found.entry.dtype;
+    if (found.entry.origin) info.origin = nodeRange(sourceFile, found.entry.origin);
     return info;
   }
+}
+
+/** Expressions spanning more lines than this are few; they are checked for every query. */
+const LINES_SCANNED_BACK = 40;
+
+interface Candidate {
+  start: number;
+  end: number;
+  entry: Entry;
 }
 
 function entryOf(value: Value): Entry | undefined {
