@@ -8,7 +8,7 @@ import type * as ts from 'typescript';
 import type { Evaluator } from './evaluator';
 import { checkLayerInput, layerOutputShape, uniqueName } from './layers';
 import { LAYER_RULES, cfg, declaredInputShape, noneFromNulls } from './layerShapes';
-import { type Dim, type Shape, BATCH_DIM, ShapeError, dimsDiffer, isKnown, tfjsJsonShape, tfjsShape } from './shapes';
+import { type Dim, type Shape, BATCH_DIM, ShapeError, dimsDiffer, formatShape, isKnown, tfjsJsonShape, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import { checkDataset } from './dataFiles';
 import {
@@ -184,8 +184,14 @@ function throwDeferred(model: ModelState): void {
   }
 }
 
-function modelRelated(model: ModelState) {
-  return [{ message: `the model's input shape comes from here`, node: model.layers[0]?.origin ?? model.origin }];
+/** Where the model's expected shape and the data's shape came from, for `related` locations. */
+function modelRelated(model: ModelState, data?: TensorValue, target = false) {
+  const layer = target ? model.layers[model.layers.length - 1] : model.layers[0];
+  const related: Array<{ message: string; node?: unknown }> = [
+    { message: target ? `the model's output shape comes from here` : `the model's input shape comes from here`, node: layer?.origin ?? model.origin },
+  ];
+  if (data?.origin) related.push({ message: `the data gets shape ${formatShape(data.shape)} here`, node: data.origin });
+  return related;
 }
 
 /** `checkInputData` of predict: rank, then every non-batch axis. */
@@ -197,11 +203,11 @@ function checkPredictInputs(model: ModelState, data: TensorValue[]): void {
     if (!want || !got) return;
     const name = inputName(model, i);
     if (got.length !== want.length) {
-      throw new ShapeError('predict-input', `Error when checking : expected ${name} to have ${want.length} dimension(s), but got array with shape ${tfjsJsonShape(got)}`, modelRelated(model));
+      throw new ShapeError('predict-input', `Error when checking : expected ${name} to have ${want.length} dimension(s), but got array with shape ${tfjsJsonShape(got)}`, modelRelated(model, t));
     }
     for (let j = 1; j < want.length; j++) {
       if (dimsDiffer(want[j], got[j])) {
-        throw new ShapeError('predict-input', `Error when checking : expected ${name} to have shape ${tfjsJsonShape(want)} but got array with shape ${tfjsJsonShape(got)}.`, modelRelated(model));
+        throw new ShapeError('predict-input', `Error when checking : expected ${name} to have shape ${tfjsJsonShape(want)} but got array with shape ${tfjsJsonShape(got)}.`, modelRelated(model, t));
       }
     }
   });
@@ -216,7 +222,7 @@ function checkTrainingData(model: ModelState, data: TensorValue[], shapes: Shape
     if (!want || !got) return;
     const name = prefix === 'input' ? inputName(model, i) : outputName(model);
     if (got.length !== want.length) {
-      throw new ShapeError(code, `Error when checking ${prefix}: expected ${name} to have ${want.length} dimension(s). but got array with shape ${tfjsShape(got)}`, modelRelated(model));
+      throw new ShapeError(code, `Error when checking ${prefix}: expected ${name} to have ${want.length} dimension(s). but got array with shape ${tfjsShape(got)}`, modelRelated(model, t, prefix === 'target'));
     }
     for (let j = 1; j < want.length; j++) {
       if (dimsDiffer(want[j], got[j])) {
@@ -225,7 +231,7 @@ function checkTrainingData(model: ModelState, data: TensorValue[], shapes: Shape
           code,
           `${prefix} expected a batch of elements where each example has shape [${each}] (i.e.,tensor shape [*,${each}]) ` +
             `but the ${prefix} received an input with ${got[0]} examples, each with shape [${tfjsShape(got.slice(1))}] (tensor shape [${tfjsShape(got)}])`,
-          modelRelated(model),
+          modelRelated(model, t, prefix === 'target'),
         );
       }
     }
@@ -305,16 +311,16 @@ function checkAtFirstLayer(model: ModelState, x: TensorValue, code: string): voi
     try {
       checkLayerInput(probe, x.shape);
     } catch (e) {
-      if (e instanceof ShapeError) throw new ShapeError(code, e.message, modelRelated(model));
+      if (e instanceof ShapeError) throw new ShapeError(code, e.message, modelRelated(model, x));
       throw e;
     }
   }
   if (x.shape.length !== want.length) {
-    throw new ShapeError(code, `Error when checking input: expected ${inputName(model, 0)} to have ${want.length} dimension(s). but got array with shape ${tfjsShape(x.shape)}`, modelRelated(model));
+    throw new ShapeError(code, `Error when checking input: expected ${inputName(model, 0)} to have ${want.length} dimension(s). but got array with shape ${tfjsShape(x.shape)}`, modelRelated(model, x));
   }
   for (let j = 1; j < want.length; j++) {
     if (dimsDiffer(want[j], x.shape[j])) {
-      throw new ShapeError(code, `Error when checking input: expected ${inputName(model, 0)} to have shape ${tfjsJsonShape(want)} but got array with shape ${tfjsJsonShape(x.shape)}.`, modelRelated(model));
+      throw new ShapeError(code, `Error when checking input: expected ${inputName(model, 0)} to have shape ${tfjsJsonShape(want)} but got array with shape ${tfjsJsonShape(x.shape)}.`, modelRelated(model, x));
     }
   }
 }
