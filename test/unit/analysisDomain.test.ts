@@ -157,6 +157,8 @@ test('analyze never throws and stays bounded on hostile input', () => {
     `${HEADER}let x = tf.ones([1]); for (let i = 0; i < 1e9; i++) { x = tf.concat([x, x]); }`,
     `${HEADER}const {a: {b: [c = tf.ones([2])] = []} = {}} = {} as any; c.add(tf.ones([3]));`,
     '}}}{{{ tf.tensor([[[',
+    `${HEADER}const deep = ${'tf.relu('.repeat(3000)}tf.ones([2])${')'.repeat(3000)};`,
+    `${HEADER}const deep = ${'tf.relu('.repeat(400)}tf.ones([2])${')'.repeat(400)};`,
   ];
   for (const text of inputs) {
     const started = Date.now();

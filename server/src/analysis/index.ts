@@ -53,14 +53,23 @@ function summarize(sourceFile: ts.SourceFile, model: ModelState): ModelSummary {
   };
 }
 
+const EMPTY_RESULT: AnalysisResult = { diagnostics: [], shapeAt: () => undefined, models: [] };
+
 export function analyze(input: AnalyzeInput): AnalysisResult {
-  const sourceFile = ts.createSourceFile(input.fileName, input.text, ts.ScriptTarget.Latest, true, scriptKindOf(input.fileName));
+  let sourceFile: ts.SourceFile;
+  try {
+    sourceFile = ts.createSourceFile(input.fileName, input.text, ts.ScriptTarget.Latest, true, scriptKindOf(input.fileName));
+  } catch {
+    // TypeScript's parser itself can overflow the stack on absurdly deep nesting; nothing to analyse then.
+    return EMPTY_RESULT;
+  }
   const options = input.host ? { sourceFile, fileName: input.fileName, host: input.host } : { sourceFile, fileName: input.fileName };
   const evaluator = new Evaluator(options);
   try {
     evaluator.runProgram();
   } catch {
-    // Evaluation problems are the analysis's own; what was found so far still stands.
+    // Evaluation problems (a stack overflow on deep nesting) are the analysis's own; what was found
+    // up to that point still stands.
   }
   let models: ModelSummary[] = [];
   try {
