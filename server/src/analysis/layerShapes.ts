@@ -136,7 +136,8 @@ const conv2dTransposeRule: LayerRule = {
 function depthwiseRule(separable: boolean): LayerRule {
   return {
     spec: () => ({ ndim: 4 }),
-    featureAxis: () => -1,
+    // tfjs's SeparableConv2D fixes its channel axis when built; DepthwiseConv2D does not.
+    ...(separable ? { featureAxis: () => -1 } : {}),
     output: (c, input) => {
       const { kernel, strides, pad } = geometry(c, 2);
       const dm = cfgNumber(c, 'depthMultiplier', 1);
@@ -343,7 +344,7 @@ export const LAYER_RULES: Record<string, LayerRule> = {
   PReLU: identityRule(1),
   Masking: identityRule(),
   BatchNormalization: { ...identityRule(4), featureAxis: () => -1 },
-  LayerNormalization: { ...identityRule(2), featureAxis: () => -1 },
+  LayerNormalization: identityRule(2),
   Cropping2D: {
     spec: () => ({ ndim: 4 }),
     output: (c, input) => {
