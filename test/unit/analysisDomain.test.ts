@@ -179,3 +179,16 @@ test("tfjs's own null axes (not the analysis's unknowns) make Flatten fail, as i
   // A size the analysis cannot see is not tfjs's null: no error.
   assert.deepEqual(flattenAfter('tf.layers.dense({units: 4, inputShape: [JSON.parse("3"), 3]})'), []);
 });
+
+test('fitDataset targets only fail where the loss cannot broadcast them against the output', () => {
+  const run = (ys: string, loss: string) =>
+    errorsOf(`const ds = tf.data.array([{xs: [1, 2], ys: ${ys}}]).batch(2);
+const m = tf.sequential({layers: [tf.layers.dense({units: 3, inputShape: [2], activation: 'softmax'})]});
+m.compile({loss: '${loss}', optimizer: 'sgd'});
+await m.fitDataset(ds, {epochs: 1});
+`).map((d) => d.message);
+  assert.deepEqual(run('[0, 1, 0, 0]', 'categoricalCrossentropy'), ['Operands could not be broadcast together with shapes 2,4 and 2,3.']);
+  assert.deepEqual(run('[1]', 'categoricalCrossentropy'), []);
+  assert.deepEqual(run('1', 'meanSquaredError'), ['Operands could not be broadcast together with shapes 2,3 and 2.']);
+  assert.deepEqual(run('1', 'sparseCategoricalCrossentropy'), []);
+});

@@ -8,7 +8,7 @@ import type * as ts from 'typescript';
 import type { Evaluator } from './evaluator';
 import { checkLayerInput, layerOutputShape, uniqueName } from './layers';
 import { LAYER_RULES, cfg, declaredInputShape, noneFromNulls } from './layerShapes';
-import { type Dim, type Shape, BATCH_DIM, ShapeError, dimsDiffer, formatShape, isKnown, tfjsJsonShape, tfjsShape } from './shapes';
+import { type Dim, type Shape, BATCH_DIM, ShapeError, broadcastShapes, dimsDiffer, formatShape, isKnown, tfjsJsonShape, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import { checkDataset } from './dataFiles';
 import {
@@ -334,6 +334,22 @@ function checkFitDataset(model: ModelState, dataset: DatasetState): void {
   else if (element.kind === 'array' && element.items) xs = element.items[0];
   const x = asTensor(xs);
   if (x) checkAtFirstLayer(model, x, 'fit-input');
+  checkDatasetTargets(model, asTensor(element.kind === 'object' ? element.props.get('ys') : element.kind === 'array' ? element.items?.[1] : undefined));
+}
+
+/**
+ * fitDataset does not compare targets with the outputs, but the loss combines them elementwise:
+ * targets that do not broadcast against the output fail there (`[b, 1]` against `[b, 3]` trains).
+ */
+function checkDatasetTargets(model: ModelState, y: TensorValue | undefined): void {
+  const output = model.outputShapes?.length === 1 ? model.outputShapes[0] : null;
+  if (!y || !y.shape || !output || model.broken) return;
+  const loss = lossOf(model, 0);
+  if (!['categoricalcrossentropy', 'meansquarederror', 'meanabsoluteerror', 'binarycrossentropy'].includes(loss)) return;
+  const out = [y.shape[0] ?? null, ...output.slice(1)];
+  // categoricalCrossentropy multiplies target by log(output); the others subtract target from output.
+  if (loss === 'categoricalcrossentropy') broadcastShapes(y.shape, out);
+  else broadcastShapes(out, y.shape);
 }
 
 function lossName(loss: Value | undefined): string | undefined {
