@@ -6,10 +6,16 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchLspLatency } from './lspLatency';
 import { benchShapeCheck } from './shapeCheck';
+import { benchTrainingBackends } from './trainingBackends';
+import { benchTrainingOverhead } from './trainingOverhead';
+import { benchTrainingStore } from './trainingStore';
 
 const BENCHMARKS: Record<string, () => unknown> = {
   'shape-check': benchShapeCheck,
   'lsp-latency': benchLspLatency,
+  'training-overhead': benchTrainingOverhead,
+  'training-store': benchTrainingStore,
+  'training-backends': benchTrainingBackends,
 };
 
 async function main(): Promise<void> {

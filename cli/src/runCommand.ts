@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { BackendUnavailableError, isBackendRequest, planBackends, type BackendRequest } from '../../runtime/src/backends/backendOptions';
 import { expandGrid, parseAssignment, parseGridArg, ParamsError, type Overrides } from '../../runtime/src/params/paramsValues';
+import { staticParams } from '../../runtime/src/params/paramsCheck';
 import { createQueuedRuns } from '../../runtime/src/runner/runRequests';
 import { RunScheduler, type SchedulerEvent } from '../../runtime/src/runner/runScheduler';
 import { RunStore, STDERR_FILE, STORE_DIR } from '../../runtime/src/store/runStore';
@@ -153,7 +154,7 @@ export async function runRunCommand(args: string[], io: CommandIO, runnerPath = 
       parameterSets,
       requestedBackend: parsed.backend,
       group: parameterSets.length > 1 ? `${basename(file)}@${new Date().toISOString()}` : null,
-    });
+    }, staticParams);
     scheduler = new RunScheduler({ store, runnerPath, cwd: io.cwd, plan, parallel: parsed.parallel });
     const first = plan.candidates[0];
     io.stderr(

@@ -1,13 +1,13 @@
-// Turns "run this file with these overrides" into queued runs in the store: checks the overrides against the
-// file's static parameter declaration (so a typo fails before any process starts), and writes one queued
-// RunRecord per parameter set with what is known before the run: file hash, git state, parameters as far as
-// they can be read statically, the backend asked for. The run process fills in the rest when it starts.
+// Turns "run this file with these overrides" into queued runs in the store: one queued RunRecord per parameter
+// set with what is known before the run: file hash, git state, parameters as far as the caller's checker can
+// read them, the backend asked for. The run process fills in the rest when it starts. The checker is injected:
+// the CLI passes the TypeScript-based one (params/paramsCheck.ts) so a typo fails before any process starts;
+// the extension, which does not bundle TypeScript, may leave the check to the run itself.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, relative } from 'node:path';
-import { readParamsDeclaration } from '../params/paramsDeclaration';
-import { coerceParam, ParamsError, type Overrides } from '../params/paramsValues';
+import type { Overrides } from '../params/paramsValues';
 import { newRunId, type RunStore } from '../store/runStore';
 import { newRunRecord, type ParamValue, type RunRecord } from '../store/runRecord';
 import { readGitState } from './gitState';
@@ -21,31 +21,17 @@ export interface RunFileRequest {
   group: string | null;
 }
 
-/** Static parameters of the file merged with one set of overrides; throws ParamsError on unknown or bad values. */
-export function staticParams(text: string, file: string, overrides: Overrides): Record<string, ParamValue> {
-  const declaration = readParamsDeclaration(text, file);
-  if (!declaration) {
-    const names = Object.keys(overrides);
-    if (names.length) throw new ParamsError(`${basename(file)} declares no parameters, so ${names.join(', ')} cannot be set; add a /** @mlts-params */ object`);
-    return {};
-  }
-  const params: Record<string, ParamValue> = {};
-  for (const p of declaration.params) if (p.value !== undefined) params[p.name] = p.value;
-  const known = declaration.params.map((p) => p.name);
-  for (const [name, raw] of Object.entries(overrides)) {
-    const declared = declaration.params.find((p) => p.name === name);
-    if (!declared) throw new ParamsError(`unknown parameter ${name}; ${basename(file)} declares ${known.join(', ') || 'none'}`);
-    // A default that is an expression is only known when the run evaluates it; the run coerces then.
-    params[name] = declared.value === undefined ? raw : coerceParam(name, raw, declared.value);
-  }
-  return params;
-}
+/** Reads a file's parameters merged with one set of overrides; throws ParamsError when they do not fit. */
+export type ParamsChecker = (text: string, file: string, overrides: Overrides) => Record<string, ParamValue>;
 
-/** Creates one queued run per parameter set; returns their records in order. */
-export function createQueuedRuns(store: RunStore, request: RunFileRequest): RunRecord[] {
+/** The checker that checks nothing: parameters are the overrides as typed, until the run reports its own. */
+export const uncheckedParams: ParamsChecker = (_text, _file, overrides) => ({ ...overrides });
+
+/** Creates one queued run per parameter set; returns their records in order. Nothing is created if one fails. */
+export function createQueuedRuns(store: RunStore, request: RunFileRequest, checkParams: ParamsChecker = uncheckedParams): RunRecord[] {
   const text = readFileSync(request.file, 'utf8');
   const fileHash = createHash('sha256').update(text).digest('hex');
-  const params = request.parameterSets.map((overrides) => staticParams(text, request.file, overrides));
+  const params = request.parameterSets.map((overrides) => checkParams(text, request.file, overrides));
   const git = readGitState(dirname(request.file));
   return request.parameterSets.map((overrides, i) => {
     const record = newRunRecord({
