@@ -287,11 +287,22 @@ export function joinValues(a: Value, b: Value, depth = 0): Value {
   return UNKNOWN;
 }
 
-/** The value a variable is given when a loop could not be followed exactly. */
-export function widen(v: Value): Value {
+/**
+ * The value a variable is given when a loop could not be followed exactly. Arrays and objects are
+ * widened in place, so that other names for the same array (`const sink = data`) see it too.
+ */
+export function widen(v: Value, depth = 0): Value {
+  if (depth > 4) return v;
   switch (v.kind) {
     case 'array':
-      return arrayOfLength(null, widen(v.element));
+      delete v.items;
+      if (!v.typed) v.length = null;
+      v.element = v.element.kind === 'unknown' ? v.element : widen(v.element, depth + 1);
+      return v;
+    case 'object':
+      for (const [k, p] of v.props) v.props.set(k, widen(p, depth + 1));
+      v.open = true;
+      return v;
     case 'number':
       return num();
     case 'string':
