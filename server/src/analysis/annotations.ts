@@ -65,41 +65,45 @@ export function returnAnnotationOf(fn: ts.FunctionLikeDeclaration): Shape | unde
 
 /**
  * Checks `value` against the annotation on `decl` and returns the value to bind: the annotated
- * tensor when the value's shape is unknown, the value itself otherwise.
+ * tensor when the value's shape is unknown, the value itself otherwise. A contradiction is reported
+ * at `reportNode`; `contradicted` says whether there was one.
  */
-export function applyVariableAnnotation(ev: Evaluator, reportNode: ts.Node, decl: ts.Node, value: Value): Value {
+export function applyVariableAnnotation(ev: Evaluator, reportNode: ts.Node, decl: ts.Node, value: Value): { value: Value; contradicted: boolean } {
   const annotated = annotationShapeOf(decl);
-  if (annotated === undefined || annotated === null) return value;
+  if (annotated === undefined || annotated === null) return { value, contradicted: false };
   return checkAgainstAnnotation(ev, reportNode, annotated, value);
 }
 
-export function checkAgainstAnnotation(ev: Evaluator, reportNode: ts.Node, annotated: Dim[], value: Value): Value {
-  if (value.kind !== 'tensor' && value.kind !== 'unknown') return value;
+export function checkAgainstAnnotation(ev: Evaluator, reportNode: ts.Node, annotated: Dim[], value: Value): { value: Value; contradicted: boolean } {
+  const checked = compareWithAnnotation(ev, annotated, value);
+  if (checked.contradiction) {
+    const actual = value.kind === 'tensor' ? value.shape : null;
+    ev.reportShapeError(
+      new ShapeError('shape-annotation', `Shape ${formatShape(actual)} does not match the annotation @shape ${formatShape(annotated)}: ${checked.contradiction}`),
+      reportNode,
+    );
+  }
+  return { value: checked.value, contradicted: checked.contradiction !== undefined };
+}
+
+/** Unifies a value's shape with an annotation: named dims bind, known sizes must agree. */
+function compareWithAnnotation(ev: Evaluator, annotated: Dim[], value: Value): { value: Value; contradiction?: string } {
+  if (value.kind !== 'tensor' && value.kind !== 'unknown') return { value };
   const resolved = annotated.map((d) => (typeof d === 'string' ? ev.dimBinding(d) ?? d : d));
   if (value.kind === 'unknown' || value.shape === null) {
-    return tensor(resolved, reportNode, value.kind === 'tensor' ? value.dtype : undefined);
+    return { value: tensor(resolved, undefined, value.kind === 'tensor' ? value.dtype : undefined) };
   }
   const actual = value.shape;
-  const fail = (detail: string) => {
-    ev.reportShapeError(new ShapeError('shape-annotation', `Shape ${formatShape(actual)} does not match the annotation @shape ${formatShape(annotated)}: ${detail}`), reportNode);
-  };
-  if (actual.length !== annotated.length) {
-    fail(`expected rank ${annotated.length} but got rank ${actual.length}.`);
-    return value;
-  }
+  if (actual.length !== annotated.length) return { value, contradiction: `expected rank ${annotated.length} but got rank ${actual.length}.` };
   for (let i = 0; i < annotated.length; i++) {
     const want = annotated[i];
     const got = actual[i];
     if (isKnown(want)) {
-      if (isKnown(got) && got !== want) {
-        fail(`dimension ${i} should be ${want} but is ${got}.`);
-        return value;
-      }
+      if (isKnown(got) && got !== want) return { value, contradiction: `dimension ${i} should be ${want} but is ${got}.` };
     } else if (typeof want === 'string') {
       const bound = ev.dimBinding(want);
       if (bound !== undefined && isKnown(bound) && isKnown(got) && bound !== got) {
-        fail(`dimension ${i} (${want}) was ${bound} elsewhere but is ${got} here.`);
-        return value;
+        return { value, contradiction: `dimension ${i} (${want}) was ${bound} elsewhere but is ${got} here.` };
       }
       if (bound === undefined && got !== null) ev.bindDim(want, got);
     }
@@ -107,9 +111,9 @@ export function checkAgainstAnnotation(ev: Evaluator, reportNode: ts.Node, annot
   if (actual.some((d) => d === null)) {
     // Axes the analysis could not see take the annotation's size or name.
     const merged = actual.map((d, i) => (d === null ? resolved[i] : d));
-    const t = tensor(merged, value.origin ?? reportNode, value.dtype, value.symbolic);
+    const t = tensor(merged, value.origin, value.dtype, value.symbolic);
     if (value.producer) t.producer = value.producer;
-    return t;
+    return { value: t };
   }
-  return value;
+  return { value };
 }

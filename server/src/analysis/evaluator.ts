@@ -196,7 +196,7 @@ export class Evaluator {
   execVariableList(list: ts.VariableDeclarationList, scope: Scope, statement?: ts.Node): void {
     for (const decl of list.declarations) {
       let value: Value = decl.initializer ? this.evalExpr(decl.initializer, scope) : UNDEFINED;
-      value = applyVariableAnnotation(this, statement ?? decl, decl, value);
+      value = applyVariableAnnotation(this, statement ?? decl, decl, value).value;
       bindName(this, decl.name, value, scope);
     }
   }
@@ -419,7 +419,7 @@ export class Evaluator {
   }
 
   /** Calls a user function: binds the arguments in a fresh scope over its closure and runs its body. */
-  callFunction(fn: FunctionValue, args: Value[], thisValue?: Value): Value {
+  callFunction(fn: FunctionValue, args: Value[], thisValue?: Value, callNode?: ts.CallExpression): Value {
     const node = fn.node;
     if (this.callDepth >= CALL_DEPTH_CAP || !node.body) return UNKNOWN;
     if (!this.generic) this.calledFunctions.add(node);
@@ -428,6 +428,7 @@ export class Evaluator {
     const self = fn.thisValue ?? thisValue;
     if (!ts.isArrowFunction(node)) scope.declare('this', self ?? UNKNOWN);
     this.dimFrames.push(new Map());
+    let contradicted = false;
     node.parameters.forEach((param, i) => {
       let value: Value;
       if (param.dotDotDotToken) value = arrayOf(args.slice(i));
@@ -435,9 +436,16 @@ export class Evaluator {
         value = args[i] ?? UNDEFINED;
         if (value.kind === 'undefined' && param.initializer) value = this.evalExpr(param.initializer, scope);
       }
-      value = applyVariableAnnotation(this, param, param, value);
-      bindName(this, param.name, value, scope);
+      // A contradicted parameter annotation is the caller's mistake: report it on the argument, and
+      // like a failed assertion it ends the call there.
+      const checked = applyVariableAnnotation(this, callNode?.arguments[i] ?? param, param, value);
+      if (checked.contradicted) contradicted = true;
+      bindName(this, param.name, checked.value, scope);
     });
+    if (contradicted) {
+      this.dimFrames.pop();
+      throw new StatementAborted();
+    }
     const isGenerator = !!(node as ts.FunctionDeclaration).asteriskToken;
     this.callDepth++;
     this.returnStack.push([]);
@@ -458,7 +466,7 @@ export class Evaluator {
         result = y.complete ? arrayOf(y.values) : arrayOfLength(null, joinAll(y.values));
       }
       const annotated = returnAnnotationOf(node);
-      if (annotated) result = checkAgainstAnnotation(this, node.body, annotated, result);
+      if (annotated) result = checkAgainstAnnotation(this, node.body, annotated, result).value;
       return result;
     } finally {
       this.dimFrames.pop();

@@ -248,7 +248,7 @@ function evaluateCall(ev: Evaluator, node: ts.CallExpression, scope: Scope): Val
     callee = ev.evalExpr(target, scope);
   }
   const { values, complete } = evaluateArguments(ev, node.arguments, scope);
-  if (callee.kind === 'function') return complete ? ev.callFunction(callee, values, thisValue) : UNKNOWN;
+  if (callee.kind === 'function') return complete ? ev.callFunction(callee, values, thisValue, node) : UNKNOWN;
   if (callee.kind === 'native') return callNative(ev, callee, values, complete, thisValue, node);
   return UNKNOWN;
 }
