@@ -192,3 +192,25 @@ await m.fitDataset(ds, {epochs: 1});
   assert.deepEqual(run('1', 'meanSquaredError'), ['Operands could not be broadcast together with shapes 2,3 and 2.']);
   assert.deepEqual(run('1', 'sparseCategoricalCrossentropy'), []);
 });
+
+test('@shape annotations: named dims unify, contradictions are reported where the value comes in', () => {
+  const diags = errorsOf(`/** @shape [batch, 3] */
+const x = tf.zeros([4, 5]);
+function f(/** @shape [n, d] */ a: tf.Tensor, /** @shape [n, d] */ b: tf.Tensor) { return a.add(b); }
+f(tf.zeros([2, 3]), tf.zeros([2, 4]));
+f(tf.zeros([2, 3]), tf.zeros([2, 3]));
+`);
+  assert.deepEqual(
+    diags.map((d) => [d.code, d.range.start.line, d.range.start.character]),
+    [
+      ['shape-annotation', 2, 0],
+      ['shape-annotation', 4, 20],
+    ],
+  );
+  const text = `${HEADER}function g(/** @shape [batch, 784] */ x: tf.Tensor) {
+  const y = x.matMul(tf.ones([784, 10]));
+  return y;
+}
+`;
+  assert.equal(analyze({ fileName: '/work/g.ml.ts', text }).shapeAt({ line: 2, character: 8 })?.text, '[batch, 10]');
+});
