@@ -156,6 +156,33 @@ test('kill -9 of a run mid-training leaves its metrics readable and marks it kil
   }
 });
 
+test('Ctrl+C on mlts run cancels every run: running ones stop, queued ones never start', async () => {
+  const dir = workspace('cancel');
+  const cli = spawn(process.execPath, [dist('cli.js'), 'run', 'small.ml.ts', '--grid', 'epochs=100000,100001,3', '--backend', 'cpu', '--parallel', '2'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  cli.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
+  try {
+    await waitFor('both running runs to record an epoch', () => {
+      const running = existsSync(join(dir, '.mlts', 'runs')) ? runsIn(dir).filter((r) => r.status === 'running') : [];
+      return running.length === 2 && running.every((r) => epochPoints(dir, r.id).length >= 1) ? true : undefined;
+    });
+    cli.kill('SIGINT');
+    assert.equal(await exited, 1, stderr);
+    const runs = runsIn(dir).sort((a, b) => Number(b.params.epochs) - Number(a.params.epochs));
+    assert.deepEqual(runs.map((r) => r.status), ['cancelled', 'cancelled', 'cancelled']);
+    assert.deepEqual(runs.map((r) => r.message), ['cancelled while running', 'cancelled while running', 'cancelled before it started']);
+    assert.equal(runs[2]!.params.epochs, 3);
+    assert.equal(runs[2]!.startedAt, null);
+    assert.match(stderr, /cancelling every run/);
+  } finally {
+    cli.kill('SIGKILL');
+  }
+});
+
 test('the seed parameter makes runs repeatable: same seed, same losses; another seed, other losses', async () => {
   const dir = workspace('seed');
   const r = await mlts(['run', 'small.ml.ts', '--grid', 'seed=3,3,4', '--backend', 'cpu', '--parallel', '2'], dir);

@@ -2,11 +2,11 @@
 // non-finite values), listing, and the repair of runs whose process vanished.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { lastValues, MetricsWriter, parseMetrics } from '../../runtime/src/store/metricsLog';
+import { lastValues, MetricsWriter, parseMetrics, tailMetrics } from '../../runtime/src/store/metricsLog';
 import { newRunId, RunStore } from '../../runtime/src/store/runStore';
 import { newRunRecord, type RunRecord } from '../../runtime/src/store/runRecord';
 
@@ -60,6 +60,21 @@ test('metrics writer: one line per point, NaN written as null, last values skip 
   assert.deepEqual(warnings, []);
   assert.equal(points.length, 3);
   assert.deepEqual(lastValues(points), { loss: 1, acc: 0.5, test: null });
+});
+
+test('tailing metrics: each call returns the complete lines since the last, a half-written line waits for its end', () => {
+  const store = freshStore('tail');
+  mkdirSync(store.root, { recursive: true });
+  const path = join(store.root, 'metrics.jsonl');
+  assert.deepEqual(tailMetrics(path), { points: [], warnings: [], nextOffset: 0 }, 'no file yet');
+  writeFileSync(path, `${point(0, 1)}\n${point(1, 0.5)}\n{"kind":"ep`);
+  const first = tailMetrics(path);
+  assert.deepEqual(first.points.map((p) => p.step), [0, 1]);
+  appendFileSync(path, `och","t":1,"step":2,"values":{"loss":0.25}}\nnot json\n${point(3, 0.1)}\n`);
+  const second = tailMetrics(path, first.nextOffset, 3);
+  assert.deepEqual(second.points.map((p) => p.step), [2, 3]);
+  assert.deepEqual(second.warnings, [`${path}:4: skipped a line that is not JSON`]);
+  assert.deepEqual(tailMetrics(path, second.nextOffset).points, []);
 });
 
 test('records are written atomically (no temporary files left) and listed oldest first with a .gitignore of *', () => {

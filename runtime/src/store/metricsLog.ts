@@ -3,7 +3,7 @@
 // every epoch, so metrics up to the last finished epoch survive `kill -9` and even a power cut. The reader never
 // throws on content: a torn last line is ignored silently (the writer may be mid-write), and any other line that
 // is not a valid point is skipped and reported as a warning with its line number.
-import { appendFileSync, closeSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync } from 'node:fs';
 import { isMetricPoint, type MetricPoint } from './runRecord';
 
 export const METRICS_FILE = 'metrics.jsonl';
@@ -89,6 +89,39 @@ export function readMetrics(path: string): MetricsReadResult {
     return { points: [], warnings: [`${path}: ${(err as Error).message}`] };
   }
   return parseMetrics(text, path);
+}
+
+export interface MetricsTail extends MetricsReadResult {
+  /** Byte offset just past the last complete line: pass it back to read only what came since. */
+  nextOffset: number;
+}
+
+/**
+ * Reads the complete lines appended since byte `offset` (0: from the start), for readers that follow a running
+ * run (a dashboard, a tree view). A line still being written is left for the next call. `firstLine` is the
+ * 1-based number of the line at `offset`, used in warnings. Never throws on content; a missing file reads empty.
+ */
+export function tailMetrics(path: string, offset = 0, firstLine = 1): MetricsTail {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return { points: [], warnings: missing ? [] : [`${path}: ${(err as Error).message}`], nextOffset: offset };
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= offset) return { points: [], warnings: [], nextOffset: size < offset ? 0 : offset };
+    const buffer = Buffer.alloc(size - offset);
+    const read = readSync(fd, buffer, 0, buffer.length, offset);
+    const end = buffer.lastIndexOf(0x0a, read - 1);
+    if (end < 0) return { points: [], warnings: [], nextOffset: offset };
+    const { points, warnings } = parseMetrics(buffer.subarray(0, end + 1).toString('utf8'), path);
+    const renumbered = warnings.map((w) => w.replace(/:(\d+): /, (_, n: string) => `:${Number(n) + firstLine - 1}: `));
+    return { points, warnings: renumbered, nextOffset: offset + end + 1 };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The last value of each metric over epoch and log points (batch points are too noisy to call final). */
