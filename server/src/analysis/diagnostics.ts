@@ -59,10 +59,30 @@ export interface RelatedNode {
 
 export class DiagnosticSink {
   private readonly byKey = new Map<string, ShapeDiagnostic>();
+  /** Offsets of syntax errors: code being typed is half-written, so nothing overlapping them is reported. */
+  private readonly syntaxErrors: number[];
 
-  constructor(private readonly sourceFile: ts.SourceFile) {}
+  constructor(private readonly sourceFile: ts.SourceFile) {
+    const parsed = sourceFile as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] };
+    this.syntaxErrors = (parsed.parseDiagnostics ?? []).map((d) => d.start ?? 0);
+  }
+
+  /** True when a syntax error lies in the statement around `node` or right after it. */
+  private nearSyntaxError(node: ts.Node): boolean {
+    if (this.syntaxErrors.length === 0) return false;
+    let statement = node;
+    while (statement.parent && !ts.isBlock(statement.parent) && !ts.isSourceFile(statement.parent) && !ts.isCaseOrDefaultClause(statement.parent)) {
+      statement = statement.parent;
+    }
+    const text = this.sourceFile.text;
+    const start = statement.getStart(this.sourceFile);
+    let end = statement.getEnd();
+    while (end < text.length && /\s/.test(text[end])) end++;
+    return this.syntaxErrors.some((offset) => offset >= start && offset <= end);
+  }
 
   report(code: string, message: string, node: ts.Node, related: RelatedNode[] = []): void {
+    if (this.nearSyntaxError(node)) return;
     const range = nodeRange(this.sourceFile, node);
     const key = `${range.start.line}:${range.start.character}:${code}`;
     if (this.byKey.has(key)) return;
