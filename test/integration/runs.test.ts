@@ -3,7 +3,7 @@
 // net on wasm; a forced backend that is not installed. Workspaces live under test-results/ so @tensorflow/tfjs
 // resolves from the repository's node_modules. Waits are on files appearing, bounded, never fixed sleeps.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -44,6 +44,15 @@ function workspace(name: string): string {
 
 function mlts(args: string[], cwd: string, timeoutMs = 120_000): Promise<ProcessResult> {
   return runNode([dist('cli.js'), ...args], { cwd, timeoutMs });
+}
+
+/** Starts `mlts ARGS` without waiting for it, for tests that act on it while it runs. */
+function startMlts(args: string[], cwd: string): { cli: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
+  const cli = spawn(process.execPath, [dist('cli.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  cli.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
+  return { cli, exited, stderr: () => stderr };
 }
 
 /** Polls `probe` until it returns a value (bounded); polling a file is how a reader learns a run wrote it. */
@@ -122,13 +131,7 @@ test('a 2×2 grid on cpu, two at a time, yields four finished runs with per-epoc
 
 test('kill -9 of a run mid-training leaves its metrics readable and marks it killed; the other run finishes', async () => {
   const dir = workspace('kill');
-  const cli = spawn(process.execPath, [dist('cli.js'), 'run', 'small.ml.ts', '--grid', 'epochs=4,100000', '--backend', 'cpu', '--parallel', '2'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  cli.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
+  const { cli, exited, stderr } = startMlts(['run', 'small.ml.ts', '--grid', 'epochs=4,100000', '--backend', 'cpu', '--parallel', '2'], dir);
   try {
     const long = await waitFor('the long run to record an epoch', () => {
       const run = existsSync(join(dir, '.mlts', 'runs')) ? runsIn(dir).find((r) => r.params.epochs === 100000 && r.pid !== null) : undefined;
@@ -136,7 +139,7 @@ test('kill -9 of a run mid-training leaves its metrics readable and marks it kil
     });
     process.kill(long.pid!, 'SIGKILL');
     const code = await exited;
-    assert.equal(code, 1, `a killed run makes mlts run exit 1\n${stderr}`);
+    assert.equal(code, 1, `a killed run makes mlts run exit 1\n${stderr()}`);
     const runs = runsIn(dir);
     const killed = runs.find((r) => r.id === long.id)!;
     assert.equal(killed.status, 'killed');
@@ -150,7 +153,7 @@ test('kill -9 of a run mid-training leaves its metrics readable and marks it kil
     const other = runs.find((r) => r.id !== long.id)!;
     assert.equal(other.status, 'finished', other.message ?? '');
     assert.equal(epochPoints(dir, other.id).length, 4);
-    assert.match(stderr, /killed by SIGKILL/);
+    assert.match(stderr(), /killed by SIGKILL/);
   } finally {
     cli.kill('SIGKILL');
   }
@@ -158,26 +161,20 @@ test('kill -9 of a run mid-training leaves its metrics readable and marks it kil
 
 test('Ctrl+C on mlts run cancels every run: running ones stop, queued ones never start', async () => {
   const dir = workspace('cancel');
-  const cli = spawn(process.execPath, [dist('cli.js'), 'run', 'small.ml.ts', '--grid', 'epochs=100000,100001,3', '--backend', 'cpu', '--parallel', '2'], {
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  cli.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => cli.on('close', resolve));
+  const { cli, exited, stderr } = startMlts(['run', 'small.ml.ts', '--grid', 'epochs=100000,100001,3', '--backend', 'cpu', '--parallel', '2'], dir);
   try {
     await waitFor('both running runs to record an epoch', () => {
       const running = existsSync(join(dir, '.mlts', 'runs')) ? runsIn(dir).filter((r) => r.status === 'running') : [];
       return running.length === 2 && running.every((r) => epochPoints(dir, r.id).length >= 1) ? true : undefined;
     });
     cli.kill('SIGINT');
-    assert.equal(await exited, 1, stderr);
+    assert.equal(await exited, 1, stderr());
     const runs = runsIn(dir).sort((a, b) => Number(b.params.epochs) - Number(a.params.epochs));
     assert.deepEqual(runs.map((r) => r.status), ['cancelled', 'cancelled', 'cancelled']);
     assert.deepEqual(runs.map((r) => r.message), ['cancelled while running', 'cancelled while running', 'cancelled before it started']);
     assert.equal(runs[2]!.params.epochs, 3);
     assert.equal(runs[2]!.startedAt, null);
-    assert.match(stderr, /cancelling every run/);
+    assert.match(stderr(), /cancelling every run/);
   } finally {
     cli.kill('SIGKILL');
   }
