@@ -4,7 +4,7 @@
 
 import type * as ts from 'typescript';
 import { type Dim, ShapeError, dimsDiffer, isKnown, normalizeAxis, tfjsShape } from './shapes';
-import { asTensor } from './tensorCreation';
+import { asTensor, knownNumbers } from './tensorCreation';
 import { type OpFn, related, shapeOf } from './tensorOps';
 import {
   type Value,
@@ -139,6 +139,11 @@ function gather(args: Value[], node: ts.Node): Value {
   if (!x || !x.shape || axisArg === undefined || batchDims === undefined) return tensor(null, node, x?.dtype);
   const axis = normalizeAxis(axisArg, x.shape.length);
   if (!indices || !indices.shape) return tensor(null, node, x.dtype);
+  const dim = x.shape[axis];
+  const bad = isKnown(dim) && batchDims === 0 ? knownNumbers(args[1])?.find((i) => i < 0 || i >= dim) : undefined;
+  if (bad !== undefined && isKnown(dim)) {
+    throw new ShapeError('shape-axis', `GatherV2: the index value ${bad} is not in [0, ${dim - 1}]`, related('input', args[0]));
+  }
   return tensor([...x.shape.slice(0, axis), ...indices.shape.slice(batchDims), ...x.shape.slice(axis + 1)], node, x.dtype);
 }
 

@@ -91,6 +91,26 @@ function checkValuesFitShape(inferred: InferredShape, shape: Dim[]): void {
   }
 }
 
+/** Every number of a small nested array of known numbers, in order; undefined otherwise. */
+export function knownNumbers(v: Value | undefined, out: number[] = [], depth = 0): number[] | undefined {
+  if (!v || depth > 6 || out.length > 10000) return undefined;
+  if (v.kind === 'number') {
+    if (v.value === undefined) return undefined;
+    out.push(v.value);
+    return out;
+  }
+  if (v.kind === 'tensor') return v.values ? (out.push(...v.values), out) : undefined;
+  if (v.kind !== 'array' || !v.items) return undefined;
+  for (const item of v.items) if (!knownNumbers(item, out, depth + 1)) return undefined;
+  return out;
+}
+
+function withValues(t: TensorValue, source: Value): TensorValue {
+  const values = knownNumbers(source);
+  if (values) t.values = values;
+  return t;
+}
+
 /** `tf.tensor(values, shape?, dtype?)` and, with `rank`, `tf.tensor1d..6d`. */
 export function makeTensor(args: Value[], node: ts.Node, rank?: number): Value {
   const values = args[0];
@@ -113,12 +133,12 @@ export function makeTensor(args: Value[], node: ts.Node, rank?: number): Value {
   checkShapeDims(explicit);
   if (explicit) {
     checkValuesFitShape(inferred, explicit);
-    return tensor(explicit, node, dtype);
+    return withValues(tensor(explicit, node, dtype), values);
   }
   if (rank !== undefined && rank > 1 && inferred.complete && inferred.dims.length === 1 && (!shapeArg || shapeArg.kind === 'undefined')) {
     throw new ShapeError('tensor-ctor', `${name}() requires shape to be provided when \`values\` are a flat/TypedArray`);
   }
-  if (inferred.complete) return tensor(inferred.dims, node, dtype);
+  if (inferred.complete) return withValues(tensor(inferred.dims, node, dtype), values);
   if (rank !== undefined) {
     const dims: Dim[] = inferred.dims.slice(0, rank);
     while (dims.length < rank) dims.push(null);

@@ -66,6 +66,8 @@ export interface TensorValue {
   inputName?: string;
   /** Set for `tf.variable`s, whose shape `assign` must keep. */
   variableName?: string;
+  /** The flattened values, when the tensor was made from a small literal (gather indices). */
+  values?: number[];
 }
 
 export interface LayerState {
