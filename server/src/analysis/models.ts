@@ -93,16 +93,19 @@ export function createFunctional(ev: Evaluator, c: NativeCall): Value {
   }
   if (outputs) {
     model.outputShapes = outputs.map((t) => t.shape);
-    const seen = new Set<LayerState>();
+    // tfjs lists a functional model's layers by depth (distance to the outputs, largest first),
+    // ties in the order they are reached; a layer's depth is its longest path to an output.
+    const depthOf = new Map<LayerState, number>();
     const visit = (t: TensorValue, depth: number) => {
       if (!t.producer || depth > 500) return;
+      const known = depthOf.get(t.producer.layer);
+      if (known !== undefined && known >= depth) return;
+      depthOf.set(t.producer.layer, depth);
       for (const i of t.producer.inputs) visit(i, depth + 1);
-      if (!seen.has(t.producer.layer)) {
-        seen.add(t.producer.layer);
-        model.layers.push(t.producer.layer);
-      }
     };
     outputs.forEach((o) => visit(o, 0));
+    const reached = new Map([...depthOf.keys()].map((layer, i) => [layer, i]));
+    model.layers = [...depthOf.keys()].sort((a, b) => depthOf.get(b)! - depthOf.get(a)! || reached.get(a)! - reached.get(b)!);
   }
   if (!inputs || !outputs) model.broken = true;
   return { kind: 'model', model };
