@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { registerMissingWasmKernels } from '../../runtime/src/backends/wasmKernels';
+import { registerMissingWasmKernels, wasmKernelLimits } from '../../runtime/src/backends/wasmKernels';
 
 before(async () => {
   setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
@@ -15,6 +15,8 @@ before(async () => {
 
 interface Case {
   name: string;
+  /** Lowers the patches limit: chunks of a few images, or (when one image is over it) the JavaScript path. */
+  maxPatchFloats?: number;
   x: [number, number, number, number];
   filter: [number, number, number, number];
   strides: [number, number];
@@ -27,6 +29,8 @@ const CASES: Case[] = [
   { name: '3×3 same, stride 2', x: [3, 9, 8, 2], filter: [3, 3, 2, 5], strides: [2, 2], pad: 'same', dataFormat: 'NHWC' },
   { name: '2×4 explicit pad 1, strides 2×1', x: [1, 6, 7, 3], filter: [2, 4, 3, 2], strides: [2, 1], pad: 1, dataFormat: 'NHWC' },
   { name: '5×5 same, 1 channel in', x: [4, 12, 12, 1], filter: [5, 5, 1, 8], strides: [1, 1], pad: 'same', dataFormat: 'NHWC' },
+  { name: 'NHWC in chunks of 2 images', x: [5, 7, 6, 3], filter: [3, 3, 3, 4], strides: [1, 1], pad: 'same', dataFormat: 'NHWC', maxPatchFloats: 2 * 42 * 27 },
+  { name: 'NHWC with one image over the limit (JavaScript path)', x: [2, 7, 6, 3], filter: [3, 3, 3, 4], strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', maxPatchFloats: 10 },
   { name: 'NCHW 3×3 valid', x: [2, 3, 7, 6], filter: [3, 3, 3, 4], strides: [1, 1], pad: 'valid', dataFormat: 'NCHW' },
 ];
 
@@ -53,7 +57,13 @@ for (const c of CASES) {
     const xValues = Float32Array.from({ length: c.x.reduce((a, b) => a * b) }, (_, i) => Math.sin(i * 1.7) * 2);
     const dyValues = Float32Array.from({ length: outputShape(c).reduce((a, b) => a * b) }, (_, i) => Math.cos(i * 0.9));
     const cpu = await backpropFilter('cpu', c, xValues, dyValues);
-    const wasm = await backpropFilter('wasm', c, xValues, dyValues);
+    const limit = wasmKernelLimits.maxPatchFloats;
+    wasmKernelLimits.maxPatchFloats = c.maxPatchFloats ?? limit;
+    await tf.setBackend('wasm');
+    const dataIds = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+    const before = dataIds();
+    const wasm = await backpropFilter('wasm', c, xValues, dyValues).finally(() => (wasmKernelLimits.maxPatchFloats = limit));
+    assert.equal(dataIds(), before, 'the kernel frees its patches, chunks and partial products');
     assert.equal(wasm.length, cpu.length);
     for (let i = 0; i < cpu.length; i++) {
       assert.ok(Math.abs(wasm[i]! - cpu[i]!) <= 1e-4 * Math.max(1, Math.abs(cpu[i]!)), `element ${i}: wasm ${wasm[i]} vs cpu ${cpu[i]}`);

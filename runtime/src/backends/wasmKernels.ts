@@ -1,7 +1,9 @@
-// Training kernels that tfjs-backend-wasm 4.22 lacks, written in JavaScript over the wasm backend's tensors, so a
-// conv net trains on wasm. Today that is Conv2DBackpropFilter (the gradient of conv2d with respect to its filter),
-// a port of tfjs-backend-cpu's conv2DBackpropFilter with flat indexing and a float64 accumulator. Inputs are read
-// with `readSync` (copies), the output is allocated with `makeOutput` and filled through its heap view.
+// Training kernels that tfjs-backend-wasm 4.22 lacks, so a conv net trains on wasm. Today that is
+// Conv2DBackpropFilter (the gradient of conv2d with respect to its filter). For NHWC, the layout tfjs layers use,
+// it is im2col + one matrix product: the input's patches as rows (built in JavaScript directly in the wasm heap),
+// dW = patchesᵀ · dy computed by the wasm backend's own BatchMatMul kernel (XNNPACK), a few images at a time so the
+// patches matrix stays small. For NCHW, and as the reference the unit tests compare with, it falls back to a
+// port of tfjs-backend-cpu's conv2DBackpropFilter with flat indexing and a float64 accumulator.
 // Registration goes into the user's own tfjs instance (passed in), never one bundled with mlts.
 import type * as tfjs from '@tensorflow/tfjs';
 
@@ -18,7 +20,14 @@ interface WasmBackendLike {
   readSync(dataId: object): ArrayLike<number>;
   makeOutput(shape: number[], dtype: string): TensorInfoLike;
   typedArrayFromHeap(info: TensorInfoLike): Float32Array;
+  disposeData(dataId: object): boolean;
 }
+
+/** Limits of the matrix-product path; tests lower them to exercise chunking and the fallback. */
+export const wasmKernelLimits = {
+  /** The patches matrix of one chunk holds at most this many floats (64 MB); larger batches go in chunks. */
+  maxPatchFloats: 16 * 1024 * 1024,
+};
 
 interface Conv2DBackpropFilterAttrs {
   strides: [number, number] | number;
@@ -90,12 +99,100 @@ export function conv2DBackpropFilterValues(
   return dW;
 }
 
+type KernelArgs = { inputs: Record<string, unknown>; backend: unknown; attrs?: Record<string, unknown> };
+
+/**
+ * NHWC through the wasm matrix product: for each chunk of images, patches[n, (r, c, d1)] = x[b, r + yR·sH − top,
+ * c + yC·sW − left, d1] (0 outside the image) for output position n = (b, yR, yC), then dW += patchesᵀ · dy[n, d2].
+ * Returns null when the backend has no BatchMatMul or one image's patches alone would be too large.
+ */
+function conv2DBackpropFilterByMatMul(tf: Tf, backend: WasmBackendLike, x: TensorInfoLike, dy: TensorInfoLike, attrs: Conv2DBackpropFilterAttrs): TensorInfoLike | null {
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (!matMul || attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad as 'valid' | 'same' | number,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
+  const k = filterHeight * filterWidth * inChannels;
+  const rowsPerImage = outHeight * outWidth;
+  const imagesPerChunk = Math.min(batchSize, Math.floor(wasmKernelLimits.maxPatchFloats / (rowsPerImage * k)));
+  if (imagesPerChunk < 1) return null;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const xv = backend.readSync(x.dataId);
+  const dyv = imagesPerChunk < batchSize ? backend.readSync(dy.dataId) : null;
+  const run = (a: TensorInfoLike, b: TensorInfoLike) =>
+    matMul.kernelFunc({ inputs: { a, b } as never, backend: backend as never, attrs: { transposeA: true, transposeB: false } }) as TensorInfoLike;
+  let total: Float32Array | null = null;
+  let result: TensorInfoLike | null = null;
+  for (let first = 0; first < batchSize; first += imagesPerChunk) {
+    const images = Math.min(imagesPerChunk, batchSize - first);
+    const rows = images * rowsPerImage;
+    const patches = backend.makeOutput([rows, k], 'float32');
+    // The heap view is taken after the allocation (allocating may grow wasm memory and detach older views).
+    const p = backend.typedArrayFromHeap(patches);
+    let o = 0;
+    for (let b = first; b < first + images; ++b) {
+      const xImage = b * inHeight * inWidth * inChannels;
+      for (let yR = 0; yR < outHeight; ++yR) {
+        for (let yC = 0; yC < outWidth; ++yC) {
+          for (let wR = 0; wR < filterHeight; ++wR) {
+            const xR = yR * strideHeight - top + wR;
+            for (let wC = 0; wC < filterWidth; ++wC) {
+              const xC = yC * strideWidth - left + wC;
+              if (xR < 0 || xR >= inHeight || xC < 0 || xC >= inWidth) {
+                p.fill(0, o, o + inChannels);
+              } else {
+                const from = xImage + (xR * inWidth + xC) * inChannels;
+                for (let d = 0; d < inChannels; ++d) p[o + d] = xv[from + d]!;
+              }
+              o += inChannels;
+            }
+          }
+        }
+      }
+    }
+    let dyChunk: TensorInfoLike;
+    if (dyv) {
+      dyChunk = backend.makeOutput([rows, outChannels], 'float32');
+      const start = first * rowsPerImage * outChannels;
+      backend.typedArrayFromHeap(dyChunk).set(Array.prototype.slice.call(dyv, start, start + rows * outChannels) as number[]);
+    } else {
+      dyChunk = { dataId: dy.dataId, shape: [rows, outChannels], dtype: 'float32' };
+    }
+    const partial = run(patches, dyChunk);
+    backend.disposeData(patches.dataId);
+    if (dyv) backend.disposeData(dyChunk.dataId);
+    if (imagesPerChunk >= batchSize) {
+      result = partial;
+    } else {
+      const values = backend.readSync(partial.dataId);
+      total ??= new Float32Array(values.length);
+      for (let i = 0; i < values.length; i++) total[i]! += values[i]!;
+      backend.disposeData(partial.dataId);
+    }
+  }
+  if (result) return { ...result, shape: attrs.filterShape };
+  const out = backend.makeOutput(attrs.filterShape, 'float32');
+  backend.typedArrayFromHeap(out).set(total!);
+  return out;
+}
+
 function conv2DBackpropFilterWasm(tf: Tf) {
-  return (args: { inputs: Record<string, unknown>; backend: unknown; attrs?: Record<string, unknown> }): TensorInfoLike => {
+  return (args: KernelArgs): TensorInfoLike => {
     const backend = args.backend as WasmBackendLike;
     const x = args.inputs.x as TensorInfoLike;
     const dy = args.inputs.dy as TensorInfoLike;
     const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+    const fast = conv2DBackpropFilterByMatMul(tf, backend, x, dy, attrs);
+    if (fast) return fast;
     const values = conv2DBackpropFilterValues(
       tf,
       { shape: x.shape, values: backend.readSync(x.dataId) },
