@@ -37,6 +37,13 @@ interface Conv2DBackpropFilterAttrs {
   filterShape: [number, number, number, number];
 }
 
+/** tfjs's description of the convolution whose filter gradient is asked for (no dilation, not depthwise). */
+function convolutionInfo(tf: Pick<Tf, 'backend_util'>, xShape: number[], attrs: Conv2DBackpropFilterAttrs) {
+  const pad = attrs.pad as 'valid' | 'same' | number;
+  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
+  return tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, pad, attrs.dimRoundingMode, false, dataFormat);
+}
+
 /** dW[r, c, d1, d2] = Σ over batch and output positions of x[b, r + yR·sH − top, c + yC·sW − left, d1] · dy[b, yR, yC, d2]. */
 export function conv2DBackpropFilterValues(
   tf: Pick<Tf, 'backend_util' | 'util'>,
@@ -44,17 +51,7 @@ export function conv2DBackpropFilterValues(
   dy: { shape: number[]; values: ArrayLike<number> },
   attrs: Conv2DBackpropFilterAttrs,
 ): Float64Array {
-  const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad as 'valid' | 'same' | number,
-    attrs.dimRoundingMode,
-    false,
-    dataFormat,
-  );
+  const info = convolutionInfo(tf, x.shape, attrs);
   const { strideHeight, strideWidth, filterHeight, filterWidth, inChannels, outChannels, batchSize } = info;
   const channelsLast = info.dataFormat === 'channelsLast';
   const top = info.padInfo.top;
@@ -109,16 +106,7 @@ type KernelArgs = { inputs: Record<string, unknown>; backend: unknown; attrs?: R
 function conv2DBackpropFilterByMatMul(tf: Tf, backend: WasmBackendLike, x: TensorInfoLike, dy: TensorInfoLike, attrs: Conv2DBackpropFilterAttrs): TensorInfoLike | null {
   const matMul = tf.getKernel('BatchMatMul', 'wasm');
   if (!matMul || attrs.dataFormat === 'NCHW' || x.dtype !== 'float32' || dy.dtype !== 'float32') return null;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad as 'valid' | 'same' | number,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = convolutionInfo(tf, x.shape, attrs);
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const k = filterHeight * filterWidth * inChannels;
   const rowsPerImage = outHeight * outWidth;
