@@ -249,13 +249,28 @@ function lossOf(model: ModelState, i: number): string {
   return name === undefined ? 'unknown' : name.toLowerCase().replace(/_/g, '');
 }
 
+/** `standardizeInputData`'s count checks: one tensor per model input (or output). */
+function checkTensorCount(arg: Value | undefined, tensors: TensorValue[] | undefined, expected: number, prefix: 'input' | 'target'): void {
+  if (!tensors || tensors.length === expected) return;
+  const code = prefix === 'input' ? 'fit-input' : 'fit-target';
+  if (arg?.kind === 'tensor') {
+    throw new ShapeError(code, `The model ${prefix} expects ${expected} Tensor(s), but only received one Tensor. Found: Tensor with shape ${tfjsShape(tensors[0].shape)}`);
+  }
+  throw new ShapeError(
+    code,
+    `Error when checking model ${prefix}: the Array of Tensors that you are passing to your model is not the size the model expected. Expected to see ${expected} Tensor(s), but instead got the following list of Tensor(s): ${tensors.length} tensors`,
+  );
+}
+
 function checkFit(ev: Evaluator, model: ModelState, xArg: Value | undefined, yArg: Value | undefined): void {
   const xs = tensorsOf(xArg);
   buildLazily(ev, model, xs?.[0]);
   if (model.broken || !model.inputShapes) return;
+  checkTensorCount(xArg, xs, model.inputShapes.length, 'input');
   if (xs) checkTrainingData(model, xs, model.inputShapes, 'input');
   const ys = tensorsOf(yArg);
   const outputs = model.outputShapes;
+  if (outputs) checkTensorCount(yArg, ys, outputs.length, 'target');
   if (ys && outputs) {
     // A loss the analysis cannot name (an object per output, a variable) leaves the targets unchecked.
     if (outputs.some((_, i) => lossOf(model, i) === 'unknown')) {
@@ -287,7 +302,13 @@ function predict(ev: Evaluator, model: ModelState, c: NativeCall): Value {
   buildLazily(ev, model, xs?.[0]);
   if (model.broken || !xs) return outputValue(model, undefined, c.node);
   if (model.inputShapes && xs.length !== model.inputShapes.length) {
-    throw new ShapeError('predict-input', `Error when checking model : the Array of Tensors that you are passing to your model is not the size the the model expected. Expected to see ${model.inputShapes.length} Tensor(s), but instead got ${xs.length} Tensors(s).`);
+    const expected = model.inputShapes.length;
+    throw new ShapeError(
+      'predict-input',
+      c.args[0]?.kind === 'tensor'
+        ? `The model expects ${expected}  Tensors, but only received one Tensor. Found: array with shape ${tfjsJsonShape(xs[0].shape)}.`
+        : `Error when checking model : the Array of Tensors that you are passing to your model is not the size the the model expected. Expected to see ${expected} Tensor(s), but instead got ${xs.length} Tensors(s).`,
+    );
   }
   checkPredictInputs(model, xs);
   throwDeferred(model);
