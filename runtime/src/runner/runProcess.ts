@@ -50,9 +50,16 @@ async function main(argv: string[]): Promise<number> {
   const post = (message: RunMessage) => pending.push(send(message));
 
   let outcome: { ok: boolean; error: string | null } = { ok: true, error: null };
+  const tf = loadTfjs(userRequire);
+  const activeBackend = () => {
+    try {
+      return tf?.getBackend() ?? null;
+    } catch {
+      return null;
+    }
+  };
   try {
     const overrides = JSON.parse(process.env[RunEnv.params] ?? '{}') as Record<string, string>;
-    const tf = loadTfjs(userRequire);
     let backend: BackendChoice | null = null;
     if (tf) {
       const notes = JSON.parse(process.env[RunEnv.backendNotes] ?? '[]') as BackendChoice['attempts'];
@@ -96,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${outcome.error}\n`);
   }
   metrics.close();
-  post({ type: 'ended', ...outcome });
+  post({ type: 'ended', ...outcome, backendName: activeBackend() });
   await Promise.all(pending);
   if (process.connected) process.disconnect();
   return outcome.ok ? 0 : 1;

@@ -31,8 +31,11 @@ export type RunMessage =
   /** Values given to `mlts.log`. */
   | { type: 'log'; step: number; values: Record<string, number | null> }
   | { type: 'artifact'; path: string }
-  /** The file ran to its end (`ok`) or threw (`error` is the message with its stack). */
-  | { type: 'ended'; ok: boolean; error: string | null };
+  /**
+   * The file ran to its end (`ok`) or threw (`error` is the message with its stack). `backendName` is the tfjs
+   * backend active at the end, which differs from the one mlts started when the file called tf.setBackend itself.
+   */
+  | { type: 'ended'; ok: boolean; error: string | null; backendName: string | null };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

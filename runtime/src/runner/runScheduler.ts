@@ -226,6 +226,10 @@ export class RunScheduler {
         return;
       case 'ended':
         if (!message.ok) active.error = message.error;
+        if (record.backend && message.backendName && message.backendName !== record.backend.name) {
+          const started = record.backend.name;
+          record.backend = { ...record.backend, name: message.backendName, reason: `the file switched to ${message.backendName} itself (mlts had started ${started})` };
+        }
         return;
       default: {
         const never: never = message;
