@@ -354,6 +354,9 @@ export class Evaluator {
     } else if (iterable.kind === 'array') {
       items = iterable.items;
       summary = iterable.element;
+    } else if (iterable.kind === 'dataset') {
+      // `for await (const batch of dataset)` sees elements of the pipeline's shape.
+      summary = iterable.dataset.element;
     } else if (iterable.kind === 'string' && iterable.value !== undefined) {
       items = [...iterable.value].map((ch) => ({ kind: 'string', value: ch }));
     }

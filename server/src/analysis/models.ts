@@ -439,6 +439,13 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
       });
     case 'layers':
       return arrayOf(model.layers.map((layer) => ({ kind: 'layer', layer })));
+    case 'getLayer':
+      return native(key, (c) => {
+        const name = stringOf(c.args[0]);
+        const index = c.args[1] && c.args[1].kind === 'number' ? c.args[1].value : undefined;
+        const layer = name !== undefined ? model.layers.find((l) => l.name === name) : index !== undefined ? model.layers[index] : undefined;
+        return layer ? { kind: 'layer', layer } : UNKNOWN;
+      });
     case 'outputs':
       return arrayOf((model.outputShapes ?? []).map((s) => tensor(s, model.origin, undefined, true)));
     case 'inputs':
