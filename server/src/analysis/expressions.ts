@@ -355,18 +355,32 @@ function compoundToBinary(op: ts.SyntaxKind): ts.SyntaxKind {
   return table[op] ?? ts.SyntaxKind.Unknown;
 }
 
+/** `==`: null and undefined equal each other and nothing else; mixed primitive kinds are not followed. */
+function looseEquals(a: Value, b: Value): boolean | undefined {
+  const nullish = (v: Value) => v.kind === 'null' || v.kind === 'undefined';
+  if (nullish(a) || nullish(b)) {
+    if (nullish(a) && nullish(b)) return true;
+    const other = nullish(a) ? b : a;
+    return other.kind === 'unknown' ? undefined : false;
+  }
+  if (a.kind !== b.kind) return undefined;
+  return strictEquals(a, b);
+}
+
 /** Arithmetic and comparisons on known primitives; anything else is an unknown of the right kind. */
 export function arithmetic(op: ts.SyntaxKind, left: Value, right: Value): Value {
   const K = ts.SyntaxKind;
   switch (op) {
     case K.EqualsEqualsEqualsToken:
-    case K.EqualsEqualsToken: {
+      return bool(strictEquals(left, right));
+    case K.ExclamationEqualsEqualsToken: {
       const eq = strictEquals(left, right);
-      return bool(eq);
+      return bool(eq === undefined ? undefined : !eq);
     }
-    case K.ExclamationEqualsEqualsToken:
+    case K.EqualsEqualsToken:
+      return bool(looseEquals(left, right));
     case K.ExclamationEqualsToken: {
-      const eq = strictEquals(left, right);
+      const eq = looseEquals(left, right);
       return bool(eq === undefined ? undefined : !eq);
     }
     case K.InstanceOfKeyword:
