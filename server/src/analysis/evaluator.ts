@@ -194,7 +194,10 @@ export class Evaluator {
   }
 
   execVariableList(list: ts.VariableDeclarationList, scope: Scope, statement?: ts.Node): void {
+    const isVar = (list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) === 0;
     for (const decl of list.declarations) {
+      // `var x;` again (or after an assignment that ran first) keeps the value: var is hoisted.
+      if (isVar && !decl.initializer && ts.isIdentifier(decl.name) && scope.lookup(decl.name.text) !== undefined) continue;
       let value: Value = decl.initializer ? this.evalExpr(decl.initializer, scope) : UNDEFINED;
       value = applyVariableAnnotation(this, statement ?? decl, decl, value).value;
       bindName(this, decl.name, value, scope);
