@@ -159,6 +159,9 @@ test('analyze never throws and stays bounded on hostile input', () => {
     '}}}{{{ tf.tensor([[[',
     `${HEADER}const deep = ${'tf.relu('.repeat(3000)}tf.ones([2])${')'.repeat(3000)};`,
     `${HEADER}const deep = ${'tf.relu('.repeat(400)}tf.ones([2])${')'.repeat(400)};`,
+    'let a = [1, 2]; for (let i = 0; i < 100; i++) a = a.concat(a);',
+    'let b = [1]; for (let i = 0; i < 100; i++) b = [...b, ...b];',
+    'let s = "ab"; for (let i = 0; i < 100; i++) s = s + s; s.split("");',
   ];
   for (const text of inputs) {
     const started = Date.now();

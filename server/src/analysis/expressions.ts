@@ -390,7 +390,8 @@ export function arithmetic(op: ts.SyntaxKind, left: Value, right: Value): Value 
   if (op === K.PlusToken && (left.kind === 'string' || right.kind === 'string')) {
     const a = primitiveText(left);
     const b = primitiveText(right);
-    return str(a !== undefined && b !== undefined ? a + b : undefined);
+    // Long strings are not shapes' business; dropping them keeps doubling loops cheap.
+    return str(a !== undefined && b !== undefined && a.length + b.length <= 100_000 ? a + b : undefined);
   }
   const a = numberOf(left);
   const b = numberOf(right);

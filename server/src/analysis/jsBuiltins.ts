@@ -19,6 +19,7 @@ import {
   dimOf,
   joinAll,
   joinValues,
+  MATERIALIZE_CAP,
   namespace,
   native,
   num,
@@ -28,8 +29,6 @@ import {
 } from './values';
 import { tfModuleFor } from './tfImports';
 
-/** Arrays longer than this are kept as length + element summary instead of element by element. */
-export const MATERIALIZE_CAP = 5000;
 
 function mathFn(name: string, f: (...xs: number[]) => number): Value {
   return native(`Math.${name}`, (c) => {

@@ -150,7 +150,12 @@ export function bool(value?: boolean): BooleanValue {
   return value === undefined ? { kind: 'boolean' } : { kind: 'boolean', value };
 }
 
+/** Arrays longer than this are kept as length + element summary instead of element by element. */
+export const MATERIALIZE_CAP = 5000;
+
 export function arrayOf(items: Value[]): ArrayValue {
+  // Past the cap only the length is kept, so that doubling an array in a loop stays cheap.
+  if (items.length > MATERIALIZE_CAP) return arrayOfLength(items.length, joinAll(items));
   return { kind: 'array', items, length: items.length, element: joinAll(items) };
 }
 
