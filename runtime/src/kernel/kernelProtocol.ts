@@ -359,12 +359,17 @@ export const parseKernelMessage = (line: string): Parsed<KernelMessage> => parse
 
 export const encodeMessage = (message: KernelRequest | KernelMessage): string => `${JSON.stringify(message)}\n`;
 
-/** Splits a byte stream into lines; feed it chunks, get complete lines back. */
+/**
+ * Splits a byte stream into lines; feed it chunks, get complete lines back. Bytes are decoded as a stream, so a
+ * UTF-8 character split across two chunks survives. Typed with Uint8Array (Buffer is one) so that browser-side code
+ * importing this module's types needs no Node types.
+ */
 export class LineDecoder {
   private buffer = '';
+  private readonly decoder = new TextDecoder();
 
-  push(chunk: Buffer | string): string[] {
-    this.buffer += chunk.toString();
+  push(chunk: Uint8Array | string): string[] {
+    this.buffer += typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
     const lines = this.buffer.split('\n');
     this.buffer = lines.pop() ?? '';
     return lines.filter((line) => line.length > 0);
