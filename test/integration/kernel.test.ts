@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseCells, type Cell } from '../../runtime/src/cells/cellParser';
 import { rewriteModuleSyntax } from '../../runtime/src/kernel/cellCompiler';
+import { terminationVerdict } from '../../runtime/src/kernel/interruptSafety';
 import { KernelClient, KernelDiedError, type KernelEvent, type KernelExit } from '../../runtime/src/kernel/kernelClient';
 import { parseKernelRequest, type ExecuteResult, type RichValue } from '../../runtime/src/kernel/kernelProtocol';
 import { dist, repoRoot } from './processes';
@@ -171,6 +172,43 @@ checked(fine + 4);
     assert.equal(textOf(await runCode('spins > 0')), 'true');
   });
 
+  test('interrupt stops a loop that runs after an await in the cell, and keeps the state', async () => {
+    const looping = nextEvent(kernel, streamed('resumed'), 'the loop after the await to start');
+    const execution = runCode("let laps = 0;\nawait new Promise((resolve) => setTimeout(resolve, 1));\nconsole.log('resumed');\nwhile (true) { laps++; }");
+    await looping;
+    const reply = await within(kernel.interrupt(), 2000, 'interrupt');
+    assert.equal(reply.outcome, 'interrupted', reply.message);
+    assert.equal((await within(execution, 1000, 'the interrupted result')).status, 'interrupted');
+    assert.equal(textOf(await runCode('laps > 0')), 'true');
+  });
+
+  test('interrupt stops model.fit mid-training; the model and the kernel stay usable', async () => {
+    const { file, cells } = notebook(
+      'fit.ml.ts',
+      `import * as tf from '@tensorflow/tfjs';
+// %% Model
+const model = tf.sequential({ layers: [tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }), tf.layers.dense({ units: 1 })] });
+model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+const xs = tf.randomNormal([256, 4]);
+const ys = tf.randomNormal([256, 1]);
+let epochsDone = 0;
+// %% Train
+await model.fit(xs, ys, { epochs: 100000, batchSize: 32, verbose: 0, callbacks: { onEpochEnd: () => { if (++epochsDone === 2) console.log('training'); } } });
+// %% Predict
+[epochsDone > 1, model.predict(tf.zeros([1, 4])).shape.join('x')].join(' ')
+`,
+    );
+    await run(file, cells[0]!);
+    assert.equal((await run(file, cells[1]!)).status, 'ok');
+    const training = nextEvent(kernel, streamed('training'), 'training to start', 20_000);
+    const fit = run(file, cells[2]!);
+    await training;
+    const reply = await within(kernel.interrupt(), 2000, 'interrupt');
+    assert.equal(reply.outcome, 'interrupted', reply.message);
+    assert.equal((await within(fit, 2000, 'the interrupted fit')).status, 'interrupted');
+    assert.equal(textOf(await run(file, cells[3]!)), "'true 1x1'");
+  });
+
   test('interrupt of a cell waiting on a promise that never settles stops waiting', async () => {
     const waiting = runCode("console.log('waiting');\nawait new Promise(() => {});");
     await nextEvent(kernel, streamed('waiting'), 'the cell to wait');
@@ -290,6 +328,21 @@ describe('kernel protocol pieces', () => {
     assert.equal(parseKernelRequest('{"type":"launch"}').ok, false);
     assert.equal(parseKernelRequest('not json').ok, false);
   });
+
+  const STACKS: [name: string, frames: string[], context: string, safe: boolean][] = [
+    ['a cell resumed by V8 after await', ['loop@file:///w/a.ml.ts.cell-1.run2.js'], 'microtask', true],
+    ['tfjs code in the microtask queue', ['matMul@file:///w/node_modules/x.js', 'processTicksAndRejections@node:internal/process/task_queues'], 'microtask', true],
+    ['a cell evaluated by the kernel', ['@file:///w/a.ml.ts.cell-1.run1.js', 'post@node:inspector', 'execute@file:///k/kernelMain.mjs'], 'cell', true],
+    ['a setTimeout callback', ['@file:///w/a.ml.ts.cell-1.run3.js', 'listOnTimeout@node:internal/timers', 'processTimers@node:internal/timers'], 'timer', false],
+    ['microtasks drained between timers', ['@file:///w/a.js', 'runNextTicks@node:internal/process/task_queues', 'listOnTimeout@node:internal/timers'], 'microtask', true],
+    ['an fs callback', ['@file:///w/a.js', 'readFileAfterClose@node:fs'], 'callback', false],
+  ];
+  for (const [name, frames, context, safe] of STACKS) {
+    test(`terminating ${safe ? 'is safe' : 'is not safe'} in ${name}`, () => {
+      const paused = frames.map((f) => ({ functionName: f.split('@')[0]!, url: f.split('@')[1]! }));
+      assert.deepEqual(terminationVerdict(paused), { safe, context });
+    });
+  }
 
   test('imports become awaited loads through the kernel, lines unchanged', () => {
     const rewritten = rewriteModuleSyntax(

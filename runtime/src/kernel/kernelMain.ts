@@ -18,7 +18,7 @@ import { Worker } from 'node:worker_threads';
 import { CellSyntaxError, compileCell, describeThrown, KERNEL_GLOBAL_KEY } from './cellCompiler';
 import { createDisplay } from './display';
 import { assertNever, KERNEL_CHANNEL_FD, KERNEL_PROTOCOL_VERSION, type ExecuteRequest, type ExecuteResult, type KernelMessage, type KernelRequest, type RichValue } from './kernelProtocol';
-import { Phase, type KernelWorkerData, type MainToWorker, type WorkerToMain } from './kernelThreads';
+import { Phase, State, type KernelWorkerData, type MainToWorker, type WorkerToMain } from './kernelThreads';
 import { describeValue, listVariables, readMemory } from './valuePreview';
 
 /** The loader hooks' prefix for an import resolved from a given parent file (see tsLoaderHooks.ts). */
@@ -47,8 +47,8 @@ session.connect();
 const post = <T>(method: string, params: object = {}) =>
   new Promise<T>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as T))));
 
-const phase = new Int32Array(new SharedArrayBuffer(4));
-const workerData: KernelWorkerData = { phase, channelFd: KERNEL_CHANNEL_FD };
+const state = new Int32Array(new SharedArrayBuffer(State.length * Int32Array.BYTES_PER_ELEMENT));
+const workerData: KernelWorkerData = { state, channelFd: KERNEL_CHANNEL_FD };
 const worker = new Worker(new URL('./kernelWorker.mjs', import.meta.url), { workerData });
 const toWorker = (message: MainToWorker) => worker.postMessage(message);
 // Under `--inspect`, Node waits at exit until every inspector session closes, the worker's included: without this
@@ -58,7 +58,7 @@ const send = (message: KernelMessage) => toWorker({ type: 'send', message });
 
 /** The cell run that output belongs to; after it ends, background output goes to the last cell that ran. */
 let current: { requestId: string | null; cellId: string | null } = { requestId: null, cellId: null };
-let abandonCurrent: ((message: string) => void) | undefined;
+let abandonCurrent: ((requestId: string, message: string) => void) | undefined;
 
 // ---- output capture -------------------------------------------------------------------------------------------
 
@@ -129,13 +129,15 @@ async function execute(request: ExecuteRequest): Promise<ExecuteResult> {
     if (err instanceof CellSyntaxError) return done({ status: 'error', error: describeThrown(err, isKernelFrame) });
     throw err;
   }
-  const abandoned = new Promise<{ abandoned: string }>((resolve) => (abandonCurrent = (message) => resolve({ abandoned: message })));
+  const abandoned = new Promise<{ abandoned: string }>(
+    (resolve) => (abandonCurrent = (requestId, message) => requestId === request.requestId && resolve({ abandoned: message })),
+  );
   const evaluation = new Promise<EvaluateResponse | { terminated: string }>((resolve) => {
-    Atomics.store(phase, 0, Phase.synchronous);
+    Atomics.store(state, State.phase, Phase.synchronous);
     session.post('Runtime.evaluate', { expression, replMode: true, awaitPromise: true, objectGroup: OBJECT_GROUP }, (err, response) =>
       resolve(err ? { terminated: err.message } : (response as EvaluateResponse)),
     );
-    Atomics.store(phase, 0, Phase.awaiting);
+    Atomics.store(state, State.phase, Phase.awaiting);
   });
   try {
     const outcome = await Promise.race([evaluation, abandoned]);
@@ -148,7 +150,7 @@ async function execute(request: ExecuteRequest): Promise<ExecuteResult> {
     const value = await readRemote<RichValue | undefined>(outcome.result, 'describe');
     return done({ status: 'ok', ...(value ? { value } : {}) });
   } finally {
-    Atomics.store(phase, 0, Phase.idle);
+    Atomics.store(state, State.phase, Phase.idle);
     abandonCurrent = undefined;
     session.post('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP });
   }
@@ -200,7 +202,7 @@ worker.on('message', (message: WorkerToMain) => {
       toWorker({ type: 'pong', id: message.id });
       break;
     case 'abandon':
-      abandonCurrent?.(message.message);
+      abandonCurrent?.(message.requestId, message.message);
       break;
     case 'exit':
       process.exit(0);

@@ -1,23 +1,29 @@
-// The messages between the kernel's two threads, and the shared word that says what the main thread is doing.
+// The messages between the kernel's two threads, and the shared words that say what the main thread is doing.
 // The main thread runs cells (user state lives there); the channel worker owns the protocol pipe and stays
 // responsive while a cell keeps the main thread busy, so it can relay output and interrupt. Both threads are this
 // program, so messages are structured-cloned and typed without runtime guards; the guards sit where data enters
 // from another process (kernelProtocol.ts).
 import type { KernelMessage, KernelRequest } from './kernelProtocol';
 
-/** What `phase[0]` holds: written by the main thread around each evaluation, read by the worker on interrupt. */
+/** Indexes into the shared state array. */
+export const State = {
+  /** A `Phase`, written by the main thread around each evaluation. */
+  phase: 0,
+  length: 1,
+} as const;
+
 export const Phase = {
   /** No cell is running. */
   idle: 0,
-  /** A cell's own synchronous code is running: terminating it is safe and keeps the state. */
+  /** A cell's own synchronous code is running (inside `Runtime.evaluate`): terminating it is safe. */
   synchronous: 1,
-  /** A cell is waiting on an `await`; its continuations run from the event loop, where terminating is unsafe. */
+  /** A cell is waiting on an `await`; whether its code can be stopped depends on the stack (interruptSafety.ts). */
   awaiting: 2,
 } as const;
 
 export interface KernelWorkerData {
-  /** An Int32Array over a SharedArrayBuffer; index 0 holds a `Phase`. */
-  phase: Int32Array;
+  /** An Int32Array over a SharedArrayBuffer, indexed by `State`. */
+  state: Int32Array;
   channelFd: number;
 }
 
@@ -34,7 +40,7 @@ export type WorkerToMain =
   | { type: 'request'; request: Exclude<KernelRequest, { type: 'interrupt' }> }
   /** Answer `pong` when the event loop gets to it. */
   | { type: 'ping'; id: number }
-  /** Stop waiting for the awaiting cell and report it interrupted. */
-  | { type: 'abandon'; message: string }
+  /** Stop waiting for this execution (if it still runs) and report it interrupted with this message. */
+  | { type: 'abandon'; requestId: string; message: string }
   /** Exit now: the shutdown reply is written, or the client closed the pipe. */
   | { type: 'exit' };

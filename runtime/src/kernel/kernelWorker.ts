@@ -1,10 +1,12 @@
 // The kernel's channel worker (bundled to dist/runtime/kernelWorker.mjs, started by kernelMain): it owns the
 // protocol pipe (fd 3), validates every request, relays the main thread's messages to the client, and handles
 // `interrupt` itself, because the main thread may be stuck in a cell. Interrupting uses an inspector session
-// connected to the main thread: `Runtime.terminateExecution` stops a runaway synchronous loop and keeps the state.
-// It is only sent while the main thread runs a cell's own synchronous code (the shared phase word says so);
-// terminating a timer or I/O callback, or code resumed after an `await`, can kill the process, so there the worker
-// reports `notInterruptible` unless the client forces it.
+// connected to the main thread: `Runtime.terminateExecution` stops running JavaScript and keeps the state. While a
+// cell's own synchronous code runs (the shared phase word says so) it terminates at once. Otherwise it pauses the
+// main thread (`Debugger.pause`), reads the stack and terminates only where that is safe (interruptSafety.ts: a
+// microtask, such as a cell resumed after `await`, yes; a timer or I/O callback, no), letting unsafe code run on a
+// step and trying again for a short window. If only unsafe stops came, it answers `notInterruptible` unless the
+// client forces it; if no JavaScript ran at all, the waiting cell is abandoned (reported interrupted).
 // Why a worker with its own pipe rather than Node IPC (`process.send`): IPC messages are delivered on the main
 // thread's event loop, which a busy cell blocks, so interrupts and output would wait for the cell to finish.
 // This worker never runs user code and never touches user values.
@@ -12,22 +14,27 @@ import { Session } from 'node:inspector';
 import { Socket } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { assertNever, encodeMessage, LineDecoder, parseKernelRequest, type InterruptReply, type InterruptRequest, type KernelMessage } from './kernelProtocol';
-import { Phase, type KernelWorkerData, type MainToWorker, type WorkerToMain } from './kernelThreads';
+import { terminationVerdict, type PausedFrame } from './interruptSafety';
+import { Phase, State, type KernelWorkerData, type MainToWorker, type WorkerToMain } from './kernelThreads';
 
 /** How long the main thread may take to answer a ping before it counts as busy. */
 const PING_TIMEOUT_MS = 150;
+/** How long the main thread may take to come back after a termination. */
+const AFTER_TERMINATION_TIMEOUT_MS = 1000;
+/** How long an interrupt looks for a safe point to stop the main thread at (the goal is an answer within 1 s). */
+const STOP_WINDOW_MS = 600;
 /** How long the main thread may take to exit after the client went away before the worker kills the process. */
 const EXIT_GRACE_MS = 2000;
 
-const { phase, channelFd } = workerData as KernelWorkerData;
+const { state, channelFd } = workerData as KernelWorkerData;
 const port = parentPort!;
 const channel = new Socket({ fd: channelFd, readable: true, writable: true });
 channel.setEncoding('utf8');
 const session = new Session();
 session.connectToMainThread();
 
-/** Execute requests forwarded to the main thread and not answered yet. */
-let pendingExecutes = 0;
+/** Execute requests forwarded to the main thread and not answered yet, oldest (the running one) first. */
+const executing: string[] = [];
 let nextPing = 0;
 const pongs = new Map<number, () => void>();
 
@@ -40,7 +47,10 @@ function exitProcess(): void {
 }
 
 function send(message: KernelMessage): void {
-  if (message.type === 'result') pendingExecutes = Math.max(0, pendingExecutes - 1);
+  if (message.type === 'result') {
+    const index = executing.indexOf(message.requestId);
+    if (index >= 0) executing.splice(index, 1);
+  }
   if (message.type === 'shutdownReply') channel.write(encodeMessage(message), exitProcess);
   else channel.write(encodeMessage(message));
 }
@@ -62,13 +72,13 @@ port.on('message', (message: MainToWorker) => {
 });
 
 /** Resolves true when the main thread's event loop answers within the timeout, false when it is busy. */
-function mainThreadResponds(): Promise<boolean> {
+function mainThreadResponds(timeoutMs = PING_TIMEOUT_MS): Promise<boolean> {
   const id = ++nextPing;
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       pongs.delete(id);
       resolve(false);
-    }, PING_TIMEOUT_MS);
+    }, timeoutMs);
     pongs.set(id, () => {
       clearTimeout(timer);
       pongs.delete(id);
@@ -78,29 +88,87 @@ function mainThreadResponds(): Promise<boolean> {
   });
 }
 
-function terminate(): Promise<void> {
-  return new Promise((resolve) => session.post('Runtime.terminateExecution', () => resolve()));
+const post = <T = unknown>(method: string, params: object = {}) =>
+  new Promise<T>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result as T))));
+
+interface CdpCallFrame {
+  functionName: string;
+  location: { scriptId: string };
+}
+/** Script URLs by id: paused call frames name their script only by id. */
+const scriptUrls = new Map<string, string>();
+session.on('Debugger.scriptParsed', (message: { params: { scriptId: string; url: string } }) => scriptUrls.set(message.params.scriptId, message.params.url));
+let onPaused: ((frames: PausedFrame[]) => void) | undefined;
+session.on('Debugger.paused', (message: { params: { callFrames: CdpCallFrame[] } }) =>
+  onPaused?.(message.params.callFrames.map((f) => ({ functionName: f.functionName, url: scriptUrls.get(f.location.scriptId) ?? '' }))),
+);
+
+/**
+ * Pauses the main thread at its next JavaScript statement and terminates it there if that is safe (see
+ * interruptSafety.ts); if not, lets it run one step on and tries again, until `deadline`. `idle`: no JavaScript ran
+ * at all (the cell waits on I/O or a promise that never settles).
+ */
+async function stopAtSafePoint(deadline: number, force: boolean): Promise<'stopped' | 'idle' | 'unsafe'> {
+  let sawUnsafe = false;
+  await post('Debugger.enable');
+  try {
+    for (;;) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return sawUnsafe ? 'unsafe' : 'idle';
+      const paused = new Promise<PausedFrame[] | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), remaining);
+        onPaused = (frames) => {
+          clearTimeout(timer);
+          resolve(frames);
+        };
+      });
+      await post('Debugger.pause');
+      const frames = await paused;
+      if (!frames) return sawUnsafe ? 'unsafe' : 'idle';
+      if (force || terminationVerdict(frames).safe) {
+        // V8 answers the termination once it is done, which needs the thread running again: resume first.
+        const terminated = post('Runtime.terminateExecution');
+        await post('Debugger.resume');
+        await terminated;
+        return 'stopped';
+      }
+      sawUnsafe = true;
+      await post('Debugger.resume');
+    }
+  } finally {
+    onPaused = undefined;
+    // Disabling also drops a pause still pending when the main thread stayed idle.
+    await post('Debugger.disable');
+  }
 }
 
 async function interrupt(request: InterruptRequest): Promise<InterruptReply> {
   const reply = (outcome: InterruptReply['outcome'], message: string): InterruptReply => ({ type: 'interruptReply', requestId: request.requestId, outcome, message });
-  if (Atomics.load(phase, 0) === Phase.synchronous) {
-    await terminate();
-    return reply('interrupted', 'The cell was stopped; the kernel kept its state.');
+  const running = executing[0];
+  const stopped = 'The cell was stopped; the kernel kept its state.';
+  if (Atomics.load(state, State.phase) === Phase.synchronous) {
+    await post('Runtime.terminateExecution');
+    return reply('interrupted', stopped);
   }
-  if (await mainThreadResponds()) {
-    if (pendingExecutes === 0) return reply('idle', 'Nothing was running.');
-    toMain({ type: 'abandon', message: 'Interrupted while the cell was waiting (await); work it started may still finish in the background.' });
-    return reply('abandoned', 'The kernel stopped waiting for the cell; work it started may still finish in the background.');
+  if (!running && (await mainThreadResponds())) return reply('idle', 'Nothing was running.');
+  const outcome = await stopAtSafePoint(performance.now() + STOP_WINDOW_MS, request.force === true);
+  if (outcome === 'unsafe') {
+    return reply(
+      'notInterruptible',
+      'The kernel is busy in a timer or I/O callback, where stopping JavaScript can crash the process. Restart the kernel, or force the interrupt.',
+    );
   }
-  if (request.force) {
-    await terminate();
-    return reply('forced', 'JavaScript outside a cell was terminated on request; the kernel may exit.');
+  if (outcome === 'idle') {
+    const message = 'The kernel stopped waiting for the cell (await); work it started may still finish in the background.';
+    if (running) toMain({ type: 'abandon', requestId: running, message });
+    return running ? reply('abandoned', message) : reply('idle', 'Nothing was running.');
   }
-  return reply(
-    'notInterruptible',
-    'The kernel is busy outside a cell’s own code (a timer or I/O callback, or code after an await), where stopping it can crash the process. Restart the kernel, or force the interrupt.',
-  );
+  // Code resumed after an await does not settle its evaluation when terminated: once the main thread is free
+  // again, report the cell as interrupted.
+  if (running && (await mainThreadResponds(AFTER_TERMINATION_TIMEOUT_MS)) && executing[0] === running) {
+    toMain({ type: 'abandon', requestId: running, message: stopped });
+  }
+  return running && !request.force ? reply('interrupted', stopped) : reply('forced', 'JavaScript was terminated on request; the kernel may exit.');
 }
 
 const decoder = new LineDecoder();
@@ -117,7 +185,7 @@ channel.on('data', (chunk: string) => {
         void interrupt(request).then(send);
         break;
       case 'execute':
-        pendingExecutes++;
+        executing.push(request.requestId);
         toMain({ type: 'request', request });
         break;
       case 'inspectVariables':
