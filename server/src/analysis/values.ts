@@ -167,8 +167,11 @@ export function objectOf(entries: Record<string, Value>, open = false): ObjectVa
   return { kind: 'object', props: new Map(Object.entries(entries)), open };
 }
 
+/** No real tensor has this many axes; past it the rank is forgotten so shapes cannot grow without bound. */
+const MAX_RANK = 32;
+
 export function tensor(shape: Shape, origin?: ts.Node, dtype?: string, symbolic = false): TensorValue {
-  const t: TensorValue = { kind: 'tensor', shape, symbolic };
+  const t: TensorValue = { kind: 'tensor', shape: shape && shape.length > MAX_RANK ? null : shape, symbolic };
   if (origin) t.origin = origin;
   if (dtype) t.dtype = dtype;
   return t;
