@@ -147,6 +147,19 @@ m.predict(tf.ones([5, 9]));
   assert.deepEqual(errorsOf(body), []);
 });
 
+test('a loaded or nested model inside a sequential stack silences its checks instead of guessing', () => {
+  const body = `const base = await tf.loadLayersModel('https://example.com/model.json');
+const model = tf.sequential();
+model.add(base);
+model.add(tf.layers.dense({units: 2, activation: 'softmax'}));
+model.compile({loss: 'categoricalCrossentropy', optimizer: 'adam'});
+await model.fit(tf.zeros([4, 224, 224, 3]), tf.zeros([4, 2]));
+const stacked = tf.sequential({layers: [base, tf.layers.dense({units: 2})]});
+stacked.predict(tf.zeros([4, 224, 224, 3]));
+`;
+  assert.deepEqual(errorsOf(body), []);
+});
+
 test('analyze never throws and stays bounded on hostile input', () => {
   const inputs = [
     '',

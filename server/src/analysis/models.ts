@@ -48,8 +48,12 @@ export function createSequential(ev: Evaluator, c: NativeCall): Value {
   const config = c.args[0];
   const layers = config && config.kind === 'object' ? config.props.get('layers') : undefined;
   if (layers && layers.kind === 'array' && layers.items) {
-    for (const l of layers.items) if (l.kind === 'layer') addLayer(ev, model, l.layer);
-  }
+    for (const l of layers.items) {
+      // A loaded model or anything else the analysis cannot see makes the whole stack unknown.
+      if (l.kind === 'layer') addLayer(ev, model, l.layer);
+      else model.broken = true;
+    }
+  } else if (layers && layers.kind !== 'undefined') model.broken = true;
   return { kind: 'model', model };
 }
 
@@ -390,8 +394,8 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
       return native('add', (c) => {
         const l = c.args[0];
         if (l && l.kind === 'layer') addLayer(ev, model, l.layer);
-        else if (l && l.kind === 'model') model.broken = true;
-        else model.outputShapes = model.outputShapes ? [null] : null;
+        // A nested or loaded model (or anything unknown) hides what the stack does from here on.
+        else if (!ev.generic || model.generic) model.broken = true;
         return UNDEFINED;
       });
     case 'compile':
