@@ -160,6 +160,14 @@ stacked.predict(tf.zeros([4, 224, 224, 3]));
   assert.deepEqual(errorsOf(body), []);
 });
 
+test('the first layer of a Sequential model needs an input shape, as tfjs requires in add', () => {
+  const [missing] = errorsOf(`const m = tf.sequential();\nm.add(tf.layers.dense({units: 2}));\n`);
+  assert.equal(missing?.code, 'layer-input');
+  assert.equal(missing.range.start.line, 2);
+  assert.deepEqual(errorsOf(`const m = tf.sequential();\nm.add(tf.layers.dense({units: 2, inputDim: 4}));\n`), []);
+  assert.deepEqual(errorsOf(`declare const extra: any;\nconst m = tf.sequential();\nm.add(tf.layers.dense({units: 2, ...extra}));\n`), []);
+});
+
 test('analyze never throws and stays bounded on hostile input', () => {
   const inputs = [
     '',

@@ -128,7 +128,16 @@ function addLayer(ev: Evaluator, model: ModelState, layer: LayerState): void {
   let current: Shape;
   if (model.outputShapes === null) {
     const declared = declaredInputShape(layer.config);
-    if (declared === undefined) return; // built lazily from the first data
+    if (declared === undefined) {
+      model.broken = true;
+      // tfjs's Sequential.add refuses a first layer without an input shape; an open config might hold one.
+      if (layer.config.open) return;
+      throw new ShapeError(
+        'layer-input',
+        'The first layer in a Sequential model must get an `inputShape` or `batchInputShape` argument.',
+        [{ message: `${layer.name} is defined here`, node: layer.origin }],
+      );
+    }
     model.inputShapes = [declared];
     current = declared;
   } else current = model.outputShapes[0];
@@ -151,21 +160,6 @@ function addLayer(ev: Evaluator, model: ModelState, layer: LayerState): void {
     );
   }
   model.outputShapes = [out];
-}
-
-/** Builds a model that had no input shape from the first data it sees (tfjs builds lazily too). */
-function buildLazily(ev: Evaluator, model: ModelState, x: TensorValue | undefined): void {
-  if (model.inputShapes !== null || model.kind !== 'sequential' || !x || !x.shape || model.layers.length === 0) return;
-  const first: Shape = [BATCH_DIM, ...x.shape.slice(1)];
-  model.inputShapes = [first];
-  let current: Shape = first;
-  try {
-    for (const layer of model.layers) current = layerOutputShape(ev, layer, current);
-  } catch (e) {
-    model.broken = true;
-    throw e;
-  }
-  model.outputShapes = [current];
 }
 
 function inputName(model: ModelState, i: number): string {
@@ -266,9 +260,8 @@ function checkTensorCount(arg: Value | undefined, tensors: TensorValue[] | undef
   );
 }
 
-function checkFit(ev: Evaluator, model: ModelState, xArg: Value | undefined, yArg: Value | undefined): void {
+function checkFit(model: ModelState, xArg: Value | undefined, yArg: Value | undefined): void {
   const xs = tensorsOf(xArg);
-  buildLazily(ev, model, xs?.[0]);
   if (model.broken || !model.inputShapes) return;
   checkTensorCount(xArg, xs, model.inputShapes.length, 'input');
   if (xs) checkTrainingData(model, xs, model.inputShapes, 'input');
@@ -301,9 +294,8 @@ function checkFit(ev: Evaluator, model: ModelState, xArg: Value | undefined, yAr
   throwDeferred(model);
 }
 
-function predict(ev: Evaluator, model: ModelState, c: NativeCall): Value {
+function predict(model: ModelState, c: NativeCall): Value {
   const xs = tensorsOf(c.args[0]);
-  buildLazily(ev, model, xs?.[0]);
   if (model.broken || !xs) return outputValue(model, undefined, c.node);
   if (model.inputShapes && xs.length !== model.inputShapes.length) {
     const expected = model.inputShapes.length;
@@ -410,19 +402,19 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
     case 'evaluate':
     case 'trainOnBatch':
       return native(key, (c) => {
-        checkFit(ev, model, c.args[0], c.args[1]);
+        checkFit(model, c.args[0], c.args[1]);
         // fit also standardizes `validationData: [xVal, yVal]` before training starts.
         const options = key === 'fit' ? c.args[2] : undefined;
         const validation = options && options.kind === 'object' ? options.props.get('validationData') : undefined;
         if (validation && validation.kind === 'array' && validation.items && validation.items.length >= 2) {
-          checkFit(ev, model, validation.items[0], validation.items[1]);
+          checkFit(model, validation.items[0], validation.items[1]);
         }
         return UNKNOWN;
       });
     case 'predict':
     case 'predictOnBatch':
     case 'call':
-      return native(key, (c) => predict(ev, model, c));
+      return native(key, (c) => predict(model, c));
     case 'apply':
       return native(key, (c) => {
         const x = c.args[0];
