@@ -161,6 +161,11 @@ export class Evaluator {
 
   private execStatementUnguarded(node: ts.Statement, scope: Scope): Completion {
     if (ts.isVariableStatement(node)) {
+      // `declare const x: T` exists at run time with a value the analysis cannot see.
+      if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) {
+        for (const d of node.declarationList.declarations) bindName(this, d.name, UNKNOWN, scope);
+        return NORMAL;
+      }
       this.execVariableList(node.declarationList, scope, node);
       return NORMAL;
     }
