@@ -4,6 +4,7 @@ import { runCheck } from './checkCommand';
 import { processIO, UsageError, type CommandIO } from './commandIO';
 import { runRunCommand } from './runCommand';
 import { runRunsCommand } from './runsCommand';
+import { runUiCommand } from './uiCommand';
 
 export const USAGE = `usage: mlts <command> [options]
 
@@ -16,9 +17,7 @@ commands:
   help                                               show this text
 `;
 
-const NOT_YET: Record<string, string> = {
-  ui: 'the run dashboard',
-};
+const NOT_YET: Record<string, string> = {};
 
 /** Runs one command; `run` waits for its processes, so it answers with a promise. */
 export function main(argv: string[], io: CommandIO = processIO): number | Promise<number> {
@@ -34,6 +33,8 @@ export function main(argv: string[], io: CommandIO = processIO): number | Promis
         });
       case 'runs':
         return runRunsCommand(rest, io);
+      case 'ui':
+        return runUiCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,94 @@
+// One dashboard client's conversation with the run feed: answers `ready` with the store and the whole run list,
+// keeps the client's metric subscription (run id → points already sent) and, on every feed change, sends the
+// changed runs and the new points of subscribed runs. The VS Code panel and each `mlts ui` browser tab own one;
+// the transport (postMessage, Server-Sent Events) is the `send` callback. Messages that arrive are assumed to be
+// checked with isFromDashboard by the caller. Saving files and opening the launcher are the host's business:
+// `onHostMessage` receives them.
+import { type FromDashboard, type ToDashboard } from '../../../webviews/src/dashboardProtocol';
+import type { FeedChange, RunFeed } from './runFeed';
+
+/** Largest number of points one metrics message carries, so a huge backlog streams in pieces. */
+export const MAX_POINTS_PER_MESSAGE = 20_000;
+
+export interface SessionOptions {
+  canLaunch: boolean;
+  /** Messages the session does not handle itself (saveFile, openLauncher). */
+  onHostMessage?: (message: Extract<FromDashboard, { type: 'saveFile' | 'openLauncher' }>) => void;
+}
+
+export class DashboardSession {
+  private readonly sent = new Map<string, number>();
+  private ready = false;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly feed: RunFeed,
+    private readonly send: (message: ToDashboard) => void,
+    private readonly options: SessionOptions,
+  ) {
+    this.unsubscribe = feed.onChange((change) => this.onFeedChange(change));
+  }
+
+  handle(message: FromDashboard): void {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.sent.clear();
+        this.send({ type: 'hello', store: this.feed.store.root, canLaunch: this.options.canLaunch });
+        this.send({ type: 'runs', reset: true, runs: this.feed.summaries(), removed: [] });
+        return;
+      case 'subscribe':
+        this.sent.clear();
+        for (const { id, from } of message.runs) {
+          if (!this.feed.has(id)) continue;
+          this.sent.set(id, Math.min(from, this.feed.pointCount(id)));
+          this.flush(id);
+        }
+        return;
+      case 'saveFile':
+      case 'openLauncher':
+        this.options.onHostMessage?.(message);
+        return;
+      default: {
+        const never: never = message;
+        throw new Error(`unexpected dashboard message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private onFeedChange(change: FeedChange): void {
+    if (!this.ready) return;
+    if (change.runs.length || change.removed.length) this.send({ type: 'runs', reset: false, runs: change.runs, removed: change.removed });
+    for (const id of change.removed) this.sent.delete(id);
+    for (const id of change.metrics) if (this.sent.has(id)) this.flush(id);
+    for (const text of change.warnings) this.send({ type: 'notice', level: 'warning', text });
+  }
+
+  /** Sends run `id`'s points past what the client holds, in messages of bounded size. */
+  private flush(id: string): void {
+    let from = this.sent.get(id) ?? 0;
+    const total = this.feed.pointCount(id);
+    // The metrics file was rewritten shorter: start the client over from point 0.
+    if (total < from) from = 0;
+    while (true) {
+      const chunk = this.feed.metricsFrom(id, from);
+      if (!chunk || chunk.t.length === 0) {
+        if (chunk && chunk.from === 0 && from === 0) this.send({ type: 'metrics', chunk });
+        break;
+      }
+      const n = Math.min(chunk.t.length, MAX_POINTS_PER_MESSAGE);
+      if (n < chunk.t.length) {
+        for (const key of ['t', 'step', 'batch', 'kind', 'fit'] as const) (chunk[key] as number[]).length = n;
+        for (const column of Object.values(chunk.values)) column.length = n;
+      }
+      this.send({ type: 'metrics', chunk });
+      from += n;
+      if (from >= total) break;
+    }
+    this.sent.set(id, from);
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+  }
+}

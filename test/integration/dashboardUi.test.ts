@@ -1,0 +1,196 @@
+// Browser tests of `mlts ui`: the real CLI command serves a store seeded in test-results/ (written in the run-store
+// format by hand), and headless Chromium (playwright-core) loads the dashboard. They check that the table matches
+// the store, that charts really draw (pixels of the run's colour on the canvas), that smoothing changes the drawn
+// line, that a run named like an HTML payload stays text and runs nothing, that appended metrics and new runs show
+// up live, and that requests with a foreign Host or Origin are refused. Waits are for page conditions, not time.
+import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../e2e/harness/workbench';
+import { join } from 'node:path';
+import { buildDashboardAssets, metricLine, RESULTS, SeededStore, seedRun, startUi } from './dashboardFixtures';
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+let browser: Browser;
+let ui: Awaited<ReturnType<typeof startUi>>;
+let store: SeededStore;
+
+before(async () => {
+  const assets = await buildDashboardAssets('dashboard-ui');
+  store = new SeededStore('dashboard-ui');
+  seedRun(store, { id: '20261125-100000-mnist-aaaaaa', status: 'finished', params: { lr: 0.01, hidden: 32 }, epochs: 60, seed: 1 });
+  seedRun(store, { id: '20261125-100001-mnist-bbbbbb', status: 'finished', params: { lr: 0.1, hidden: 32 }, epochs: 60, seed: 2 });
+  seedRun(store, { id: XSS, status: 'failed', params: { lr: 0.5, note: '<script>window.__xss = 1</script>' }, epochs: 5, seed: 3, message: '<b onmouseover=alert(2)>boom</b>' });
+  seedRun(store, { id: '20261125-100003-mnist-livlivx', status: 'running', params: { lr: 0.05, hidden: 64 }, epochs: 4, seed: 4 });
+  ui = await startUi(store.root, assets);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await ui?.stop();
+});
+
+async function openDashboard(): Promise<{ page: Page; dialogs: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(ui.url);
+  await page.locator('table.runs tbody tr').first().waitFor();
+  return { page, dialogs };
+}
+
+/** Selects exactly the given run by clicking its row (after clearing the selection). */
+async function selectOnly(page: Page, id: string): Promise<void> {
+  await page.locator('.clear-selection').click();
+  await page.locator(`table.runs tbody tr[data-run-id="${id}"]`).click();
+  await page.locator(`table.runs tbody tr.selected[data-run-id="${id}"]`).waitFor();
+}
+
+/** Counts pixels of the loss chart's canvas within a small distance of `rgb`, the run's colour. */
+function colouredPixels(page: Page, metric: string, rgb: [number, number, number]): Promise<number> {
+  return page.evaluate(
+    ({ metric, rgb }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(`.chart[data-metric="${metric}"] canvas`);
+      if (!canvas) return 0;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3]! > 200 && Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]) < 40) n++;
+      }
+      return n;
+    },
+    { metric, rgb },
+  );
+}
+
+async function swatchColour(page: Page, id: string): Promise<[number, number, number]> {
+  const css = await page.locator(`tr[data-run-id="${id}"] .swatch`).evaluate((e) => getComputedStyle(e).backgroundColor);
+  const m = /rgba?\((\d+), (\d+), (\d+)/.exec(css);
+  assert.ok(m, css);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+test('the runs table lists exactly the runs in the store, with their status and parameters', async () => {
+  const { page } = await openDashboard();
+  await page.locator('table.runs tbody tr').nth(store.ids.length - 1).waitFor();
+  const ids = await page.locator('table.runs tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.runId));
+  assert.deepEqual([...ids].sort(), [...store.ids].sort());
+  const finished = page.locator('tr[data-run-id="20261125-100000-mnist-aaaaaa"]');
+  assert.match(await finished.locator('td.status').innerText(), /finished/);
+  assert.match(await finished.innerText(), /0\.01/);
+  await page.context().close();
+});
+
+test('charts draw each run in its colour, and smoothing changes the drawn line', async () => {
+  const { page } = await openDashboard();
+  const id = '20261125-100000-mnist-aaaaaa';
+  await selectOnly(page, id);
+  const colour = await swatchColour(page, id);
+  await page.waitForFunction((m) => document.querySelector(`.chart[data-metric="${m}"] canvas`) !== null, 'loss');
+  await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.charts')?.dataset.points) > 0);
+  assert.ok((await colouredPixels(page, 'loss', colour)) > 50, 'the loss chart has pixels in the run colour');
+  const snapshot = () => page.evaluate(() => document.querySelector<HTMLCanvasElement>('.chart[data-metric="loss"] canvas')!.toDataURL());
+  const setSmoothing = (v: number) =>
+    page.locator('.smoothing input').evaluate((input: HTMLInputElement, value) => {
+      input.value = String(value);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, v);
+  await setSmoothing(0);
+  await page.locator('.smoothing output').filter({ hasText: '0.00' }).waitFor();
+  await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
+  const raw = await snapshot();
+  await setSmoothing(0.95);
+  await page.waitForFunction((before) => document.querySelector<HTMLCanvasElement>('.chart[data-metric="loss"] canvas')!.toDataURL() !== before, raw);
+  const differing = await page.evaluate(async (before) => {
+    const now = document.querySelector<HTMLCanvasElement>('.chart[data-metric="loss"] canvas')!.toDataURL();
+    const [a, b] = await Promise.all(
+      [before, now].map(
+        (src) =>
+          new Promise<ImageData>((resolve) => {
+            const img = new Image();
+            img.onload = () => {
+              const c = document.createElement('canvas');
+              c.width = img.width;
+              c.height = img.height;
+              c.getContext('2d')!.drawImage(img, 0, 0);
+              resolve(c.getContext('2d')!.getImageData(0, 0, c.width, c.height));
+            };
+            img.src = src;
+          }),
+      ),
+    );
+    let n = 0;
+    for (let i = 0; i < a!.data.length; i += 4) if (a!.data[i] !== b!.data[i] || a!.data[i + 1] !== b!.data[i + 1] || a!.data[i + 2] !== b!.data[i + 2]) n++;
+    return n;
+  }, raw);
+  assert.ok(differing > 100, `smoothing changed ${differing} pixels`);
+  await page.screenshot({ path: join(RESULTS, 'dashboard-ui', 'charts.png') });
+  await page.context().close();
+});
+
+test('a run named like HTML renders as text and runs no script', async () => {
+  const { page, dialogs } = await openDashboard();
+  const row = page.locator('table.runs tbody tr').filter({ hasText: XSS });
+  await row.waitFor();
+  assert.equal(await row.locator('.run-id').innerText(), XSS);
+  await selectOnly(page, XSS);
+  await page.locator('tr[data-run-id="20261125-100000-mnist-aaaaaa"]').click();
+  await page.locator('.tab[data-view="compare"]').click();
+  await page.locator('.compare-table').filter({ hasText: XSS }).waitFor();
+  await page.locator('.tab[data-view="hparams"]').click();
+  await page.locator('.hparams canvas').first().waitFor();
+  await page.screenshot({ path: join(RESULTS, 'dashboard-ui', 'xss-hparams.png') });
+  await page.locator('.tab[data-view="charts"]').click();
+  assert.equal(await page.locator('img, script:not([src]), b').count(), 0);
+  assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+  assert.deepEqual(dialogs, []);
+  await page.context().close();
+});
+
+test('metrics appended while a run trains, and new runs, appear live', async () => {
+  const { page } = await openDashboard();
+  const live = '20261125-100003-mnist-livlivx';
+  await selectOnly(page, live);
+  await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.charts')?.dataset.points) > 0);
+  const before = Number(await page.locator('.charts').getAttribute('data-points'));
+  const t0 = Date.now();
+  for (let e = 4; e < 10; e++) appendFileSync(store.metricsPath(live), metricLine(e, t0 + e * 1000, 1 / (e + 1)));
+  await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>('.charts')?.dataset.points) > n, before);
+  seedRun(store, { id: '20261125-100004-mnist-newnew', status: 'queued', params: { lr: 0.2, hidden: 16 }, epochs: 0, seed: 5 });
+  await page.locator('tr[data-run-id="20261125-100004-mnist-newnew"]').waitFor();
+  store.updateStatus(live, 'finished');
+  await page.locator(`tr[data-run-id="${live}"] td.status`).filter({ hasText: 'finished' }).waitFor();
+  await page.context().close();
+});
+
+function get(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: ui.port, path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('requests with a foreign Host or Origin get 403; the page has a nonce CSP', async () => {
+  const own = `127.0.0.1:${ui.port}`;
+  assert.equal((await get('/', { Host: `evil.example:${ui.port}` })).status, 403);
+  assert.equal((await get('/api/events', { Host: own, Origin: 'http://evil.example' })).status, 403);
+  assert.equal((await get('/assets/dashboardPanel.js', { Host: `localhost:${ui.port}`, Origin: `http://127.0.0.1:${ui.port + 1}` })).status, 403);
+  const page = await get('/', { Host: own });
+  assert.equal(page.status, 200);
+  const csp = String(page.headers['content-security-policy']);
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
+});

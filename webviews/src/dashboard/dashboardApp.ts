@@ -1,0 +1,345 @@
+// The run dashboard's front end, the same in a VS Code webview and under `mlts ui`: it holds the runs and metric
+// points the host sends, the view state the person sets (kept with the transport's setState), and renders the
+// toolbar, the runs table and the current view (charts, hparams or compare) at most once per animation frame.
+// It subscribes to the metrics of exactly the runs the charts show, so a store with thousands of runs only
+// streams what is on screen.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { RunSummary, ToDashboard } from '../dashboardProtocol';
+import { CompareView } from './compareView';
+import { custom, el, themeKind } from './dom';
+import { HparamsView } from './hparamsView';
+import { MetricCharts, type ChartRun } from './metricCharts';
+import { runColour } from './runColours';
+import { BATCH_SUFFIX, RunData, X_AXIS_MODES, type XAxisMode } from './runData';
+import { matchesFilter, orderMetrics, sortRuns, tableColumns } from './runQuery';
+import { RunsTable } from './runsTable';
+import type { DashboardTransport } from './transport';
+import { restoreViewState, VIEWS, type DashboardView, type ViewState } from './viewState';
+
+const VIEW_LABELS: Record<DashboardView, string> = { charts: 'Charts', hparams: 'HParams', compare: 'Compare' };
+const X_LABELS: Record<XAxisMode, string> = { step: 'Step', epoch: 'Epoch', wall: 'Wall time', relative: 'Relative time' };
+/** Narrowest chart; the grid fits as many columns of at least this width as the panel allows. */
+const MIN_CHART_WIDTH = 420;
+
+interface Dirty {
+  table: boolean;
+  view: boolean;
+}
+
+export class DashboardApp {
+  private readonly runs = new Map<string, RunSummary>();
+  private readonly data = new Map<string, RunData>();
+  private state: ViewState;
+  private store = '';
+  private canLaunch = false;
+  private readonly notices: string[] = [];
+  private subscription = '';
+  private frame = 0;
+  private dirty: Dirty = { table: true, view: true };
+  private focusedRun: string | null = null;
+
+  private readonly table: RunsTable;
+  private readonly charts: MetricCharts;
+  private readonly hparams: HparamsView;
+  private readonly compare: CompareView;
+  private readonly header = el('header', 'toolbar');
+  private readonly summary = el('span', 'summary');
+  private readonly noticeBox = el('div', 'notices');
+  private readonly controls = el('div', 'view-controls');
+  private readonly viewBox = el('main', 'view');
+  private readonly tabs = new Map<DashboardView, HTMLButtonElement>();
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly transport: DashboardTransport,
+  ) {
+    this.state = restoreViewState(transport.getState());
+    this.table = new RunsTable({ toggle: (id) => this.toggle(id), sort: (column) => this.sortBy(column) });
+    this.charts = new MetricCharts({ pick: (id) => this.pick(id), save: (name, mime, bytes) => transport.saveFile(name, mime, bytes) });
+    this.hparams = new HparamsView({ toggle: (id) => this.toggle(id) });
+    this.compare = new CompareView(() => this.invalidate({ view: true }));
+  }
+
+  start(): void {
+    this.buildLayout();
+    this.transport.onMessage((m) => this.receive(m));
+    this.transport.send({ type: 'ready' });
+    // Durations of running runs tick once a second.
+    setInterval(() => {
+      for (const r of this.runs.values()) if (r.status === 'running') return this.invalidate({ table: true });
+    }, 1000);
+    new MutationObserver(() => this.invalidate({ table: true, view: true })).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    new ResizeObserver(() => this.invalidate({ view: true })).observe(this.viewBox);
+    this.invalidate({ table: true, view: true });
+  }
+
+  // ---- messages ----
+
+  private receive(message: ToDashboard): void {
+    switch (message.type) {
+      case 'hello':
+        this.store = message.store;
+        this.canLaunch = message.canLaunch;
+        this.data.clear();
+        this.subscription = '';
+        this.buildHeader();
+        return;
+      case 'runs':
+        if (message.reset) this.runs.clear();
+        for (const run of message.runs) this.runs.set(run.id, run);
+        for (const id of message.removed) {
+          this.runs.delete(id);
+          this.data.delete(id);
+        }
+        this.invalidate({ table: true, view: true });
+        return;
+      case 'metrics': {
+        const { chunk } = message;
+        if (!this.runs.has(chunk.runId)) return;
+        let data = this.data.get(chunk.runId);
+        if (!data) {
+          data = new RunData();
+          this.data.set(chunk.runId, data);
+        }
+        // A gap means a message was lost (a reconnect): ask again from what is held.
+        if (!data.apply(chunk)) this.subscription = '';
+        this.invalidate({ table: false, view: this.state.view === 'charts' });
+        return;
+      }
+      case 'notice':
+        this.notices.push(message.text);
+        if (this.notices.length > 5) this.notices.shift();
+        this.renderNotices();
+        return;
+      default: {
+        const never: never = message;
+        throw new Error(`unexpected message ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  // ---- state changes ----
+
+  private setState(change: Partial<ViewState>, dirty: Partial<Dirty> = { table: true, view: true }): void {
+    this.state = { ...this.state, ...change };
+    this.transport.setState(this.state);
+    this.invalidate(dirty);
+  }
+
+  private toggle(id: string): void {
+    const selected = new Set(this.state.selected);
+    if (selected.has(id)) selected.delete(id);
+    else selected.add(id);
+    this.setState({ selected: [...selected] });
+  }
+
+  /** A line clicked on a chart: select its run (keeping others) and point the table at it. */
+  private pick(id: string): void {
+    this.focusedRun = id;
+    if (!this.state.selected.includes(id)) this.setState({ selected: [...this.state.selected, id] });
+    else this.invalidate({ table: true });
+  }
+
+  private sortBy(column: string): void {
+    const descending = this.state.sort.column === column ? !this.state.sort.descending : false;
+    this.setState({ sort: { column, descending } }, { table: true });
+  }
+
+  private invalidate(dirty: Partial<Dirty>): void {
+    this.dirty.table ||= dirty.table ?? false;
+    this.dirty.view ||= dirty.view ?? false;
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const { table, view } = this.dirty;
+      this.dirty = { table: false, view: false };
+      this.render(table, view);
+    });
+  }
+
+  // ---- which runs ----
+
+  private shownRuns(): RunSummary[] {
+    const filtered = [...this.runs.values()].filter((r) => matchesFilter(r, this.state.filter));
+    return sortRuns(filtered, this.state.sort.column, this.state.sort.descending);
+  }
+
+  /** The runs the views show: the selected ones that pass the filter, or every shown run when none is selected. */
+  private viewRuns(shown: RunSummary[]): RunSummary[] {
+    const selected = new Set(this.state.selected);
+    const picked = shown.filter((r) => selected.has(r.id));
+    return picked.length ? picked : shown;
+  }
+
+  private subscribe(runs: RunSummary[]): void {
+    const ids = runs.map((r) => r.id).sort();
+    const key = ids.join('\n');
+    if (key === this.subscription) return;
+    this.subscription = key;
+    this.transport.send({ type: 'subscribe', runs: ids.map((id) => ({ id, from: this.data.get(id)?.length ?? 0 })) });
+  }
+
+  // ---- rendering ----
+
+  private render(table: boolean, view: boolean): void {
+    const shown = this.shownRuns();
+    const viewRuns = this.viewRuns(shown);
+    const selected = new Set(this.state.selected);
+    const theme = themeKind();
+    if (table) {
+      this.table.update([...this.runs.values()], shown, selected, this.state.sort, (id) => runColour(id, theme));
+      this.table.focusRun(this.focusedRun);
+      this.summary.textContent = `${shown.length} of ${this.runs.size} runs${selected.size ? `, ${selected.size} selected` : ''}`;
+      for (const [v, tab] of this.tabs) {
+        tab.setAttribute('aria-selected', String(v === this.state.view));
+        tab.tabIndex = v === this.state.view ? 0 : -1;
+      }
+    }
+    if (this.state.view === 'charts') this.subscribe(viewRuns);
+    if (!view) return;
+    this.renderControls(viewRuns);
+    const width = Math.max(300, this.viewBox.clientWidth || this.root.clientWidth || 800);
+    for (const child of [this.charts.element, this.hparams.element, this.compare.element]) child.hidden = true;
+    switch (this.state.view) {
+      case 'charts': {
+        const chartRuns: ChartRun[] = viewRuns.filter((r) => this.data.has(r.id)).map((r) => ({ id: r.id, data: this.data.get(r.id)!, params: r.params }));
+        const keys = new Set<string>();
+        for (const r of chartRuns) for (const k of r.data.seriesKeys()) keys.add(k);
+        const epochKeys = orderMetrics([...keys].filter((k) => !k.endsWith(BATCH_SUFFIX)));
+        const batchKeys = [...keys].filter((k) => k.endsWith(BATCH_SUFFIX)).sort();
+        const columns = Math.max(1, Math.floor(width / MIN_CHART_WIDTH));
+        const chartWidth = Math.floor((width - (columns - 1) * 12) / columns) - 2;
+        this.charts.update([...epochKeys, ...batchKeys], chartRuns, { ...this.state, theme, width: chartWidth });
+        this.charts.element.hidden = false;
+        this.charts.element.dataset.points = String(this.charts.drawnPoints());
+        if (chartRuns.length === 0) this.charts.element.dataset.empty = 'true';
+        else delete this.charts.element.dataset.empty;
+        break;
+      }
+      case 'hparams':
+        this.hparams.update(viewRuns, this.hparamsMetric(viewRuns), selected, theme, Math.min(width, 1400));
+        this.hparams.element.hidden = false;
+        break;
+      case 'compare':
+        this.compare.update(viewRuns, (id) => runColour(id, theme));
+        this.compare.element.hidden = false;
+        break;
+    }
+  }
+
+  private hparamsMetric(runs: RunSummary[]): string {
+    const metrics = tableColumns(runs).metrics;
+    return metrics.includes(this.state.hparamsMetric) ? this.state.hparamsMetric : (metrics[0] ?? '');
+  }
+
+  private buildLayout(): void {
+    this.root.replaceChildren();
+    this.buildHeader();
+    const tableWrap = el('div', 'runs-wrap');
+    tableWrap.append(this.table.element);
+    const empty = el('p', 'empty runs-empty', 'No runs yet. Start one with `mlts run FILE` or the launcher; it appears here as soon as it is queued.');
+    this.viewBox.append(this.charts.element, this.hparams.element, this.compare.element);
+    this.root.append(this.header, this.noticeBox, tableWrap, empty, this.controls, this.viewBox);
+  }
+
+  private buildHeader(): void {
+    this.header.replaceChildren();
+    const title = el('h1', undefined, 'Runs');
+    const store = el('span', 'store', this.store);
+    store.title = this.store;
+    const tablist = el('div', 'tabs');
+    tablist.setAttribute('role', 'tablist');
+    this.tabs.clear();
+    for (const v of VIEWS) {
+      const tab = el('button', 'tab', VIEW_LABELS[v]);
+      tab.type = 'button';
+      tab.setAttribute('role', 'tab');
+      tab.dataset.view = v;
+      tab.setAttribute('aria-selected', String(v === this.state.view));
+      tab.tabIndex = v === this.state.view ? 0 : -1;
+      tab.addEventListener('click', () => this.setState({ view: v }));
+      tab.addEventListener('keydown', (e) => {
+        if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+        const next = VIEWS[(VIEWS.indexOf(v) + (e.key === 'ArrowRight' ? 1 : VIEWS.length - 1)) % VIEWS.length]!;
+        this.setState({ view: next });
+        this.tabs.get(next)?.focus();
+      });
+      this.tabs.set(v, tab);
+      tablist.append(tab);
+    }
+    const filter = custom('vscode-textfield', { placeholder: 'Filter runs: words or name=value', 'aria-label': 'Filter runs', class: 'filter' }) as HTMLElement & { value: string };
+    filter.value = this.state.filter;
+    filter.addEventListener('input', () => this.setState({ filter: filter.value }));
+    const clear = custom('vscode-button', { secondary: '', class: 'clear-selection' }, 'Clear selection');
+    clear.addEventListener('click', () => this.setState({ selected: [] }));
+    this.header.append(title, store, tablist, filter, this.summary, clear);
+    if (this.transport.inVsCode && this.canLaunch) {
+      const launch = custom('vscode-button', { class: 'open-launcher' }, 'Launch runs…');
+      launch.addEventListener('click', () => this.transport.send({ type: 'openLauncher' }));
+      this.header.append(launch);
+    }
+  }
+
+  private renderNotices(): void {
+    this.noticeBox.replaceChildren(...this.notices.map((text) => el('div', 'notice', text)));
+  }
+
+  private select(label: string, options: [string, string][], value: string, onChange: (value: string) => void): HTMLElement {
+    const wrap = el('label', 'control');
+    wrap.append(el('span', undefined, label));
+    const select = custom('vscode-single-select', { 'aria-label': label }) as HTMLElement & { value: string };
+    for (const [v, text] of options) {
+      const option = custom('vscode-option', { value: v }, text);
+      if (v === value) option.setAttribute('selected', '');
+      select.append(option);
+    }
+    select.addEventListener('change', () => onChange(select.value));
+    wrap.append(select);
+    return wrap;
+  }
+
+  private checkbox(label: string, checked: boolean, onChange: (checked: boolean) => void): HTMLElement {
+    const box = custom('vscode-checkbox', { label }) as HTMLElement & { checked: boolean };
+    box.checked = checked;
+    box.addEventListener('change', () => onChange(box.checked));
+    return box;
+  }
+
+  /** The controls above the view; rebuilt only when the choices they offer change. */
+  private renderControls(runs: RunSummary[]): void {
+    const params = tableColumns(runs).params;
+    const metrics = tableColumns(runs).metrics;
+    const key = JSON.stringify([this.state.view, params, metrics]);
+    if (key === this.controls.dataset.key) return;
+    this.controls.dataset.key = key;
+    this.controls.replaceChildren();
+    if (this.state.view === 'charts') {
+      this.controls.append(this.select('X axis', X_AXIS_MODES.map((m) => [m, X_LABELS[m]]), this.state.xAxis, (v) => this.setState({ xAxis: v as XAxisMode }, { view: true })));
+      const smoothing = el('label', 'control smoothing');
+      smoothing.append(el('span', undefined, 'Smoothing'));
+      const range = el('input');
+      range.type = 'range';
+      range.min = '0';
+      range.max = '0.99';
+      range.step = '0.01';
+      range.value = String(this.state.smoothing);
+      range.setAttribute('aria-label', 'Smoothing');
+      const value = el('output', undefined, this.state.smoothing.toFixed(2));
+      range.addEventListener('input', () => {
+        value.textContent = Number(range.value).toFixed(2);
+        this.setState({ smoothing: Number(range.value) }, { view: true });
+      });
+      smoothing.append(range, value);
+      this.controls.append(smoothing);
+      this.controls.append(this.checkbox('Log x', this.state.logX, (c) => this.setState({ logX: c }, { view: true })));
+      this.controls.append(this.checkbox('Log y', this.state.logY, (c) => this.setState({ logY: c }, { view: true })));
+      this.controls.append(this.select('Group by', [['', 'none'], ...params.map((p): [string, string] => [p, p])], this.state.groupBy, (v) => this.setState({ groupBy: v }, { view: true })));
+    } else if (this.state.view === 'hparams') {
+      this.controls.append(this.select('Metric', metrics.map((m): [string, string] => [m, m]), this.hparamsMetric(runs), (v) => this.setState({ hparamsMetric: v }, { view: true })));
+    }
+  }
+}

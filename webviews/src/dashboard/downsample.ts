@@ -1,0 +1,67 @@
+// Downsampling for drawing: a long series is cut into buckets by x (one or a few per pixel column) and each bucket
+// keeps its first and last point and its minimum and maximum, in x order (the M4 idea). Spikes therefore survive
+// however long the series is, which plain stride or averaging loses. Runs after smoothing, never before.
+// Pure; x must be sorted ascending (steps and times are).
+
+export interface XY {
+  x: number[];
+  y: (number | null)[];
+}
+
+/**
+ * Keeps at most about 4 × `buckets` points of (x, y). `toUnit` maps x to the axis' linear space (log10 on a log
+ * axis) so buckets are equally wide on screen. Null y values are dropped (uPlot's linear path bridges them).
+ */
+export function minMaxDownsample(x: ArrayLike<number>, y: ArrayLike<number | null>, buckets: number, toUnit: (v: number) => number = (v) => v): XY {
+  const n = Math.min(x.length, y.length);
+  if (n <= buckets * 4) return copyFinite(x, y, n);
+  const lo = toUnit(x[0]!);
+  const hi = toUnit(x[n - 1]!);
+  const span = hi - lo;
+  if (!(span > 0) || !Number.isFinite(span)) return copyFinite(x, y, n);
+  const out: XY = { x: [], y: [] };
+  let bucket = -1;
+  let first = -1;
+  let last = -1;
+  let min = -1;
+  let max = -1;
+  const flush = () => {
+    if (first < 0) return;
+    // Emit the bucket's distinct points in index order, so the line goes through them left to right.
+    const keep = [first, min, max, last].sort((a, b) => a - b);
+    let previous = -1;
+    for (const i of keep) {
+      if (i === previous) continue;
+      previous = i;
+      out.x.push(x[i]!);
+      out.y.push(y[i]!);
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const v = y[i];
+    if (v === null || v === undefined || !Number.isFinite(v)) continue;
+    const b = Math.min(buckets - 1, Math.floor(((toUnit(x[i]!) - lo) / span) * buckets));
+    if (b !== bucket) {
+      flush();
+      bucket = b;
+      first = last = min = max = i;
+      continue;
+    }
+    last = i;
+    if (v < (y[min] as number)) min = i;
+    if (v > (y[max] as number)) max = i;
+  }
+  flush();
+  return out;
+}
+
+function copyFinite(x: ArrayLike<number>, y: ArrayLike<number | null>, n: number): XY {
+  const out: XY = { x: [], y: [] };
+  for (let i = 0; i < n; i++) {
+    const v = y[i];
+    if (v === null || v === undefined || !Number.isFinite(v)) continue;
+    out.x.push(x[i]!);
+    out.y.push(v);
+  }
+  return out;
+}

@@ -1,0 +1,348 @@
+// One uPlot chart per metric for the runs on show. Each run is its own (x, y) series (uPlot's mode 2), so runs
+// logged at different steps or times never have to share an x array; the debiased EMA is computed on the full
+// series, then each line is downsampled per pixel column keeping the min and max. With smoothing on, the raw line
+// is drawn faintly underneath (up to RAW_LINE_LIMIT runs). Grouping by a parameter draws, per group, the mean of
+// its runs with a min–max band (aligned data, mode 1). A click picks the nearest line's run; hovering names it.
+// A chart is rebuilt only when what it shows changes shape (runs, axes, theme, size); new points just setData.
+import uPlot from 'uplot';
+import { aggregateGroups, groupKey } from './grouping';
+import { chartColours, el } from './dom';
+import { minMaxDownsample, type XY } from './downsample';
+import { canvasPng, csvText, safeFileName } from './exportData';
+import { runColour, withAlpha, type ThemeKind } from './runColours';
+import type { RunData, Series, XAxisMode } from './runData';
+import type { ParamValue } from '../dashboardProtocol';
+
+/** Above this many runs a chart skips the faint raw lines under smoothed ones. */
+export const RAW_LINE_LIMIT = 40;
+/** Pixels from a line within which a click or hover picks it. */
+const PICK_PX = 8;
+const CHART_HEIGHT = 240;
+
+export interface ChartRun {
+  id: string;
+  data: RunData;
+  params: Record<string, ParamValue>;
+}
+
+export interface ChartSettings {
+  xAxis: XAxisMode;
+  smoothing: number;
+  logX: boolean;
+  logY: boolean;
+  groupBy: string;
+  theme: ThemeKind;
+  width: number;
+}
+
+export interface ChartEvents {
+  pick(runId: string): void;
+  save(fileName: string, mime: 'image/png' | 'text/csv', data: Uint8Array): void;
+}
+
+const X_LABELS: Record<XAxisMode, string> = { step: 'step', epoch: 'epoch', wall: 'time', relative: 'seconds since start' };
+
+const toUnit = (log: boolean) => (log ? (v: number) => Math.log10(v) : (v: number) => v);
+
+/** Drops points a log axis cannot show (x or y not above zero). */
+function forLogAxes(x: number[], y: (number | null)[], logX: boolean, logY: boolean): XY {
+  if (!logX && !logY) return { x, y };
+  const out: XY = { x: [], y: [] };
+  for (let i = 0; i < x.length; i++) {
+    const yi = y[i];
+    if ((logX && !(x[i]! > 0)) || (logY && !(yi !== null && yi! > 0))) continue;
+    out.x.push(x[i]!);
+    out.y.push(yi!);
+  }
+  return out;
+}
+
+/** Vertical pixel distance from (left, top) to the polyline (xs, ys) at the cursor's x, or Infinity. */
+function distanceToLine(u: uPlot, xs: number[], ys: (number | null)[], left: number, top: number): number {
+  if (xs.length === 0) return Infinity;
+  const xv = u.posToVal(left, 'x');
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < xv) lo = mid + 1;
+    else hi = mid;
+  }
+  let best = Infinity;
+  for (const i of [lo - 1, lo]) {
+    const a = i;
+    const b = i + 1;
+    if (a < 0 || b >= xs.length) {
+      const j = Math.min(Math.max(i, 0), xs.length - 1);
+      const y = ys[j];
+      if (y === null || y === undefined) continue;
+      best = Math.min(best, Math.hypot(u.valToPos(xs[j]!, 'x') - left, u.valToPos(y, 'y') - top));
+      continue;
+    }
+    const ya = ys[a];
+    const yb = ys[b];
+    if (ya === null || yb === null || ya === undefined || yb === undefined) continue;
+    const xa = u.valToPos(xs[a]!, 'x');
+    const xb = u.valToPos(xs[b]!, 'x');
+    const pa = u.valToPos(ya, 'y');
+    const pb = u.valToPos(yb, 'y');
+    if (left < Math.min(xa, xb) - PICK_PX || left > Math.max(xa, xb) + PICK_PX) continue;
+    const f = xb === xa ? 0 : Math.min(1, Math.max(0, (left - xa) / (xb - xa)));
+    best = Math.min(best, Math.abs(pa + f * (pb - pa) - top));
+  }
+  return best;
+}
+
+class MetricChart {
+  readonly element = el('section', 'chart');
+  private readonly plotBox = el('div', 'plot');
+  private readonly tooltip = el('div', 'chart-tooltip');
+  private plot: uPlot | null = null;
+  private shapeKey = '';
+  /** Per uPlot series index (from 1): the run it draws and the points drawn, for picking. */
+  private drawn: { runId: string | null; label: string; x: number[]; y: (number | null)[] }[] = [];
+  private full: { label: string; series: Series }[] = [];
+  private groupedCsv: (string | number | null)[][] | null = null;
+  private hoverFrame = 0;
+
+  constructor(
+    readonly metric: string,
+    private readonly events: ChartEvents,
+  ) {
+    this.element.dataset.metric = metric;
+    const head = el('div', 'chart-head');
+    head.append(el('h3', 'chart-title', metric));
+    const png = el('button', 'chart-action', 'PNG');
+    png.type = 'button';
+    png.title = `Save the ${metric} chart as PNG`;
+    png.addEventListener('click', () => void this.exportPng());
+    const csv = el('button', 'chart-action', 'CSV');
+    csv.type = 'button';
+    csv.title = `Save the ${metric} data as CSV`;
+    csv.addEventListener('click', () => this.exportCsv());
+    head.append(png, csv);
+    this.tooltip.setAttribute('role', 'status');
+    this.element.append(head, this.plotBox, this.tooltip);
+    this.plotBox.setAttribute('role', 'img');
+  }
+
+  update(runs: readonly ChartRun[], settings: ChartSettings): void {
+    if (settings.groupBy) this.updateGrouped(runs, settings);
+    else this.updateRuns(runs, settings);
+    this.plotBox.setAttribute('aria-label', `${this.metric} chart of ${runs.length} run${runs.length === 1 ? '' : 's'}, x axis ${X_LABELS[settings.xAxis]}`);
+  }
+
+  private updateRuns(runs: readonly ChartRun[], settings: ChartSettings): void {
+    const { logX, logY, smoothing } = settings;
+    const buckets = Math.max(50, Math.round(settings.width));
+    const raw = smoothing > 0 && runs.length <= RAW_LINE_LIMIT;
+    const pairs: XY[] = [];
+    const rawPairs: XY[] = [];
+    this.full = [];
+    this.groupedCsv = null;
+    const shown: ChartRun[] = [];
+    for (const run of runs) {
+      const s = run.data.series(this.metric, settings.xAxis, smoothing);
+      if (s.x.length === 0) continue;
+      shown.push(run);
+      this.full.push({ label: run.id, series: s });
+      const smooth = forLogAxes(s.x, s.smoothed, logX, logY);
+      pairs.push(minMaxDownsample(smooth.x, smooth.y, buckets, toUnit(logX)));
+      if (raw) {
+        const r = forLogAxes(s.x, s.y, logX, logY);
+        rawPairs.push(minMaxDownsample(r.x, r.y, buckets, toUnit(logX)));
+      }
+    }
+    const ids = shown.map((r) => r.id);
+    const key = JSON.stringify(['runs', ids, raw, settings.xAxis, logX, logY, settings.theme, settings.width]);
+    this.drawn = [
+      ...(raw ? rawPairs.map((p, i) => ({ runId: ids[i]!, label: ids[i]!, ...p })) : []),
+      ...pairs.map((p, i) => ({ runId: ids[i]!, label: ids[i]!, ...p })),
+    ];
+    const data = [null, ...this.drawn.map((d) => [d.x, d.y])] as unknown as uPlot.AlignedData;
+    if (key === this.shapeKey && this.plot) {
+      this.plot.setData(data);
+      return;
+    }
+    const series: uPlot.Series[] = [{}];
+    const linear = uPlot.paths.linear!();
+    if (raw) for (const id of ids) series.push({ label: id, stroke: withAlpha(runColour(id, settings.theme), 0.25), width: 1, paths: linear, points: { show: false } });
+    for (const id of ids) series.push({ label: id, stroke: runColour(id, settings.theme), width: 1.5, paths: linear, points: { show: false } });
+    this.rebuild(key, { mode: 2, series }, data, settings);
+  }
+
+  private updateGrouped(runs: readonly ChartRun[], settings: ChartSettings): void {
+    const { logX, logY } = settings;
+    const groups = new Map<string, XY[]>();
+    this.full = [];
+    for (const run of runs) {
+      const s = run.data.series(this.metric, settings.xAxis, settings.smoothing);
+      if (s.x.length === 0) continue;
+      this.full.push({ label: run.id, series: s });
+      const k = groupKey(run.params[settings.groupBy]);
+      const xy = forLogAxes(s.x, s.smoothed, logX, logY);
+      const members = groups.get(k);
+      if (members) members.push(xy);
+      else groups.set(k, [xy]);
+    }
+    const keys = [...groups.keys()];
+    const aligned = aggregateGroups([...groups.values()], Math.max(50, Math.round(settings.width)), toUnit(logX));
+    const labels = keys.map((k) => `${settings.groupBy}=${k} (${groups.get(k)!.length} run${groups.get(k)!.length === 1 ? '' : 's'})`);
+    const data: (number | null)[][] = [aligned.x];
+    this.drawn = [];
+    aligned.groups.forEach((g, i) => {
+      data.push(g.min, g.max, g.mean);
+      this.drawn.push({ runId: null, label: labels[i]!, x: aligned.x, y: g.min }, { runId: null, label: labels[i]!, x: aligned.x, y: g.max }, { runId: null, label: labels[i]!, x: aligned.x, y: g.mean });
+    });
+    this.groupedCsv = [];
+    aligned.groups.forEach((g, i) => aligned.x.forEach((x, j) => this.groupedCsv!.push([keys[i]!, x, g.mean[j]!, g.min[j]!, g.max[j]!])));
+    const key = JSON.stringify(['groups', settings.groupBy, keys, settings.xAxis, logX, logY, settings.theme, settings.width]);
+    if (key === this.shapeKey && this.plot) {
+      this.plot.setData(data as uPlot.AlignedData);
+      return;
+    }
+    const series: uPlot.Series[] = [{}];
+    const bands: uPlot.Band[] = [];
+    keys.forEach((k, i) => {
+      const colour = runColour(`${settings.groupBy}=${k}`, settings.theme);
+      const base = 1 + i * 3;
+      series.push({ label: `${labels[i]} min`, stroke: 'transparent', points: { show: false }, spanGaps: true });
+      series.push({ label: `${labels[i]} max`, stroke: 'transparent', points: { show: false }, spanGaps: true });
+      series.push({ label: labels[i], stroke: colour, width: 2, points: { show: false }, spanGaps: true });
+      bands.push({ series: [base + 1, base], fill: withAlpha(colour, 0.2) });
+    });
+    this.rebuild(key, { mode: 1, series, bands }, data as uPlot.AlignedData, settings);
+  }
+
+  private rebuild(key: string, shape: Pick<uPlot.Options, 'mode' | 'series' | 'bands'>, data: uPlot.AlignedData, settings: ChartSettings): void {
+    this.plot?.destroy();
+    this.shapeKey = key;
+    const colours = chartColours();
+    const axis: uPlot.Axis = { stroke: colours.foreground, grid: { stroke: colours.grid, width: 1 }, ticks: { stroke: colours.grid, width: 1 } };
+    const options: uPlot.Options = {
+      ...shape,
+      width: settings.width,
+      height: CHART_HEIGHT,
+      legend: { show: false },
+      scales: {
+        x: { time: settings.xAxis === 'wall', distr: settings.logX ? 3 : 1, auto: true },
+        y: { distr: settings.logY ? 3 : 1, auto: true },
+      },
+      axes: [{ ...axis, label: X_LABELS[settings.xAxis] }, { ...axis }],
+      cursor: { points: { show: false }, drag: { x: true, y: false, setScale: true } },
+    };
+    this.plot = new uPlot(options, data, this.plotBox);
+    const over = this.plot.over;
+    over.addEventListener('click', (e) => {
+      const hit = this.nearest(e);
+      if (hit?.runId) this.events.pick(hit.runId);
+    });
+    over.addEventListener('mousemove', (e) => {
+      cancelAnimationFrame(this.hoverFrame);
+      this.hoverFrame = requestAnimationFrame(() => this.hover(e));
+    });
+    over.addEventListener('mouseleave', () => {
+      cancelAnimationFrame(this.hoverFrame);
+      this.tooltip.classList.remove('shown');
+      over.style.cursor = '';
+    });
+  }
+
+  private nearest(e: MouseEvent): { runId: string | null; label: string; index: number } | null {
+    const u = this.plot;
+    if (!u) return null;
+    const rect = u.over.getBoundingClientRect();
+    const left = e.clientX - rect.left;
+    const top = e.clientY - rect.top;
+    let best: { runId: string | null; label: string; index: number } | null = null;
+    let bestDistance = PICK_PX;
+    // Later series are drawn on top, so they win ties.
+    for (let i = this.drawn.length - 1; i >= 0; i--) {
+      const d = this.drawn[i]!;
+      const distance = distanceToLine(u, d.x, d.y, left, top);
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = { runId: d.runId, label: d.label, index: i };
+      }
+    }
+    return best;
+  }
+
+  private hover(e: MouseEvent): void {
+    const hit = this.nearest(e);
+    if (!hit || !this.plot) {
+      this.tooltip.classList.remove('shown');
+      this.plot && (this.plot.over.style.cursor = '');
+      return;
+    }
+    this.tooltip.textContent = hit.label;
+    const rect = this.element.getBoundingClientRect();
+    this.tooltip.style.left = `${Math.min(e.clientX - rect.left + 12, rect.width - 160)}px`;
+    this.tooltip.style.top = `${e.clientY - rect.top + 12}px`;
+    this.tooltip.classList.add('shown');
+    this.plot.over.style.cursor = hit.runId ? 'pointer' : '';
+  }
+
+  /** Whether the chart has drawn something (tests and benches wait for it). */
+  get drawnPoints(): number {
+    return this.drawn.reduce((n, d) => n + d.x.length, 0);
+  }
+
+  private async exportPng(): Promise<void> {
+    if (!this.plot) return;
+    const colours = chartColours();
+    const bytes = await canvasPng(this.plot.ctx.canvas, this.metric, colours.background, colours.foreground);
+    this.events.save(`${safeFileName(this.metric)}.png`, 'image/png', bytes);
+  }
+
+  private exportCsv(): void {
+    const text = this.groupedCsv
+      ? csvText(['group', 'x', 'mean', 'min', 'max'], this.groupedCsv)
+      : csvText(['run', 'x', 'value', 'smoothed'], this.full.flatMap(({ label, series }) => series.x.map((x, i) => [label, x, series.y[i] ?? null, series.smoothed[i] ?? null])));
+    this.events.save(`${safeFileName(this.metric)}.csv`, 'text/csv', new TextEncoder().encode(text));
+  }
+
+  dispose(): void {
+    cancelAnimationFrame(this.hoverFrame);
+    this.plot?.destroy();
+    this.plot = null;
+    this.element.remove();
+  }
+}
+
+/** The grid of charts: one MetricChart per metric, kept while the metric stays on show. */
+export class MetricCharts {
+  readonly element = el('div', 'charts');
+  private readonly charts = new Map<string, MetricChart>();
+
+  constructor(private readonly events: ChartEvents) {}
+
+  update(metrics: readonly string[], runs: readonly ChartRun[], settings: ChartSettings): void {
+    for (const [metric, chart] of this.charts) {
+      if (!metrics.includes(metric)) {
+        chart.dispose();
+        this.charts.delete(metric);
+      }
+    }
+    metrics.forEach((metric, i) => {
+      let chart = this.charts.get(metric);
+      if (!chart) {
+        chart = new MetricChart(metric, this.events);
+        this.charts.set(metric, chart);
+      }
+      if (this.element.children[i] !== chart.element) this.element.insertBefore(chart.element, this.element.children[i] ?? null);
+      chart.update(runs.filter((r) => r.data.seriesKeys().includes(metric)), settings);
+    });
+  }
+
+  drawnPoints(): number {
+    let n = 0;
+    for (const chart of this.charts.values()) n += chart.drawnPoints;
+    return n;
+  }
+
+  dispose(): void {
+    for (const chart of this.charts.values()) chart.dispose();
+    this.charts.clear();
+  }
+}

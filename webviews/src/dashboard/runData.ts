@@ -1,0 +1,171 @@
+// The metric points the dashboard holds for one run (columns, as chunks arrive) and the series drawn from them:
+// one per metric and point kind ("loss" from epoch and log points, "loss · batch" from batch points), with x as
+// step, epoch, wall time or time since the run's first point. Each series is cached with its debiased EMA and
+// extended in place when points are appended, so a live run costs work in proportion to its new points only.
+// Pure data code: no DOM.
+import { PointKind, type MetricChunk, type PointKindCode } from '../dashboardProtocol';
+import { EMA_START, emaInto, type EmaState } from './smoothing';
+
+export type XAxisMode = 'step' | 'epoch' | 'wall' | 'relative';
+export const X_AXIS_MODES: readonly XAxisMode[] = ['step', 'epoch', 'wall', 'relative'];
+
+/** Suffix that tells a batch series apart from the epoch series of the same metric. */
+export const BATCH_SUFFIX = ' · batch';
+
+export interface Series {
+  /** Sorted x values (seconds for time axes). */
+  x: number[];
+  y: (number | null)[];
+  /** `y` smoothed with the current weight (the same array as `y` when the weight is 0). */
+  smoothed: (number | null)[];
+}
+
+interface CachedSeries extends Series {
+  /** Points of the run already scanned for this series. */
+  scanned: number;
+  weight: number;
+  ema: EmaState;
+  /** For batch series: the batches-per-epoch the x values were computed with. */
+  batchesPerEpoch: number;
+  /** Epoch offsets of earlier fit calls, so a second fit continues the step count instead of restarting it. */
+  fit: number;
+  fitOffset: number;
+  fitMaxStep: number;
+  epochsSeen: number;
+}
+
+export class RunData {
+  t: number[] = [];
+  step: number[] = [];
+  batch: number[] = [];
+  kind: PointKindCode[] = [];
+  fit: number[] = [];
+  readonly values = new Map<string, (number | null)[]>();
+  /** Bumped on every change, so views can tell whether they are up to date. */
+  version = 0;
+  private maxBatch = -1;
+  private keys: string[] | null = null;
+  private readonly cache = new Map<string, CachedSeries>();
+
+  get length(): number {
+    return this.t.length;
+  }
+
+  /**
+   * Applies a chunk; returns false when it starts past the points held (a gap: the caller subscribes again from
+   * `length`). A chunk from an earlier point replaces everything from there on.
+   */
+  apply(chunk: MetricChunk): boolean {
+    if (chunk.from > this.length) return false;
+    if (chunk.from < this.length) this.truncate(chunk.from);
+    const n = chunk.t.length;
+    const before = this.length;
+    this.t.push(...chunk.t);
+    this.step.push(...chunk.step);
+    this.batch.push(...chunk.batch);
+    this.kind.push(...chunk.kind);
+    this.fit.push(...chunk.fit);
+    for (const [name, column] of Object.entries(chunk.values)) {
+      let mine = this.values.get(name);
+      if (!mine) {
+        mine = new Array<number | null>(before).fill(null);
+        this.values.set(name, mine);
+        this.keys = null;
+      }
+      mine.push(...column);
+    }
+    // Metrics this chunk lacks get nulls, so every column stays as long as t.
+    for (const [name, mine] of this.values) if (!(name in chunk.values)) for (let i = 0; i < n; i++) mine.push(null);
+    for (const b of chunk.batch) if (b > this.maxBatch) this.maxBatch = b;
+    if (chunk.kind.includes(PointKind.batch)) this.keys = null;
+    this.version++;
+    return true;
+  }
+
+  private truncate(length: number): void {
+    for (const column of [this.t, this.step, this.batch, this.kind, this.fit, ...this.values.values()]) column.length = length;
+    this.maxBatch = this.batch.reduce((m, b) => Math.max(m, b), -1);
+    this.cache.clear();
+    this.keys = null;
+    this.version++;
+  }
+
+  /** Series names this run has, sorted. */
+  seriesKeys(): string[] {
+    if (this.keys) return this.keys;
+    const keys = new Set<string>();
+    for (const [name, column] of this.values) {
+      for (let i = 0; i < column.length; i++) {
+        if (column[i] === null) continue;
+        keys.add(this.kind[i] === PointKind.batch ? name + BATCH_SUFFIX : name);
+      }
+    }
+    this.keys = [...keys].sort();
+    return this.keys;
+  }
+
+  /** The series `key` on axis `mode`, smoothed with `weight`; cached and extended incrementally. */
+  series(key: string, mode: XAxisMode, weight: number): Series {
+    const isBatch = key.endsWith(BATCH_SUFFIX);
+    const name = isBatch ? key.slice(0, -BATCH_SUFFIX.length) : key;
+    const column = this.values.get(name);
+    const cacheKey = `${mode}\u0000${key}`;
+    const batchesPerEpoch = this.maxBatch + 1;
+    let cached = this.cache.get(cacheKey);
+    if (!cached || (isBatch && cached.batchesPerEpoch !== batchesPerEpoch && mode !== 'wall' && mode !== 'relative')) {
+      cached = { x: [], y: [], smoothed: [], scanned: 0, weight, ema: EMA_START, batchesPerEpoch, fit: 0, fitOffset: 0, fitMaxStep: -1, epochsSeen: 0 };
+      this.cache.set(cacheKey, cached);
+    }
+    if (column && cached.scanned < this.length) this.scan(cached, column, isBatch, mode);
+    if (cached.weight !== weight) {
+      cached.weight = weight;
+      cached.smoothed = weight > 0 ? [] : cached.y;
+      cached.ema = weight > 0 ? emaInto(cached.y, cached.smoothed, weight) : EMA_START;
+    }
+    return cached;
+  }
+
+  private scan(s: CachedSeries, column: (number | null)[], isBatch: boolean, mode: XAxisMode): void {
+    const from = s.x.length;
+    const t0 = this.t[0] ?? 0;
+    for (let i = s.scanned; i < this.length; i++) {
+      const kind = this.kind[i]!;
+      // Fit offsets advance on every epoch and batch point, whichever series is being built.
+      if (kind !== PointKind.log) {
+        if (this.fit[i]! !== s.fit) {
+          s.fitOffset += s.fitMaxStep + 1;
+          s.fit = this.fit[i]!;
+          s.fitMaxStep = -1;
+        }
+        if (this.step[i]! > s.fitMaxStep) s.fitMaxStep = this.step[i]!;
+      }
+      if (kind === PointKind.epoch) s.epochsSeen++;
+      const y = column[i];
+      if (y === null || y === undefined || (kind === PointKind.batch) !== isBatch) continue;
+      const epoch = s.fitOffset + this.step[i]!;
+      let x: number;
+      switch (mode) {
+        case 'wall':
+          x = this.t[i]! / 1000;
+          break;
+        case 'relative':
+          x = (this.t[i]! - t0) / 1000;
+          break;
+        case 'step':
+          x = kind === PointKind.log ? this.step[i]! : kind === PointKind.batch ? epoch + this.batch[i]! / Math.max(1, s.batchesPerEpoch) : epoch;
+          break;
+        case 'epoch':
+          x = kind === PointKind.log ? s.epochsSeen : kind === PointKind.batch ? epoch + (this.batch[i]! + 1) / Math.max(1, s.batchesPerEpoch) : epoch + 1;
+          break;
+      }
+      // A series must be sorted by x for drawing; a point that goes back (a log step reused) is dropped.
+      const previous = s.x[s.x.length - 1];
+      if (previous !== undefined && x < previous) continue;
+      s.x.push(x);
+      s.y.push(y);
+    }
+    s.scanned = this.length;
+    if (s.weight > 0) s.ema = emaInto(s.y, s.smoothed, s.weight, from, s.ema);
+    else s.smoothed = s.y;
+  }
+}

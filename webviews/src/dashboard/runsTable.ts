@@ -1,0 +1,182 @@
+// The runs table: one row per run that passes the filter, sorted by the chosen column, with a colour swatch,
+// status, backend, duration, parameters and final metrics. Rows are kept between renders and only rewritten when
+// their run changed, so a live store with a thousand runs stays cheap. Keyboard: Tab reaches the sort buttons and
+// the rows; on a row, Space or Enter toggles its selection and the arrow keys move between rows. Every run string
+// is set with textContent.
+import { runDurationMs, type RunSummary } from '../dashboardProtocol';
+import { el, formatNumber, formatSeconds } from './dom';
+import { FIXED_COLUMNS, paramText, tableColumns, type Columns } from './runQuery';
+
+export interface RunsTableEvents {
+  /** The person toggled a run's selection. */
+  toggle(id: string): void;
+  sort(column: string): void;
+}
+
+interface Row {
+  tr: HTMLTableRowElement;
+  signature: string;
+}
+
+const FIXED_LABELS: Record<(typeof FIXED_COLUMNS)[number], string> = {
+  run: 'Run',
+  status: 'Status',
+  backend: 'Backend',
+  duration: 'Duration',
+  queued: 'Queued',
+};
+
+function shortTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(5, 10)} ${d.toTimeString().slice(0, 8)}`;
+}
+
+export class RunsTable {
+  readonly element: HTMLTableElement;
+  private readonly head = el('thead');
+  private readonly body = el('tbody');
+  private readonly rows = new Map<string, Row>();
+  private columns: Columns = { params: [], metrics: [] };
+  private columnsKey = '';
+  private order: string[] = [];
+  private focusedId: string | null = null;
+
+  constructor(private readonly events: RunsTableEvents) {
+    this.element = el('table', 'runs');
+    this.element.setAttribute('aria-label', 'Runs');
+    this.element.append(this.head, this.body);
+    this.body.addEventListener('keydown', (e) => this.onKey(e));
+  }
+
+  /** Renders `shown` (already filtered and sorted) out of `all` runs. */
+  update(all: readonly RunSummary[], shown: readonly RunSummary[], selected: ReadonlySet<string>, sort: { column: string; descending: boolean }, colour: (id: string) => string): void {
+    const columns = tableColumns(all);
+    const key = JSON.stringify([columns, sort]);
+    if (key !== this.columnsKey) {
+      this.columns = columns;
+      this.columnsKey = key;
+      this.renderHead(sort);
+      this.rows.clear();
+      this.body.replaceChildren();
+      this.order = [];
+    }
+    const now = Date.now();
+    const wanted = new Set(shown.map((r) => r.id));
+    for (const [id, row] of this.rows) {
+      if (!wanted.has(id)) {
+        row.tr.remove();
+        this.rows.delete(id);
+      }
+    }
+    for (const run of shown) {
+      const duration = runDurationMs(run, now);
+      const signature = JSON.stringify([run, selected.has(run.id), formatSeconds(duration), colour(run.id)]);
+      let row = this.rows.get(run.id);
+      if (!row) {
+        row = { tr: this.newRow(run.id), signature: '' };
+        this.rows.set(run.id, row);
+      }
+      if (row.signature !== signature) {
+        this.fillRow(row.tr, run, selected.has(run.id), duration, colour(run.id));
+        row.signature = signature;
+      }
+    }
+    const order = shown.map((r) => r.id);
+    if (order.length !== this.order.length || order.some((id, i) => id !== this.order[i])) {
+      const fragment = document.createDocumentFragment();
+      for (const id of order) fragment.append(this.rows.get(id)!.tr);
+      this.body.append(fragment);
+      this.order = order;
+    }
+  }
+
+  /** Marks the run picked on a chart and scrolls its row into view. */
+  focusRun(id: string | null): void {
+    if (this.focusedId) this.rows.get(this.focusedId)?.tr.classList.remove('focused');
+    this.focusedId = id;
+    const row = id ? this.rows.get(id) : undefined;
+    if (row) {
+      row.tr.classList.add('focused');
+      row.tr.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  private renderHead(sort: { column: string; descending: boolean }): void {
+    const tr = el('tr');
+    tr.append(el('th', 'select-col', ''));
+    const header = (column: string, label: string, className: string) => {
+      const th = el('th', className);
+      const button = el('button', 'sort', label);
+      button.type = 'button';
+      button.title = `Sort by ${label}`;
+      button.addEventListener('click', () => this.events.sort(column));
+      th.setAttribute('aria-sort', sort.column === column ? (sort.descending ? 'descending' : 'ascending') : 'none');
+      if (sort.column === column) button.textContent = `${label} ${sort.descending ? '▼' : '▲'}`;
+      th.append(button);
+      tr.append(th);
+    };
+    for (const c of FIXED_COLUMNS) header(c, FIXED_LABELS[c], `col-${c}`);
+    for (const p of this.columns.params) header(`param:${p}`, p, 'param');
+    for (const m of this.columns.metrics) header(`metric:${m}`, m, 'metric num');
+    this.head.replaceChildren(tr);
+  }
+
+  private newRow(id: string): HTMLTableRowElement {
+    const tr = el('tr');
+    tr.dataset.runId = id;
+    tr.tabIndex = 0;
+    tr.addEventListener('click', (e) => {
+      if ((e.target as HTMLElement).tagName !== 'INPUT') this.events.toggle(id);
+    });
+    return tr;
+  }
+
+  private fillRow(tr: HTMLTableRowElement, run: RunSummary, selected: boolean, duration: number | null, colour: string): void {
+    tr.className = `status-${run.status.replace(/[^a-z]/g, '')}${selected ? ' selected' : ''}${this.focusedId === run.id ? ' focused' : ''}`;
+    tr.setAttribute('aria-selected', String(selected));
+    const check = el('input');
+    check.type = 'checkbox';
+    check.checked = selected;
+    check.tabIndex = -1;
+    check.setAttribute('aria-label', `Select run ${run.id}`);
+    check.addEventListener('change', () => this.events.toggle(run.id));
+    const selectCell = el('td', 'select-col');
+    selectCell.append(check);
+    const runCell = el('td', 'run-cell');
+    const swatch = el('span', 'swatch');
+    swatch.style.background = colour;
+    runCell.append(swatch, el('span', 'run-id', run.id));
+    runCell.title = `${run.id}\n${run.file}${run.message ? `\n${run.message}` : ''}`;
+    const progress = run.progress && run.status === 'running' ? ` ${run.progress.epoch}/${run.progress.epochs}` : '';
+    const statusCell = el('td', `status status-${run.status.replace(/[^a-z]/g, '')}`, run.status + progress);
+    if (run.message) statusCell.title = run.message;
+    const cells: HTMLElement[] = [
+      selectCell,
+      runCell,
+      statusCell,
+      el('td', 'backend', run.backend ?? ''),
+      el('td', 'num', formatSeconds(duration)),
+      el('td', 'queued', shortTime(run.queuedAt)),
+    ];
+    for (const p of this.columns.params) {
+      const v = run.params[p];
+      cells.push(el('td', typeof v === 'number' ? 'param num' : 'param', paramText(v)));
+    }
+    for (const m of this.columns.metrics) cells.push(el('td', 'metric num', formatNumber(run.finalMetrics[m])));
+    tr.replaceChildren(...cells);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const tr = (e.target as HTMLElement).closest('tr');
+    const id = tr?.dataset.runId;
+    if (!tr || !id) return;
+    if (e.key === ' ' || e.key === 'Enter') {
+      e.preventDefault();
+      this.events.toggle(id);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = (e.key === 'ArrowDown' ? tr.nextElementSibling : tr.previousElementSibling) as HTMLElement | null;
+      next?.focus();
+    }
+  }
+}

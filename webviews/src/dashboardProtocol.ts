@@ -1,0 +1,158 @@
+// The typed protocol between the run dashboard (browser code) and whoever feeds it: the VS Code webview host
+// (extension/src/dashboard/) or the `mlts ui` HTTP server (cli/src/ui/). Both hosts run the same session logic
+// (cli/src/ui/dashboardSession.ts), so the messages are identical; only the transport differs (postMessage in
+// VS Code, fetch + Server-Sent Events in a browser). Messages are discriminated on `type`; both sides check what
+// arrives with the guards below, because run data (names, parameters, messages) is untrusted.
+// Shared by Node and browser code: no vscode, no DOM, no Node imports.
+import type { ParamValue } from '../../runtime/src/store/runRecord';
+
+export type { ParamValue } from '../../runtime/src/store/runRecord';
+
+/** What the dashboard shows of one run: the parts of its RunRecord a table, a chart or a compare view needs. */
+export interface RunSummary {
+  id: string;
+  status: string;
+  /** The experiment file, relative to the launcher's folder. */
+  file: string;
+  params: Record<string, ParamValue>;
+  finalMetrics: Record<string, number | null>;
+  /** The backend option the run ended up on (`wasm`, `node-gpu`…), or the one asked for while it is unknown. */
+  backend: string | null;
+  group: string | null;
+  queuedAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  message: string | null;
+  progress: { epoch: number; epochs: number } | null;
+}
+
+/** Point kinds, numbered so chunks stay small: epoch-end logs, sampled batch logs, and `mlts.log` calls. */
+export const PointKind = { epoch: 0, batch: 1, log: 2 } as const;
+export type PointKindCode = (typeof PointKind)[keyof typeof PointKind];
+
+/**
+ * Metric points of one run in columns, starting at the run's point number `from` (0 = from the start, which also
+ * replaces whatever the receiver had). All arrays have the same length; `values[name][i]` is null where point i
+ * lacks the metric or the value was not finite.
+ */
+export interface MetricChunk {
+  runId: string;
+  from: number;
+  t: number[];
+  step: number[];
+  /** Batch index for batch points, -1 otherwise. */
+  batch: number[];
+  kind: PointKindCode[];
+  /** Which fit call the point belongs to; 0 for log points. */
+  fit: number[];
+  values: Record<string, (number | null)[]>;
+}
+
+// ---- host → dashboard ----
+export type ToDashboard =
+  /** The first message after `ready`: where the runs come from. */
+  | { type: 'hello'; store: string; canLaunch: boolean }
+  /** Runs that appeared or changed (`reset`: this is the whole list), and runs whose directory went away. */
+  | { type: 'runs'; reset: boolean; runs: RunSummary[]; removed: string[] }
+  | { type: 'metrics'; chunk: MetricChunk }
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string };
+
+// ---- dashboard → host ----
+export type FromDashboard =
+  | { type: 'ready' }
+  /**
+   * The runs whose metrics the dashboard wants, each with how many points it already holds. It replaces the
+   * previous subscription; the host sends what is missing and then streams appends.
+   */
+  | { type: 'subscribe'; runs: { id: string; from: number }[] }
+  /** Save an exported chart or table (VS Code only; a browser saves by itself). `data` is base64. */
+  | { type: 'saveFile'; fileName: string; mime: string; base64: string }
+  /** Open the launcher panel (VS Code only). */
+  | { type: 'openLauncher' };
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+const isStringOrNull = (v: unknown) => v === null || typeof v === 'string';
+const isMetricValues = (v: unknown): v is Record<string, number | null> =>
+  isRecord(v) && Object.values(v).every((x) => x === null || typeof x === 'number');
+
+/** Longest file name a dashboard may ask to save, and the largest export it may send (base64 characters). */
+const MAX_FILE_NAME = 200;
+export const MAX_EXPORT_BASE64 = 64 * 1024 * 1024;
+/** A saved export's name: a plain file name with one of the extensions the dashboard writes. */
+export const EXPORT_FILE_NAME = /^[\w.-]{1,200}\.(png|csv)$/;
+
+export function isFromDashboard(v: unknown): v is FromDashboard {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'ready':
+    case 'openLauncher':
+      return true;
+    case 'subscribe':
+      return Array.isArray(v.runs) && v.runs.length <= 100_000 && v.runs.every((r) => isRecord(r) && typeof r.id === 'string' && isCount(r.from));
+    case 'saveFile':
+      return (
+        typeof v.fileName === 'string' &&
+        v.fileName.length <= MAX_FILE_NAME &&
+        EXPORT_FILE_NAME.test(v.fileName) &&
+        (v.mime === 'image/png' || v.mime === 'text/csv') &&
+        typeof v.base64 === 'string' &&
+        v.base64.length <= MAX_EXPORT_BASE64
+      );
+    default:
+      return false;
+  }
+}
+
+export function isRunSummary(v: unknown): v is RunSummary {
+  return (
+    isRecord(v) &&
+    typeof v.id === 'string' &&
+    typeof v.status === 'string' &&
+    typeof v.file === 'string' &&
+    isRecord(v.params) &&
+    isMetricValues(v.finalMetrics) &&
+    isStringOrNull(v.backend) &&
+    isStringOrNull(v.group) &&
+    typeof v.queuedAt === 'string' &&
+    isStringOrNull(v.startedAt) &&
+    isStringOrNull(v.endedAt) &&
+    isStringOrNull(v.message) &&
+    (v.progress === null || (isRecord(v.progress) && typeof v.progress.epoch === 'number' && typeof v.progress.epochs === 'number'))
+  );
+}
+
+export function isMetricChunk(v: unknown): v is MetricChunk {
+  if (!isRecord(v) || typeof v.runId !== 'string' || !isCount(v.from)) return false;
+  const { t, step, batch, kind, fit, values } = v;
+  if (!isNumberArray(t) || !isNumberArray(step) || !isNumberArray(batch) || !isNumberArray(fit) || !isNumberArray(kind)) return false;
+  const n = t.length;
+  if (step.length !== n || batch.length !== n || kind.length !== n || fit.length !== n) return false;
+  if (!kind.every((k) => k === 0 || k === 1 || k === 2)) return false;
+  return isRecord(values) && Object.values(values).every((col) => Array.isArray(col) && col.length === n && col.every((x) => x === null || typeof x === 'number'));
+}
+
+export function isToDashboard(v: unknown): v is ToDashboard {
+  if (!isRecord(v)) return false;
+  switch (v.type) {
+    case 'hello':
+      return typeof v.store === 'string' && typeof v.canLaunch === 'boolean';
+    case 'runs':
+      return typeof v.reset === 'boolean' && Array.isArray(v.runs) && v.runs.every(isRunSummary) && Array.isArray(v.removed) && v.removed.every((id) => typeof id === 'string');
+    case 'metrics':
+      return isMetricChunk(v.chunk);
+    case 'notice':
+      return (v.level === 'info' || v.level === 'warning' || v.level === 'error') && typeof v.text === 'string';
+    default:
+      return false;
+  }
+}
+
+/** Run time in milliseconds: start to end, or to `now` while it runs; null before it starts. */
+export function runDurationMs(run: Pick<RunSummary, 'startedAt' | 'endedAt'>, now: number): number | null {
+  if (!run.startedAt) return null;
+  const start = Date.parse(run.startedAt);
+  const end = run.endedAt ? Date.parse(run.endedAt) : now;
+  return Number.isFinite(start) && Number.isFinite(end) ? Math.max(0, end - start) : null;
+}
