@@ -9,6 +9,7 @@ import { elementSummary } from './members';
 import {
   type ArrayValue,
   type NativeCall,
+  type ObjectValue,
   type StringValue,
   type Value,
   UNDEFINED,
@@ -136,7 +137,11 @@ export function createGlobals(ev: Evaluator): Scope {
       if (v?.kind === 'number') return v;
       if (v?.kind === 'string' && v.value !== undefined) return num(Number(v.value));
       return num();
-    }, { isInteger: native('Number.isInteger', (c) => { const n = numberOf(c.args[0]); return bool(n === undefined ? undefined : Number.isInteger(n)); }) }),
+    }, {
+      isInteger: native('Number.isInteger', (c) => { const n = numberOf(c.args[0]); return bool(n === undefined ? undefined : Number.isInteger(n)); }),
+      parseInt: native('Number.parseInt', (c) => { const v = c.args[0]; return num(v?.kind === 'string' && v.value !== undefined ? parseInt(v.value, 10) : numberOf(v)); }),
+      parseFloat: native('Number.parseFloat', (c) => { const v = c.args[0]; return num(v?.kind === 'string' && v.value !== undefined ? parseFloat(v.value) : numberOf(v)); }),
+    }),
     String: native('String', () => str()),
     Boolean: native('Boolean', (c) => bool(c.args[0] ? truthiness(c.args[0]) : false)),
     parseInt: native('parseInt', (c) => { const s = c.args[0]; return num(s?.kind === 'string' && s.value !== undefined ? parseInt(s.value, 10) : undefined); }),
@@ -145,7 +150,23 @@ export function createGlobals(ev: Evaluator): Scope {
     JSON: namespace('JSON', { stringify: native('stringify', () => str()), parse: native('parse', () => UNKNOWN) }),
     Promise: native('Promise', () => UNKNOWN, { all: identity, resolve: identity, allSettled: identity }),
     Map: openObject,
-    Set: openObject,
+    Set: native('Set', (c) => {
+      // `new Set(labels).size` counts classes; only a set of known primitives has a known size.
+      const source = c.args[0];
+      const keys = source?.kind === 'array' && source.items ? source.items.map((v) => (v.kind === 'number' || v.kind === 'string' ? v.value : undefined)) : undefined;
+      const size = keys && keys.every((k) => k !== undefined) ? num(new Set(keys).size) : num();
+      const values = keys && keys.every((k) => k !== undefined) ? arrayOf([...new Set(keys)].map((k) => (typeof k === 'number' ? num(k) : str(k as string)))) : undefined;
+      const props = new Map<string, Value>([['size', size]]);
+      if (values) props.set('values', native('values', () => values));
+      const set: ObjectValue = { kind: 'object', props, open: true };
+      // Any change forgets what the set holds.
+      const forget = native('change', () => {
+        set.props = new Map<string, Value>([['size', num()]]);
+        return set;
+      });
+      for (const m of ['add', 'delete', 'clear']) props.set(m, forget);
+      return set;
+    }),
     WeakMap: openObject,
     Date: openObject,
     Error: openObject,
