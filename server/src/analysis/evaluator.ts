@@ -24,6 +24,7 @@ import {
   UNKNOWN,
   arrayOf,
   arrayOfLength,
+  iterableOf,
   joinAll,
   num,
   tensor,
@@ -353,7 +354,7 @@ export class Evaluator {
   }
 
   private execForOf(node: ts.ForOfStatement | ts.ForInStatement, scope: Scope): Completion {
-    const iterable = this.evalExpr(node.expression, scope);
+    const iterable = iterableOf(this.evalExpr(node.expression, scope));
     let items: Value[] | undefined;
     let summary: Value = UNKNOWN;
     if (ts.isForInStatement(node)) {

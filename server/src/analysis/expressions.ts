@@ -21,6 +21,7 @@ import {
   arrayOfLength,
   bool,
   joinAll,
+  iterableOf,
   joinValues,
   num,
   numberOf,
@@ -166,7 +167,7 @@ function evaluateArrayLiteral(ev: Evaluator, node: ts.ArrayLiteralExpression, sc
   const extra: Value[] = [];
   for (const el of node.elements) {
     if (ts.isSpreadElement(el)) {
-      const v = ev.evalExpr(el.expression, scope);
+      const v = iterableOf(ev.evalExpr(el.expression, scope));
       if (v.kind === 'array' && v.items) items.push(...v.items);
       else {
         complete = false;
@@ -225,7 +226,7 @@ function evaluateArguments(ev: Evaluator, args: readonly ts.Expression[] | undef
   let complete = true;
   for (const a of args ?? []) {
     if (ts.isSpreadElement(a)) {
-      const v = ev.evalExpr(a.expression, scope);
+      const v = iterableOf(ev.evalExpr(a.expression, scope));
       if (v.kind === 'array' && v.items) values.push(...v.items);
       else complete = false;
     } else values.push(ev.evalExpr(a, scope));

@@ -19,6 +19,8 @@ import {
   bool,
   dimOf,
   joinAll,
+  ITERATOR_KEY,
+  iterableOf,
   joinValues,
   MATERIALIZE_CAP,
   namespace,
@@ -65,7 +67,7 @@ function typedArrayConstructor(name: string): Value {
 }
 
 function arrayFrom(c: NativeCall): Value {
-  const source = c.args[0];
+  const source = c.args[0] ? iterableOf(c.args[0]) : undefined;
   const mapFn = c.args[1];
   let items: Value[] | undefined;
   let length: Value = num();
@@ -157,7 +159,10 @@ export function createGlobals(ev: Evaluator): Scope {
       const size = keys && keys.every((k) => k !== undefined) ? num(new Set(keys).size) : num();
       const values = keys && keys.every((k) => k !== undefined) ? arrayOf([...new Set(keys)].map((k) => (typeof k === 'number' ? num(k) : str(k as string)))) : undefined;
       const props = new Map<string, Value>([['size', size]]);
-      if (values) props.set('values', native('values', () => values));
+      if (values) {
+        props.set('values', native('values', () => values));
+        props.set(ITERATOR_KEY, values);
+      }
       const set: ObjectValue = { kind: 'object', props, open: true };
       // Any change forgets what the set holds.
       const forget = native('change', () => {

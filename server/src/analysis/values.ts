@@ -255,6 +255,18 @@ export function truthiness(v: Value): boolean | undefined {
   }
 }
 
+/** The key under which iterable objects (a Set) keep their elements for spreads and for-of. */
+export const ITERATOR_KEY = '@@iterator';
+
+/** What `[...v]`, `for (const x of v)` and `Array.from(v)` see: arrays, and objects that carry their elements. */
+export function iterableOf(v: Value): Value {
+  if (v.kind === 'object') {
+    const inner = v.props.get(ITERATOR_KEY);
+    if (inner && inner.kind === 'array') return inner;
+  }
+  return v;
+}
+
 export function joinAll(values: Value[]): Value {
   if (values.length === 0) return BOTTOM;
   return values.reduce((a, b) => joinValues(a, b));
