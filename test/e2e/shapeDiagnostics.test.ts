@@ -1,6 +1,8 @@
 // End-to-end: the shape server in a real VS Code (code-server): the broken example's errors reach the Problems
 // panel with their messages, a hover shows an inferred shape, and the model-summary CodeLens opens its table.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { scratchWorkspace, withWorkbench } from './harness';
 
@@ -23,7 +25,9 @@ test('the model-summary CodeLens opens a table of layers and parameters', async 
   const folder = scratchWorkspace('summary', { examples: ['mnist-convnet.ml.ts'] });
   await withWorkbench({ name: 'summary', folder, trusted: true }, async ({ workbench }) => {
     await workbench.openFile('mnist-convnet.ml.ts');
-    await workbench.clickCodeLens(/^Summary · 7 layers/);
+    const source = readFileSync(join(folder, 'mnist-convnet.ml.ts'), 'utf8');
+    const modelLine = source.split('\n').findIndex((l) => l.startsWith('const model = tf.sequential()')) + 1;
+    await workbench.clickCodeLens(/^Summary · 7 layers/, 0, modelLine);
     const table = workbench.webview().locator('table');
     await table.waitFor({ state: 'visible' });
     const text = await table.innerText();

@@ -105,8 +105,12 @@ export class Workbench {
     return this.page.locator('.monaco-editor .codelens-decoration a').filter({ hasText: title }).nth(nth);
   }
 
-  /** Clicks the n-th CodeLens (default the first) whose title matches. */
-  async clickCodeLens(title: RegExp, nth = 0): Promise<void> {
+  /**
+   * Clicks the n-th CodeLens (default the first) whose title matches. Monaco renders only what is in view, so
+   * pass the 1-based line the lens sits above when it may be scrolled out of sight.
+   */
+  async clickCodeLens(title: RegExp, nth = 0, line?: number): Promise<void> {
+    if (line !== undefined) await this.goToPosition(line, 1);
     const lens = this.codeLens(title, nth);
     await lens.waitFor({ state: 'visible' });
     await lens.click();
