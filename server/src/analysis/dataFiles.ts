@@ -164,7 +164,7 @@ function derived(dataset: DatasetState, element: Value): Value {
   return { kind: 'dataset', dataset: next };
 }
 
-export function datasetMember(_ev: Evaluator, dataset: DatasetState, key: string): Value {
+export function datasetMember(dataset: DatasetState, key: string): Value {
   switch (key) {
     case 'map':
       return native(key, (c) => derived(dataset, c.args[0] && dataset.element.kind !== 'unknown' ? c.invoke(c.args[0], [dataset.element]) : UNKNOWN));

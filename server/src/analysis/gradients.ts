@@ -45,13 +45,13 @@ function like(v: Value | undefined, node: NativeCall['node']): TensorValue {
   return tensor(asTensor(v)?.shape ?? null, node);
 }
 
-function scalarResult(ev: Evaluator, c: NativeCall, f: Value | undefined, args: Value[], what: string): Value {
+/** Runs a loss function for an optimizer or `variableGrads`: tfjs requires it to return a scalar. */
+function scalarResult(c: NativeCall, f: Value | undefined): Value {
   if (!f) return UNKNOWN;
-  const y = asTensor(c.invoke(f, args));
+  const y = asTensor(c.invoke(f, []));
   if (y?.shape && y.shape.length !== 0) {
-    throw new ShapeError('shape-rank', `The result y returned by f() must be a scalar${what}.`);
+    throw new ShapeError('shape-rank', 'The result y returned by f() must be a scalar.');
   }
-  void ev;
   return tensor([], c.node);
 }
 
@@ -78,7 +78,7 @@ export function createGradientFunctions(ev: Evaluator): Record<string, Value> {
       return objectOf({ value, grads: arrayOf(xs.map((x) => like(x, g.node))) });
     })),
     variableGrads: native('tf.variableGrads', (c) => {
-      const value = scalarResult(ev, c, c.args[0], [], '');
+      const value = scalarResult(c, c.args[0]);
       const grads: Record<string, Value> = {};
       for (const [name, v] of variables(ev)) grads[name] = tensor(v.shape, c.node);
       return objectOf({ value, grads: { kind: 'object', props: new Map(Object.entries(grads)), open: true } });
@@ -87,7 +87,7 @@ export function createGradientFunctions(ev: Evaluator): Record<string, Value> {
       ['sgd', 'momentum', 'adagrad', 'adadelta', 'adam', 'adamax', 'rmsprop'].map((name) => [
         name,
         native(`tf.train.${name}`, () => objectOf({
-          minimize: native('minimize', (m) => scalarResult(ev, m, m.args[0], [], '')),
+          minimize: native('minimize', (m) => scalarResult(m, m.args[0])),
           applyGradients: native('applyGradients', () => UNDEFINED),
         }, true)),
       ]),

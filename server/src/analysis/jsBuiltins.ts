@@ -207,7 +207,7 @@ function relativeIndex(v: Value | undefined, length: number, fallback: number): 
 }
 
 /** Array methods. Callbacks run once per known element, or once over the element summary. */
-export function arrayMember(ev: Evaluator, arr: ArrayValue, name: string, _node: unknown): Value {
+export function arrayMember(ev: Evaluator, arr: ArrayValue, name: string): Value {
   const summary = () => elementSummary(arr);
   const mutate = (f: (items: Value[]) => Value, fallback: () => Value): Value => {
     if (arr.items && !ev.uncertain && !arr.typed) return f(arr.items);

@@ -16,7 +16,7 @@ export function elementSummary(arr: ArrayValue): Value {
   return arr.element.kind === 'unknown' ? UNKNOWN : arr.element;
 }
 
-export function getMember(ev: Evaluator, obj: Value, key: string | number, node: ts.Node): Value {
+export function getMember(ev: Evaluator, obj: Value, key: string | number, _site: ts.Node): Value {
   switch (obj.kind) {
     case 'array': {
       if (key === 'length') return dimValue(obj.length);
@@ -25,7 +25,7 @@ export function getMember(ev: Evaluator, obj: Value, key: string | number, node:
         if (obj.items) return index < obj.items.length ? obj.items[index] : UNDEFINED;
         return elementSummary(obj);
       }
-      return arrayMember(ev, obj, String(key), node);
+      return arrayMember(ev, obj, String(key));
     }
     case 'string': {
       if (key === 'length') return num(obj.value?.length);
@@ -40,13 +40,13 @@ export function getMember(ev: Evaluator, obj: Value, key: string | number, node:
     case 'native':
       return obj.props?.get(String(key)) ?? UNKNOWN;
     case 'tensor':
-      return tensorMember(ev, obj, String(key), node);
+      return tensorMember(obj, String(key));
     case 'layer':
       return layerMember(ev, obj.layer, String(key));
     case 'model':
       return modelMember(ev, obj.model, String(key));
     case 'dataset':
-      return datasetMember(ev, obj.dataset, String(key));
+      return datasetMember(obj.dataset, String(key));
     default:
       return UNKNOWN;
   }

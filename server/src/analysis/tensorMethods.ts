@@ -3,8 +3,6 @@
 // functions with the tensor as first argument. Readback methods (`dataSync`, `arraySync`) give
 // arrays of the right length where the shape is known.
 
-import type * as ts from 'typescript';
-import type { Evaluator } from './evaluator';
 import { isKnown, productDim, sizeOf } from './shapes';
 import { CONV_OPS } from './convOps';
 import { TENSOR_OPS } from './tensorOps';
@@ -35,7 +33,7 @@ function nestedArray(shape: TensorValue['shape'], depth = 0): Value {
 
 const VOID_METHODS = new Set(['print', 'dispose']);
 
-export function tensorMember(_ev: Evaluator, t: TensorValue, key: string, _node: ts.Node): Value {
+export function tensorMember(t: TensorValue, key: string): Value {
   switch (key) {
     case 'shape':
       return t.shape ? arrayOf(t.shape.map(dimValue)) : arrayOfLength(null, num());
