@@ -155,7 +155,11 @@ export class RunScheduler {
       [RunEnv.backendNotes]: JSON.stringify(this.options.plan.skipped),
     };
     if (this.options.batchIntervalMs !== undefined) env[RunEnv.batchIntervalMs] = String(this.options.batchIntervalMs);
-    if (gpu !== undefined) env.CUDA_VISIBLE_DEVICES = gpu;
+    if (gpu !== undefined) {
+      env.CUDA_VISIBLE_DEVICES = gpu;
+      // GPU ids come from /proc/driver/nvidia/gpus, listed by PCI bus; make CUDA number devices the same way.
+      env.CUDA_DEVICE_ORDER ??= 'PCI_BUS_ID';
+    }
     let child: ChildProcess;
     try {
       child = spawn(this.options.nodePath ?? process.execPath, [this.options.runnerPath, record.file, id], {
