@@ -155,3 +155,59 @@ export async function startUi(storeRoot: string, assetsDir: string): Promise<Run
       }),
   };
 }
+
+/**
+ * Page-side probes the browser tests and the benchmark install with `page.addInitScript` (plain JavaScript, since the
+ * Node-side type check has no DOM): canvas pixel counts and diffs, the points the charts drew, and a frame wait.
+ */
+export const PAGE_PROBES = `
+window.mltsProbe = {
+  canvas(metric) {
+    return document.querySelector('.chart[data-metric="' + metric + '"] canvas');
+  },
+  points() {
+    const charts = document.querySelector('.charts');
+    return charts ? Number(charts.dataset.points || 0) : 0;
+  },
+  colouredPixels(metric, rgb) {
+    const canvas = this.canvas(metric);
+    if (!canvas) return 0;
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) < 40) n++;
+    }
+    return n;
+  },
+  snapshot(metric) {
+    const canvas = this.canvas(metric);
+    return canvas ? canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.slice() : null;
+  },
+  differingPixels(metric, before) {
+    const now = this.snapshot(metric);
+    if (!now || !before || now.length !== before.length) return -1;
+    let n = 0;
+    for (let i = 0; i < now.length; i += 4) if (now[i] !== before[i] || now[i + 1] !== before[i + 1] || now[i + 2] !== before[i + 2]) n++;
+    return n;
+  },
+  frames(n) {
+    return new Promise((resolve) => {
+      const step = () => (n-- <= 0 ? resolve(true) : requestAnimationFrame(step));
+      requestAnimationFrame(step);
+    });
+  },
+};
+`;
+
+/** The probes' type, for page functions (`globalThis as unknown as ProbeWindow`). */
+export interface ProbeWindow {
+  mltsProbe: {
+    canvas(metric: string): unknown;
+    points(): number;
+    colouredPixels(metric: string, rgb: [number, number, number]): number;
+    snapshot(metric: string): unknown;
+    differingPixels(metric: string, before: unknown): number;
+    frames(n: number): Promise<boolean>;
+  };
+  rawLoss?: unknown;
+}

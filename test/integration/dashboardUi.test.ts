@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/harness/workbench';
 import { join } from 'node:path';
-import { buildDashboardAssets, metricLine, RESULTS, SeededStore, seedRun, startUi } from './dashboardFixtures';
+import { buildDashboardAssets, metricLine, PAGE_PROBES, RESULTS, SeededStore, seedRun, startUi, type ProbeWindow } from './dashboardFixtures';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -43,6 +43,7 @@ async function openDashboard(): Promise<{ page: Page; dialogs: string[] }> {
     dialogs.push(d.message());
     void d.dismiss();
   });
+  await page.addInitScript(PAGE_PROBES);
   await page.goto(ui.url);
   await page.locator('table.runs tbody tr').first().waitFor();
   return { page, dialogs };
@@ -55,25 +56,13 @@ async function selectOnly(page: Page, id: string): Promise<void> {
   await page.locator(`table.runs tbody tr.selected[data-run-id="${id}"]`).waitFor();
 }
 
-/** Counts pixels of the loss chart's canvas within a small distance of `rgb`, the run's colour. */
+/** Pixels of a chart's canvas within a small distance of `rgb`, the run's colour. */
 function colouredPixels(page: Page, metric: string, rgb: [number, number, number]): Promise<number> {
-  return page.evaluate(
-    ({ metric, rgb }) => {
-      const canvas = document.querySelector<HTMLCanvasElement>(`.chart[data-metric="${metric}"] canvas`);
-      if (!canvas) return 0;
-      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-      let n = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (data[i + 3]! > 200 && Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]) < 40) n++;
-      }
-      return n;
-    },
-    { metric, rgb },
-  );
+  return page.evaluate(`window.mltsProbe.colouredPixels(${JSON.stringify(metric)}, ${JSON.stringify(rgb)})`);
 }
 
 async function swatchColour(page: Page, id: string): Promise<[number, number, number]> {
-  const css = await page.locator(`tr[data-run-id="${id}"] .swatch`).evaluate((e) => getComputedStyle(e).backgroundColor);
+  const css = await page.locator(`tr[data-run-id="${id}"] .swatch`).evaluate((e) => e.ownerDocument.defaultView!.getComputedStyle(e).backgroundColor);
   const m = /rgba?\((\d+), (\d+), (\d+)/.exec(css);
   assert.ok(m, css);
   return [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -82,7 +71,7 @@ async function swatchColour(page: Page, id: string): Promise<[number, number, nu
 test('the runs table lists exactly the runs in the store, with their status and parameters', async () => {
   const { page } = await openDashboard();
   await page.locator('table.runs tbody tr').nth(store.ids.length - 1).waitFor();
-  const ids = await page.locator('table.runs tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.runId));
+  const ids = await page.locator('table.runs tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
   assert.deepEqual([...ids].sort(), [...store.ids].sort());
   const finished = page.locator('tr[data-run-id="20261125-100000-mnist-aaaaaa"]');
   assert.match(await finished.locator('td.status').innerText(), /finished/);
@@ -95,43 +84,20 @@ test('charts draw each run in its colour, and smoothing changes the drawn line',
   const id = '20261125-100000-mnist-aaaaaa';
   await selectOnly(page, id);
   const colour = await swatchColour(page, id);
-  await page.waitForFunction((m) => document.querySelector(`.chart[data-metric="${m}"] canvas`) !== null, 'loss');
-  await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.charts')?.dataset.points) > 0);
+  await page.waitForFunction(() => (globalThis as unknown as ProbeWindow).mltsProbe.canvas('loss') !== null && (globalThis as unknown as ProbeWindow).mltsProbe.points() > 0);
   assert.ok((await colouredPixels(page, 'loss', colour)) > 50, 'the loss chart has pixels in the run colour');
-  const snapshot = () => page.evaluate(() => document.querySelector<HTMLCanvasElement>('.chart[data-metric="loss"] canvas')!.toDataURL());
   const setSmoothing = (v: number) =>
-    page.locator('.smoothing input').evaluate((input: HTMLInputElement, value) => {
-      input.value = String(value);
+    page.locator('.smoothing input').evaluate((input, value) => {
+      (input as unknown as { value: string }).value = String(value);
       input.dispatchEvent(new Event('input', { bubbles: true }));
     }, v);
   await setSmoothing(0);
   await page.locator('.smoothing output').filter({ hasText: '0.00' }).waitFor();
-  await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
-  const raw = await snapshot();
+  await page.evaluate('window.mltsProbe.frames(2)');
+  await page.evaluate('window.rawLoss = window.mltsProbe.snapshot("loss")');
   await setSmoothing(0.95);
-  await page.waitForFunction((before) => document.querySelector<HTMLCanvasElement>('.chart[data-metric="loss"] canvas')!.toDataURL() !== before, raw);
-  const differing = await page.evaluate(async (before) => {
-    const now = document.querySelector<HTMLCanvasElement>('.chart[data-metric="loss"] canvas')!.toDataURL();
-    const [a, b] = await Promise.all(
-      [before, now].map(
-        (src) =>
-          new Promise<ImageData>((resolve) => {
-            const img = new Image();
-            img.onload = () => {
-              const c = document.createElement('canvas');
-              c.width = img.width;
-              c.height = img.height;
-              c.getContext('2d')!.drawImage(img, 0, 0);
-              resolve(c.getContext('2d')!.getImageData(0, 0, c.width, c.height));
-            };
-            img.src = src;
-          }),
-      ),
-    );
-    let n = 0;
-    for (let i = 0; i < a!.data.length; i += 4) if (a!.data[i] !== b!.data[i] || a!.data[i + 1] !== b!.data[i + 1] || a!.data[i + 2] !== b!.data[i + 2]) n++;
-    return n;
-  }, raw);
+  await page.waitForFunction(() => (globalThis as unknown as ProbeWindow).mltsProbe.differingPixels('loss', (globalThis as unknown as ProbeWindow).rawLoss) > 0);
+  const differing = await page.evaluate<number>('window.mltsProbe.differingPixels("loss", window.rawLoss)');
   assert.ok(differing > 100, `smoothing changed ${differing} pixels`);
   await page.screenshot({ path: join(RESULTS, 'dashboard-ui', 'charts.png') });
   await page.context().close();
@@ -151,7 +117,7 @@ test('a run named like HTML renders as text and runs no script', async () => {
   await page.screenshot({ path: join(RESULTS, 'dashboard-ui', 'xss-hparams.png') });
   await page.locator('.tab[data-view="charts"]').click();
   assert.equal(await page.locator('img, script:not([src]), b').count(), 0);
-  assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+  assert.equal(await page.evaluate('typeof window.__xss'), 'undefined');
   assert.deepEqual(dialogs, []);
   await page.context().close();
 });
@@ -160,11 +126,11 @@ test('metrics appended while a run trains, and new runs, appear live', async () 
   const { page } = await openDashboard();
   const live = '20261125-100003-mnist-livlivx';
   await selectOnly(page, live);
-  await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.charts')?.dataset.points) > 0);
-  const before = Number(await page.locator('.charts').getAttribute('data-points'));
+  await page.waitForFunction(() => (globalThis as unknown as ProbeWindow).mltsProbe.points() > 0);
+  const before = await page.evaluate<number>('window.mltsProbe.points()');
   const t0 = Date.now();
   for (let e = 4; e < 10; e++) appendFileSync(store.metricsPath(live), metricLine(e, t0 + e * 1000, 1 / (e + 1)));
-  await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>('.charts')?.dataset.points) > n, before);
+  await page.waitForFunction((n) => (globalThis as unknown as ProbeWindow).mltsProbe.points() > n, before);
   seedRun(store, { id: '20261125-100004-mnist-newnew', status: 'queued', params: { lr: 0.2, hidden: 16 }, epochs: 0, seed: 5 });
   await page.locator('tr[data-run-id="20261125-100004-mnist-newnew"]').waitFor();
   store.updateStatus(live, 'finished');

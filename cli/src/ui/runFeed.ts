@@ -3,7 +3,7 @@
 // written is picked up once its newline lands). Changes are noticed by fs.watch where the platform offers it and by
 // a slow poll that catches what watching misses (network file systems, a store created later); both trigger one
 // debounced scan. Shared by `mlts ui` and the extension's dashboard panel; Node only, never imports vscode.
-// Records are read with `repair: false` semantics except for vanished runs, which RunStore repairs as every reader does.
+// Like every reader (docs/run-store.md), it marks a running run whose process vanished as killed.
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { PointKind, type MetricChunk, type PointKindCode, type RunSummary } from '../../../webviews/src/dashboardProtocol';
@@ -130,10 +130,15 @@ export class RunFeed {
     if (this.pending || this.disposed) return;
     this.pending = setTimeout(() => {
       this.pending = null;
-      if (this.disposed) return;
-      const change = this.scan();
-      if (change.runs.length || change.removed.length || change.metrics.length || change.warnings.length) for (const l of this.listeners) l(change);
+      if (!this.disposed) this.refresh();
     }, this.options.debounceMs ?? 50);
+  }
+
+  /** Scans now and tells the listeners what changed, if anything. */
+  refresh(): FeedChange {
+    const change = this.scan();
+    if (change.runs.length || change.removed.length || change.metrics.length || change.warnings.length) for (const l of this.listeners) l(change);
+    return change;
   }
 
   private watch(): void {

@@ -8,7 +8,8 @@ import uPlot from 'uplot';
 import { aggregateGroups, groupKey } from './grouping';
 import { chartColours, el } from './dom';
 import { minMaxDownsample, type XY } from './downsample';
-import { canvasPng, csvText, safeFileName } from './exportData';
+import { canvasPng } from './chartImage';
+import { csvText, safeFileName } from './exportData';
 import { runColour, withAlpha, type ThemeKind } from './runColours';
 import type { RunData, Series, XAxisMode } from './runData';
 import type { ParamValue } from '../dashboardProtocol';
@@ -272,7 +273,7 @@ class MetricChart {
     const hit = this.nearest(e);
     if (!hit || !this.plot) {
       this.tooltip.classList.remove('shown');
-      this.plot && (this.plot.over.style.cursor = '');
+      if (this.plot) this.plot.over.style.cursor = '';
       return;
     }
     this.tooltip.textContent = hit.label;

@@ -1,0 +1,69 @@
+// Unit tests of the run feed and the dashboard session behind both hosts, on a store written in a temporary
+// folder: summaries from run.json, metrics read incrementally with a torn last line left for later, a rewritten
+// metrics file starting over, and a session that sends the whole list on `ready` and only subscribed runs' points.
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { DashboardSession } from '../../cli/src/ui/dashboardSession';
+import { RunFeed } from '../../cli/src/ui/runFeed';
+import type { ToDashboard } from '../../webviews/src/dashboardProtocol';
+import { newRunRecord } from '../../runtime/src/store/runRecord';
+import { RunStore } from '../../runtime/src/store/runStore';
+
+const dir = mkdtempSync(join(tmpdir(), 'mlts-feed-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function makeRun(store: RunStore, id: string): string {
+  store.create(
+    newRunRecord(
+      { id, file: '/x/exp.ml.ts', relativeFile: 'exp.ml.ts', fileHash: '', git: null, params: { lr: 0.1 }, overrides: {}, requestedBackend: 'cpu', node: 'v20', host: 'elsewhere', supervisorPid: null, group: null, queuedAt: '2026-11-25T10:00:00Z' },
+      { status: 'running', startedAt: '2026-11-25T10:00:01Z' },
+    ),
+  );
+  return join(store.runDir(id), 'metrics.jsonl');
+}
+
+const point = (step: number, loss: number) => JSON.stringify({ kind: 'epoch', t: 1000 + step, step, fit: 0, values: { loss } }) + '\n';
+
+test('the feed reads records and appended metric lines, leaving a torn line until its newline lands', () => {
+  const store = new RunStore(join(dir, 'a'));
+  const metrics = makeRun(store, 'run-1');
+  writeFileSync(metrics, point(0, 3) + point(1, 2) + '{"kind":"epo');
+  const feed = new RunFeed(store);
+  const first = feed.scan();
+  assert.deepEqual(first.runs.map((r) => [r.id, r.status, r.backend]), [['run-1', 'running', 'cpu']]);
+  assert.equal(feed.pointCount('run-1'), 2);
+  appendFileSync(metrics, 'ch","t":1002,"step":2,"fit":0,"values":{"loss":1}}\n');
+  const second = feed.scan();
+  assert.deepEqual(second.metrics, ['run-1']);
+  assert.deepEqual(second.runs, []);
+  assert.deepEqual(feed.metricsFrom('run-1', 1)?.values.loss, [2, 1]);
+  writeFileSync(metrics, point(0, 9));
+  feed.scan();
+  assert.equal(feed.pointCount('run-1'), 1);
+  feed.dispose();
+});
+
+test('a session answers ready with the run list and streams points only for subscribed runs', () => {
+  const store = new RunStore(join(dir, 'b'));
+  const m1 = makeRun(store, 'run-1');
+  const m2 = makeRun(store, 'run-2');
+  writeFileSync(m1, point(0, 3));
+  writeFileSync(m2, point(0, 4));
+  const feed = new RunFeed(store);
+  feed.scan();
+  const sent: ToDashboard[] = [];
+  const session = new DashboardSession(feed, (m) => sent.push(m), { canLaunch: false });
+  session.handle({ type: 'ready' });
+  assert.deepEqual(sent.map((m) => m.type), ['hello', 'runs']);
+  session.handle({ type: 'subscribe', runs: [{ id: 'run-2', from: 0 }, { id: 'gone', from: 0 }] });
+  assert.deepEqual(sent.slice(2).map((m) => (m.type === 'metrics' ? [m.chunk.runId, m.chunk.from, m.chunk.t.length] : m.type)), [['run-2', 0, 1]]);
+  appendFileSync(m1, point(1, 2));
+  appendFileSync(m2, point(1, 3));
+  feed.refresh();
+  assert.deepEqual(sent.slice(3).map((m) => (m.type === 'metrics' ? [m.chunk.runId, m.chunk.from, m.chunk.t.length] : m.type)), [['run-2', 1, 1]]);
+  session.dispose();
+  feed.dispose();
+});
