@@ -284,6 +284,9 @@ export function reshapeLayerOutput(config: ObjectValue, input: Dim[], layer: Lay
   const out = target.map((d) => (isKnown(d) && d < 0 ? (isKnown(input[0]) ? null : NONE_DIM) : d));
   if (isKnown(size) && isKnown(known)) {
     const bad = unknownIndex >= 0 ? known === 0 || size % known !== 0 : size !== known;
+    // With every axis known (a fixed batch size, or data) tfjs checks right away; with a null batch
+    // the check waits until data flows.
+    if (bad && isKnown(input[0])) throw new ShapeError('shape-reshape', 'Total size of new array must be unchanged.');
     if (bad) layer.deferredError = { code: 'shape-reshape', message: 'Total size of new array must be unchanged.' };
     // tfjs resolves the -1 only for data; on a symbolic input (null batch) it stays null.
     else if (unknownIndex >= 0 && isKnown(input[0])) out[unknownIndex] = size / known;
