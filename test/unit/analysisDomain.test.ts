@@ -168,6 +168,23 @@ test('the first layer of a Sequential model needs an input shape, as tfjs requir
   assert.deepEqual(errorsOf(`declare const extra: any;\nconst m = tf.sequential();\nm.add(tf.layers.dense({units: 2, ...extra}));\n`), []);
 });
 
+test('models and arrays handed to unseen code are no longer trusted; tfjs calls leave them alone', () => {
+  const body = `import {addHead, fillRows} from './lib';
+const model = tf.sequential();
+model.add(tf.layers.dense({units: 8, inputShape: [4]}));
+addHead(model);
+model.compile({loss: 'meanSquaredError', optimizer: 'sgd'});
+await model.fit(tf.zeros([5, 4]), tf.zeros([5, 3]));
+const rows: number[][] = [];
+fillRows(rows);
+tf.tensor2d(rows, [10, 2]);
+const kept = [[1, 2], [3, 4]];
+tf.print(kept);
+tf.tensor2d(kept, [3, 2]);
+`;
+  assert.deepEqual(errorsOf(body).map((d) => [d.code, d.range.start.line]), [['tensor-ctor', 12]]);
+});
+
 test('analyze never throws and stays bounded on hostile input', () => {
   const inputs = [
     '',

@@ -27,6 +27,7 @@ import {
   numberOf,
   str,
   truthiness,
+  widen,
 } from './values';
 
 export function evaluateExpression(ev: Evaluator, node: ts.Expression, scope: Scope): Value {
@@ -251,7 +252,21 @@ function evaluateCall(ev: Evaluator, node: ts.CallExpression, scope: Scope): Val
   const { values, complete } = evaluateArguments(ev, node.arguments, scope);
   if (callee.kind === 'function') return complete ? ev.callFunction(callee, values, thisValue, node) : UNKNOWN;
   if (callee.kind === 'native') return callNative(ev, callee, values, complete, thisValue, node);
+  // tfjs functions and tensor methods the analysis does not model still leave the caller's values alone.
+  const tfjsReceiver = thisValue && (thisValue.kind === 'native' || thisValue.kind === 'tensor' || thisValue.kind === 'layer' || thisValue.kind === 'dataset');
+  if (!tfjsReceiver) escapeToUnknownCode([...values, ...(thisValue ? [thisValue] : [])]);
   return UNKNOWN;
+}
+
+/**
+ * Values handed to code the analysis cannot see (an imported helper) may be changed there: models
+ * stop being checked, arrays and objects forget what they hold.
+ */
+function escapeToUnknownCode(values: Value[]): void {
+  for (const v of values) {
+    if (v.kind === 'model') v.model.broken = true;
+    else if (v.kind === 'array' || v.kind === 'object') widen(v);
+  }
 }
 
 function skipOuter(e: ts.Expression): ts.Expression {
@@ -297,6 +312,7 @@ function evaluateNew(ev: Evaluator, node: ts.NewExpression, scope: Scope): Value
   const callee = ev.evalExpr(node.expression, scope);
   const { values, complete } = evaluateArguments(ev, node.arguments, scope);
   if (callee.kind === 'native') return callNative(ev, callee, values, complete, undefined, node);
+  escapeToUnknownCode(values);
   return { kind: 'object', props: new Map(), open: true };
 }
 
