@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { benchLspLatency } from './lspLatency';
 import { benchShapeCheck } from './shapeCheck';
 import { benchTrainingBackends } from './trainingBackends';
+import { benchTrainingHooks } from './trainingHookOverhead';
 import { benchTrainingOverhead } from './trainingOverhead';
 import { benchTrainingStore } from './trainingStore';
 
@@ -14,6 +15,7 @@ const BENCHMARKS: Record<string, () => unknown> = {
   'shape-check': benchShapeCheck,
   'lsp-latency': benchLspLatency,
   'training-overhead': benchTrainingOverhead,
+  'training-hooks': benchTrainingHooks,
   'training-store': benchTrainingStore,
   'training-backends': benchTrainingBackends,
 };
