@@ -262,10 +262,14 @@ function evaluateCall(ev: Evaluator, node: ts.CallExpression, scope: Scope): Val
  * Values handed to code the analysis cannot see (an imported helper) may be changed there: models
  * stop being checked, arrays and objects forget what they hold.
  */
-function escapeToUnknownCode(values: Value[]): void {
+function escapeToUnknownCode(values: Value[], depth = 0): void {
   for (const v of values) {
     if (v.kind === 'model') v.model.broken = true;
-    else if (v.kind === 'array' || v.kind === 'object') widen(v);
+    else if ((v.kind === 'array' || v.kind === 'object') && depth < 3) {
+      // Models inside (`helper({model})`) escape too; then what the container holds is forgotten.
+      escapeToUnknownCode(v.kind === 'array' ? v.items ?? [v.element] : [...v.props.values()], depth + 1);
+      widen(v);
+    }
   }
 }
 
