@@ -250,9 +250,9 @@ function evaluateCall(ev: Evaluator, node: ts.CallExpression, scope: Scope): Val
     callee = ev.evalExpr(target, scope);
   }
   const { values, complete } = evaluateArguments(ev, node.arguments, scope);
-  if (callee.kind === 'function') return complete ? ev.callFunction(callee, values, thisValue, node) : UNKNOWN;
+  if (callee.kind === 'function' && callee.node.body) return complete ? ev.callFunction(callee, values, thisValue, node) : UNKNOWN;
   if (callee.kind === 'native') return callNative(ev, callee, values, complete, thisValue, node);
-  // tfjs functions and tensor methods the analysis does not model still leave the caller's values alone.
+  // A declared function without a body is unseen code too. tfjs functions and tensor methods the analysis does not model still leave the caller's values alone.
   const tfjsReceiver = thisValue && (thisValue.kind === 'native' || thisValue.kind === 'tensor' || thisValue.kind === 'layer' || thisValue.kind === 'dataset');
   if (!tfjsReceiver) escapeToUnknownCode([...values, ...(thisValue ? [thisValue] : [])]);
   return UNKNOWN;
