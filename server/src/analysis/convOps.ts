@@ -4,7 +4,7 @@
 // an error for the ops). Convolution layers are in layers.ts.
 
 import type * as ts from 'typescript';
-import { type Dim, type Shape, ShapeError, dimsDiffer, opConvOutputLength, tfjsShape } from './shapes';
+import { type Dim, type Shape, ShapeError, dimsDiffer, isKnown, opConvOutputLength, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import type { OpFn } from './tensorOps';
 import { type Value, numberListOf, numberOf, shapeArgOf, stringOf, tensor } from './values';
@@ -211,6 +211,14 @@ export const IMAGE_OPS: Record<string, OpFn> = {
   resizeNearestNeighbor: resize,
   nonMaxSuppression: (_args, node) => tensor([null], node, 'int32'),
   nonMaxSuppressionAsync: (_args, node) => tensor([null], node, 'int32'),
+  grayscaleToRGB: (args, node) => {
+    const s = asTensor(args[0])?.shape;
+    const last = s ? s[s.length - 1] : null;
+    if (isKnown(last) && last !== 1) {
+      throw new ShapeError('shape-rank', `Error in grayscaleToRGB: last dimension of a grayscale image should be size 1, but got size ${last}.`);
+    }
+    return tensor(s ? [...s.slice(0, -1), 3] : null, node);
+  },
   flipLeftRight: (args, node) => tensor(asTensor(args[0])?.shape ?? null, node),
   rgbToGrayscale: (args, node) => {
     const s = asTensor(args[0])?.shape;

@@ -207,6 +207,20 @@ function booleanMask(args: Value[], node: ts.Node): Value {
   return tensor([...x.slice(0, axis), null, ...x.slice(axis + mask.length)], node);
 }
 
+/** `tf.signal.frame(signal, frameLength, frameStep, padEnd)`: overlapping windows of a 1-D signal. */
+function frame(args: Value[], node: ts.Node): Value {
+  const x = shapeOf(args[0]);
+  const length = numberOf(args[1]);
+  const step = numberOf(args[2]);
+  const padEnd = args[3] && args[3].kind === 'boolean' ? args[3].value : false;
+  const n = x && x.length === 1 ? x[0] : null;
+  if (!isKnown(n) || length === undefined || step === undefined || step <= 0 || padEnd === undefined) return tensor([null, length ?? null], node);
+  const frames = padEnd ? Math.ceil(n / step) : Math.max(Math.floor((n - length) / step) + 1, 0);
+  return tensor([frames, length], node);
+}
+
+export const SIGNAL_OPS: Record<string, OpFn> = { frame };
+
 export const INDEXING_OPS: Record<string, OpFn> = {
   booleanMaskAsync: booleanMask,
   whereAsync: (args, node) => {

@@ -10,7 +10,7 @@ import { LAYER_FACTORIES, layerFactory } from './layers';
 import { createFunctional, createInput, createSequential } from './models';
 import { eye, fromShapeArgument, likeTensor, linspace, makeTensor, multinomial, oneHot, range, scalar } from './tensorCreation';
 import { type OpFn, TENSOR_OPS, confusionMatrix } from './tensorOps';
-import { INDEXING_OPS } from './indexingOps';
+import { INDEXING_OPS, SIGNAL_OPS } from './indexingOps';
 import { createLossNamespaces } from './lossOps';
 import { createGradientFunctions } from './gradients';
 import { type Value, UNDEFINED, UNKNOWN, namespace, native, tensor } from './values';
@@ -42,6 +42,7 @@ export function createTfNamespace(ev: Evaluator): Value {
   props.eye = op('eye', eye);
   props.oneHot = op('oneHot', oneHot);
   props.image = namespace('tf.image', Object.fromEntries(Object.entries(IMAGE_OPS).map(([k, f]) => [k, op(`image.${k}`, f)])));
+  props.signal = namespace('tf.signal', Object.fromEntries(Object.entries(SIGNAL_OPS).map(([k, f]) => [k, op(`signal.${k}`, f)])));
   props.browser = namespace('tf.browser', {
     fromPixels: op('browser.fromPixels', decodedImage(1, 3)),
     fromPixelsAsync: op('browser.fromPixelsAsync', decodedImage(1, 3)),
