@@ -1,6 +1,7 @@
 // Shape rules of the tfjs ops that cut or grow tensors along axes: slice (and slice1d..4d),
-// stridedSlice, gather (with batchDims), split, tile, pad and mirrorPad, with tfjs's checks and
-// messages. Like tensorOps.ts, a rule throws `ShapeError` only for certain contradictions.
+// stridedSlice, gather (with batchDims and literal indices range-checked), split, tile, pad,
+// mirrorPad, booleanMask/where/unique (sizes that depend on values) and tf.signal.frame, with
+// tfjs's checks and messages. Like tensorOps.ts, a rule throws `ShapeError` only for certain contradictions.
 
 import type * as ts from 'typescript';
 import { type Dim, ShapeError, dimsDiffer, isKnown, normalizeAxis, tfjsShape } from './shapes';
