@@ -1,8 +1,9 @@
-// Model values and their contracts: `tf.sequential` (layers given or added; tfjs's negative-dimension
-// check on add; lazy build from the first data when no input shape is given), the functional API
-// (`tf.input`, `tf.model`), `compile`, and the data checks of `predict`, `fit`, `evaluate`,
-// `trainOnBatch` and `fitDataset` with tfjs's messages (1-D inputs expanded to [n, 1], batch axis
-// skipped, targets against outputs and loss, equal sample counts). Layer rules are in layers.ts.
+// Model values and their contracts: `tf.sequential` (layers given or added; tfjs's checks on add:
+// the first layer needs an input shape, no axis may shrink below zero), the functional API
+// (`tf.input`, `tf.model`), `compile`, and the data checks of `predict`, `fit` (with validationData),
+// `evaluate`, `trainOnBatch` and `fitDataset` with tfjs's messages (1-D inputs expanded to [n, 1],
+// batch axis skipped, tensor counts, targets against outputs and loss, equal sample counts). A model
+// that meets code the analysis cannot see is no longer checked. Layer rules are in layers.ts.
 
 import type * as ts from 'typescript';
 import type { Evaluator } from './evaluator';

@@ -1,6 +1,7 @@
-// Shape rules of the tfjs tensor ops that are not convolutions: elementwise ops with broadcasting,
-// reductions, matMul/dot, reshape, transpose, expandDims/squeeze, concat/stack/unstack/split,
-// slice/gather, tile, pad, softmax, where. Each rule mirrors tfjs's own checks and throws
+// Shape rules of the tfjs tensor ops that keep or rearrange axes: elementwise ops with broadcasting,
+// reductions, matMul/dot/einsum, reshape, transpose, expandDims/squeeze, concat/stack/unstack,
+// softmax, broadcastTo, where (slicing ops are in indexingOps.ts, convolutions in convOps.ts).
+// Each rule mirrors tfjs's own checks and throws
 // `ShapeError` with tfjs's message only when the contradiction is certain; unknown dims pass.
 // Every op takes its arguments as the function form does (`tf.add(a, b)`); tensorMethods.ts maps
 // `a.add(b)` onto the same table.
