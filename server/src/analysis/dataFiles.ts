@@ -80,10 +80,10 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** The column most like `name`, when it is close enough to be a likely typo. */
+/** The column most like `name` (by edit distance, ignoring case). */
 export function closestName(name: string, candidates: string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(1, Math.floor(name.length / 2)) + 1;
+  let bestDistance = Infinity;
   for (const c of candidates) {
     const dist = editDistance(name.toLowerCase(), c.toLowerCase());
     if (dist < bestDistance) {
