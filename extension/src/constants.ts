@@ -25,6 +25,12 @@ export const Commands = {
   interruptKernel: 'mlts.interruptKernel',
   restartKernel: 'mlts.restartKernel',
   showCellOutput: 'mlts.showCellOutput',
+  /** Palette and editor title: run the active `.ml.ts` file as tracked runs (asks for overrides). */
+  runTracked: 'mlts.runTracked',
+  runsRefresh: 'mlts.runs.refresh',
+  runsOpenLog: 'mlts.runs.openLog',
+  runsOpenFolder: 'mlts.runs.openFolder',
+  runsCancel: 'mlts.runs.cancel',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -34,6 +40,10 @@ export const Settings = {
   checkAllTfjsFiles: 'mlts.checkAllTfjsFiles',
   inlayHintsEnabled: 'mlts.inlayHints.enabled',
 } as const;
+
+export const RUNS_VIEW_ID = 'mlts.runs';
+/** The task type of tracked runs launched from VS Code (visible and cancellable in the terminal panel). */
+export const RUN_TASK_TYPE = 'mlts-run';
 
 /** The log of mlts itself and its language server. */
 export const OUTPUT_CHANNEL_NAME = 'mlts';

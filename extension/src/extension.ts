@@ -13,6 +13,7 @@ import { Commands, ML_TS_GLOB, OUTPUT_CHANNEL_NAME, RUN_OUTPUT_CHANNEL_NAME } fr
 import { ShapeServerClient } from './languageClient';
 import { showModelSummary } from './modelSummaryPanel';
 import { runActiveFile } from './runFile';
+import { registerTrainingRuns } from './runs/runsFeature';
 import { MltsStatusBar } from './statusBar';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -32,6 +33,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.showModelSummary, (args: unknown) => showModelSummary(context, args)),
   );
   activateCells(context, output);
+  registerTrainingRuns(context);
 
   // Activation by a TypeScript file must stay cheap: start the server only once a `.ml.ts` file is in play.
   if (await mlTsFilesPresent()) {

@@ -98,16 +98,15 @@ async function resolveTypeScript(specifier: string, context: ResolveContext, nex
   }
 }
 
+/** Compiles a TypeScript module's source to an ES module with an inline source map naming `url` as its source. */
+export function compileTypeScript(source: string, url: string): LoadResult {
+  const { code } = transformSync(source, { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: url });
+  return { format: 'module', source: code, shortCircuit: true };
+}
+
 export async function load(url: string, context: object, nextLoad: NextLoad): Promise<LoadResult> {
   if (!isTypeScriptUrl(url)) return nextLoad(url, context);
   const file = fileURLToPath(url);
   if (isLocalModule(url)) loadedLocal.set(file, fileStamp(file));
-  const { code } = transformSync(readFileSync(file, 'utf8'), {
-    loader: 'ts',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'inline',
-    sourcefile: pathToFileURL(file).href,
-  });
-  return { format: 'module', source: code, shortCircuit: true };
+  return compileTypeScript(readFileSync(file, 'utf8'), pathToFileURL(file).href);
 }

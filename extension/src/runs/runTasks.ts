@@ -13,7 +13,7 @@ import { RunScheduler, type SchedulerEvent } from '../../../runtime/src/runner/r
 import { RunStore } from '../../../runtime/src/store/runStore';
 import { nodeExecutable } from '../runFile';
 import { ensureTrusted } from '../trust';
-import { RUN_TASK_TYPE } from './runsIds';
+import { RUN_TASK_TYPE } from '../constants';
 
 type ParamText = string | number | boolean;
 

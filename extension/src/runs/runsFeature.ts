@@ -10,7 +10,7 @@ import { parseAssignment, ParamsError, splitValues } from '../../../runtime/src/
 import { ensureTrusted } from '../trust';
 import { cancelRunFromTask, createRunTask, RunTaskProvider, type RunTaskDefinition } from './runTasks';
 import { RunsTreeProvider, type RunNode } from './runsTreeProvider';
-import { RUN_TASK_TYPE, RUNS_VIEW_ID, RunsCommands } from './runsIds';
+import { Commands, RUN_TASK_TYPE, RUNS_VIEW_ID } from '../constants';
 
 /** `lr=0.1 hidden=16,32` → params and grid (a value list with commas is a grid axis). */
 export function parseOverridesInput(input: string): Pick<RunTaskDefinition, 'params' | 'grid'> {
@@ -77,12 +77,12 @@ export function registerTrainingRuns(context: vscode.ExtensionContext): void {
     tree,
     vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: false }),
     vscode.tasks.registerTaskProvider(RUN_TASK_TYPE, new RunTaskProvider(runnerPath)),
-    vscode.commands.registerCommand(RunsCommands.runTracked, () => runTracked(runnerPath)),
-    vscode.commands.registerCommand(RunsCommands.refresh, () => tree.refresh()),
-    vscode.commands.registerCommand(RunsCommands.openLog, (node: RunNode) => openLog(node)),
-    vscode.commands.registerCommand(RunsCommands.openFolder, (node: RunNode) =>
+    vscode.commands.registerCommand(Commands.runTracked, () => runTracked(runnerPath)),
+    vscode.commands.registerCommand(Commands.runsRefresh, () => tree.refresh()),
+    vscode.commands.registerCommand(Commands.runsOpenLog, (node: RunNode) => openLog(node)),
+    vscode.commands.registerCommand(Commands.runsOpenFolder, (node: RunNode) =>
       vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(node.store.runDir(node.record.id))),
     ),
-    vscode.commands.registerCommand(RunsCommands.cancel, (node: RunNode) => cancel(node)),
+    vscode.commands.registerCommand(Commands.runsCancel, (node: RunNode) => cancel(node)),
   );
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunStore } from '../../../runtime/src/store/runStore';
 import type { RunRecord, RunStatus } from '../../../runtime/src/store/runRecord';
-import { RunsCommands } from './runsIds';
+import { Commands } from '../constants';
 
 export interface RunNode {
   kind: 'run';
@@ -100,7 +100,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     if (r.git) tooltip.appendMarkdown(`- git: ${r.git.commit.slice(0, 10)}${r.git.dirty ? ' (dirty)' : ''}\n`);
     tooltip.appendMarkdown(`- metrics: ${headline(r.finalMetrics) || 'none yet'}\n`);
     item.tooltip = tooltip;
-    item.command = { command: RunsCommands.openLog, title: 'Open Run Log', arguments: [node] };
+    item.command = { command: Commands.runsOpenLog, title: 'Open Run Log', arguments: [node] };
     return item;
   }
 

@@ -64,6 +64,11 @@ export function cellScriptUrl(file: string, cellId: string, runId: number): stri
   return `${pathToFileURL(file).href}.${encodeURIComponent(cellId)}.run${runId}.js`;
 }
 
+/** Starts esbuild's service (about 100 ms the first time) so the first cell does not wait for it. */
+export function warmUpCompiler(): void {
+  transformSync('', { loader: 'ts' });
+}
+
 export function compileCell(cell: CellSource): CompiledCell {
   const fileUrl = pathToFileURL(cell.file).href;
   let result;

@@ -15,7 +15,7 @@ import { register } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { CellSyntaxError, compileCell, describeThrown, KERNEL_GLOBAL_KEY } from './cellCompiler';
+import { CellSyntaxError, compileCell, describeThrown, KERNEL_GLOBAL_KEY, warmUpCompiler } from './cellCompiler';
 import { createDisplay } from './display';
 import { assertNever, KERNEL_CHANNEL_FD, KERNEL_PROTOCOL_VERSION, type ExecuteRequest, type ExecuteResult, type KernelMessage, type KernelRequest, type RichValue } from './kernelProtocol';
 import { Phase, State, type KernelWorkerData, type MainToWorker, type WorkerToMain } from './kernelThreads';
@@ -218,3 +218,4 @@ worker.on('error', (err) => {
 });
 
 send({ type: 'ready', protocolVersion: KERNEL_PROTOCOL_VERSION, pid: process.pid, nodeVersion: process.version, inspectorUrl: inspectorUrl() ?? null });
+setImmediate(warmUpCompiler);

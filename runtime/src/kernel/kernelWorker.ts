@@ -105,8 +105,8 @@ session.on('Debugger.paused', (message: { params: { callFrames: CdpCallFrame[] }
 
 /**
  * Pauses the main thread at its next JavaScript statement and terminates it there if that is safe (see
- * interruptSafety.ts); if not, lets it run one step on and tries again, until `deadline`. `idle`: no JavaScript ran
- * at all (the cell waits on I/O or a promise that never settles).
+ * interruptSafety.ts); if not, lets it run one step on and tries again, until `deadline`. `idle`: the main thread
+ * stopped running JavaScript before the deadline (the cell waits on I/O or on a promise that never settles).
  */
 async function stopAtSafePoint(deadline: number, force: boolean): Promise<'stopped' | 'idle' | 'unsafe'> {
   let sawUnsafe = false;
@@ -124,7 +124,8 @@ async function stopAtSafePoint(deadline: number, force: boolean): Promise<'stopp
       });
       await post('Debugger.pause');
       const frames = await paused;
-      if (!frames) return sawUnsafe ? 'unsafe' : 'idle';
+      // No JavaScript ran for the rest of the window: the cell just waits (a stray timer before does not count).
+      if (!frames) return 'idle';
       if (force || terminationVerdict(frames).safe) {
         // V8 answers the termination once it is done, which needs the thread running again: resume first.
         const terminated = post('Runtime.terminateExecution');

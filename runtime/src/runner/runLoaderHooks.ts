@@ -3,11 +3,10 @@
 // the run's parameters hook, `globalThis.__mltsApplyParams({...})`, which returns the defaults merged with the
 // run's overrides. The rewrite stays on the literal's own lines, so source maps and stack lines are unchanged.
 // Runs on Node's loader thread; `initialize` receives the entry file's URL from runProcess.ts.
-import { transformSync } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { wrapParamsLiteral } from '../params/paramsLiteral';
-import { load as loadTypeScript } from '../tsLoaderHooks';
+import { compileTypeScript, load as loadTypeScript } from '../tsLoaderHooks';
 
 export { resolve } from '../tsLoaderHooks';
 
@@ -24,6 +23,5 @@ export async function load(url: string, context: object, nextLoad: NextLoad): Re
   const text = readFileSync(fileURLToPath(url), 'utf8');
   const wrapped = wrapParamsLiteral(text);
   if (wrapped === text) return loadTypeScript(url, context, nextLoad);
-  const { code } = transformSync(wrapped, { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inline', sourcefile: url });
-  return { format: 'module', source: code, shortCircuit: true };
+  return compileTypeScript(wrapped, url);
 }
