@@ -61,8 +61,9 @@ export class SeededStore {
   readonly store: RunStore;
   readonly ids: string[] = [];
 
-  constructor(name: string) {
-    this.root = join(RESULTS, name, 'store');
+  /** A fresh store at `root` (test-results/<name>/store for the browser tests, <workspace>/.mlts for e2e). */
+  constructor(root: string) {
+    this.root = root;
     rmSync(this.root, { recursive: true, force: true });
     this.store = new RunStore(this.root);
   }

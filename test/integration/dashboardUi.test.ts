@@ -20,7 +20,7 @@ let store: SeededStore;
 
 before(async () => {
   const assets = await buildDashboardAssets('dashboard-ui');
-  store = new SeededStore('dashboard-ui');
+  store = new SeededStore(join(RESULTS, 'dashboard-ui', 'store'));
   seedRun(store, { id: '20261125-100000-mnist-aaaaaa', status: 'finished', params: { lr: 0.01, hidden: 32 }, epochs: 60, seed: 1 });
   seedRun(store, { id: '20261125-100001-mnist-bbbbbb', status: 'finished', params: { lr: 0.1, hidden: 32 }, epochs: 60, seed: 2 });
   seedRun(store, { id: XSS, status: 'failed', params: { lr: 0.5, note: '<script>window.__xss = 1</script>' }, epochs: 5, seed: 3, message: '<b onmouseover=alert(2)>boom</b>' });

@@ -212,7 +212,8 @@ export class DashboardApp {
         const epochKeys = orderMetrics([...keys].filter((k) => !k.endsWith(BATCH_SUFFIX)));
         const batchKeys = [...keys].filter((k) => k.endsWith(BATCH_SUFFIX)).sort();
         const columns = Math.max(1, Math.floor(width / MIN_CHART_WIDTH));
-        const chartWidth = Math.floor((width - (columns - 1) * 12) / columns) - 2;
+        // Each chart box adds its padding and border (10 px) around the plot.
+        const chartWidth = Math.floor((width - (columns - 1) * 12) / columns) - 12;
         this.charts.update([...epochKeys, ...batchKeys], chartRuns, { ...this.state, theme, width: chartWidth });
         this.charts.element.hidden = false;
         this.charts.element.dataset.points = String(this.charts.drawnPoints());

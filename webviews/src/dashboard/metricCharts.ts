@@ -131,6 +131,9 @@ class MetricChart {
     if (settings.groupBy) this.updateGrouped(runs, settings);
     else this.updateRuns(runs, settings);
     this.plotBox.setAttribute('aria-label', `${this.metric} chart of ${runs.length} run${runs.length === 1 ? '' : 's'}, x axis ${X_LABELS[settings.xAxis]}`);
+    // Tests and benchmarks wait on these: how many runs the chart shows and how many points it drew.
+    this.element.dataset.runs = String(this.full.length);
+    this.element.dataset.points = String(this.drawnPoints);
   }
 
   private updateRuns(runs: readonly ChartRun[], settings: ChartSettings): void {

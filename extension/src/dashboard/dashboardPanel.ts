@@ -1,0 +1,99 @@
+// Hosts the run dashboard webview: one panel for the workspace's run store (`.mlts/` in the first folder). It runs
+// the same RunFeed and DashboardSession as `mlts ui` (cli/src/ui/), with postMessage as the transport, checks what
+// the webview sends with isFromDashboard, saves exports through a save dialog, and restores the panel after a
+// reload through a WebviewPanelSerializer (the webview keeps its view state with setState).
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { DashboardSession } from '../../../cli/src/ui/dashboardSession';
+import { RunFeed } from '../../../cli/src/ui/runFeed';
+import { isFromDashboard, type FromDashboard } from '../../../webviews/src/dashboardProtocol';
+import { renderWebviewHtml, webviewOptions } from '../webviews/webviewHtml';
+import { workspaceRoot, workspaceStore } from './runLauncher';
+
+export const DASHBOARD_VIEW_TYPE = 'mlts.dashboard';
+const TITLE = 'mlts Runs';
+
+export class DashboardPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly serializer: vscode.Disposable;
+  private attached: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly openLauncher: () => void,
+  ) {
+    this.serializer = vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => this.adopt(panel),
+    });
+  }
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, false);
+      return;
+    }
+    this.adopt(vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, TITLE, vscode.ViewColumn.Active, webviewOptions(this.extensionUri, true)));
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.detach();
+    this.panel = panel;
+    panel.webview.options = webviewOptions(this.extensionUri, true);
+    panel.webview.html = renderWebviewHtml(panel.webview, this.extensionUri, {
+      title: TITLE,
+      body: '',
+      styles: ['dist/webviews/uPlot.min.css', 'media/dashboard.css'],
+      scripts: ['dashboardPanel.js'],
+    });
+    const store = workspaceStore();
+    if (!store) {
+      void panel.webview.postMessage({ type: 'notice', level: 'warning', text: 'Open a folder to see its runs: the run store is .mlts/ in the workspace.' });
+      panel.onDidDispose(() => (this.panel = undefined));
+      return;
+    }
+    const feed = new RunFeed(store);
+    feed.start();
+    const session = new DashboardSession(feed, (message) => void panel.webview.postMessage(message), {
+      canLaunch: vscode.workspace.isTrusted,
+      onHostMessage: (message) => void this.onHostMessage(message),
+    });
+    this.attached = [
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        if (isFromDashboard(raw)) session.handle(raw);
+      }),
+      { dispose: () => session.dispose() },
+      { dispose: () => feed.dispose() },
+    ];
+    panel.onDidDispose(() => {
+      if (this.panel === panel) {
+        this.detach();
+        this.panel = undefined;
+      }
+    });
+  }
+
+  private async onHostMessage(message: Extract<FromDashboard, { type: 'saveFile' | 'openLauncher' }>): Promise<void> {
+    if (message.type === 'openLauncher') return this.openLauncher();
+    const root = workspaceRoot();
+    const extension = message.mime === 'image/png' ? 'png' : 'csv';
+    const target = await vscode.window.showSaveDialog({
+      ...(root ? { defaultUri: vscode.Uri.file(join(root, message.fileName)) } : {}),
+      filters: { [extension.toUpperCase()]: [extension] },
+      saveLabel: 'Export',
+    });
+    if (!target) return;
+    await writeFile(target.fsPath, Buffer.from(message.base64, 'base64'));
+  }
+
+  private detach(): void {
+    for (const d of this.attached) d.dispose();
+    this.attached = [];
+  }
+
+  dispose(): void {
+    this.detach();
+    this.serializer.dispose();
+    this.panel?.dispose();
+  }
+}
