@@ -41,6 +41,14 @@ export const builds = [
     external: ['vscode'],
   },
   {
+    // TypeScript-dependent helpers, loaded by the extension on first use (see typescriptToolsLoader.ts).
+    name: 'extension-typescript-tools',
+    ...node,
+    format: 'cjs',
+    entryPoints: ['extension/src/typescriptTools.ts'],
+    outfile: 'dist/typescriptTools.js',
+  },
+  {
     name: 'server',
     ...node,
     format: 'cjs',

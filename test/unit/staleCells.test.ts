@@ -2,12 +2,13 @@
 // the warnings before running a cell on values from never-run or stale cells.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { analyzeCellDependencies } from '../../runtime/src/cells/cellDependencies';
 import { StaleModel, type CellText } from '../../extension/src/cells/staleCells';
 
 const cells = (...texts: string[]): CellText[] => texts.map((text, i) => ({ id: `cell-${i}`, text }));
 const FILE = cells('const a = 1;', 'const b = a + 1;', 'const c = b * 2;', 'console.log("independent");');
 
-function ranAll(model = new StaleModel()): StaleModel {
+function ranAll(model = new StaleModel(analyzeCellDependencies)): StaleModel {
   FILE.forEach((c) => model.recordRun(c.id, c.text));
   return model;
 }
@@ -36,7 +37,7 @@ test('re-running an upstream cell makes its dependents stale until they run agai
 });
 
 test('cells that never ran are not stale, and a reset forgets every run', () => {
-  const model = new StaleModel();
+  const model = new StaleModel(analyzeCellDependencies);
   model.recordRun('cell-1', FILE[1]!.text);
   assert.deepEqual([...model.staleCells(FILE).keys()], []);
   model.reset();
@@ -44,7 +45,7 @@ test('cells that never ran are not stale, and a reset forgets every run', () => 
 });
 
 test('running a cell whose upstream never ran or is stale warns with the names it reads', () => {
-  const model = new StaleModel();
+  const model = new StaleModel(analyzeCellDependencies);
   assert.deepEqual(model.warningsBefore('cell-2', FILE), [{ cellId: 'cell-1', names: ['b'], problem: 'never ran' }]);
   ranAll(model);
   const edited = cells('const a = 1;', 'const b = a + 100;', FILE[2]!.text, FILE[3]!.text);

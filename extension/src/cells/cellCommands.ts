@@ -4,9 +4,10 @@
 // JavaScript debugger (js-debug) to the kernel's loopback inspector with `pauseForSourceMap`, so breakpoints
 // in the `.ml.ts` file bind through each cell's inline source map.
 import * as vscode from 'vscode';
-import { dependentsOf, analyzeCellDependencies } from '../../../runtime/src/cells/cellDependencies';
+import { dependentsOf } from '../../../runtime/src/cells/cellGraph';
 import { Commands } from '../constants';
 import { ensureTrusted } from '../trust';
+import { typescriptTools } from '../typescriptToolsLoader';
 import { cellLabel, type CellTarget } from './cellEditorFeatures';
 import { isMlTsDocument, type Cell, type CellIndex } from './cellIndex';
 import type { CellOutputPanels } from './cellOutputPanel';
@@ -85,7 +86,7 @@ export class CellController implements vscode.Disposable {
         cells = code.filter((c) => c.index >= cell.index);
         break;
       case 'dependents': {
-        const graph = analyzeCellDependencies(code);
+        const graph = typescriptTools().analyzeCellDependencies(code);
         const dependents = new Set(dependentsOf(graph, cell.id));
         cells = code.filter((c) => c.id === cell.id || dependents.has(c.id));
         break;

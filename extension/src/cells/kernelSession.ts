@@ -10,6 +10,7 @@ import { applyToState, type CellRun, type KernelState, type OutputState, type To
 import { nodeExecutable } from '../runFile';
 import { cellLabel } from './cellEditorFeatures';
 import type { Cell } from './cellIndex';
+import { typescriptTools } from '../typescriptToolsLoader';
 import { StaleModel } from './staleCells';
 
 export interface SessionEnvironment {
@@ -24,7 +25,7 @@ export class KernelSession implements vscode.Disposable {
   private queue: Promise<unknown> = Promise.resolve();
   private runCounter = 0;
   private state: OutputState;
-  readonly stale = new StaleModel();
+  readonly stale = new StaleModel((cells) => typescriptTools().analyzeCellDependencies(cells));
   private readonly changed = new vscode.EventEmitter<ToWebview>();
   /** Every change to the outputs or the kernel state, as the message the output panel applies. */
   readonly onDidChange = this.changed.event;

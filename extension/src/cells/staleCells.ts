@@ -3,7 +3,7 @@
 // after it, changed, or is itself stale. Before a cell runs, `warningsBefore` lists upstream cells it reads
 // from that never ran or are stale. Pure (no vscode): cells are identified by id (`cell-<index>`); the editor
 // layer turns the answers into decorations and messages.
-import { analyzeCellDependencies, upstreamDefinitions, type CellDependencyGraph } from '../../../runtime/src/cells/cellDependencies';
+import { upstreamDefinitions, type CellDependencyGraph } from '../../../runtime/src/cells/cellGraph';
 
 export interface CellText {
   id: string;
@@ -25,9 +25,14 @@ export interface UpstreamWarning {
   problem: 'never ran' | 'stale';
 }
 
+/** Builds the dependency graph of cells (runtime/src/cells/cellDependencies.ts, loaded lazily by the extension). */
+export type GraphAnalyzer = (cells: readonly CellText[]) => CellDependencyGraph;
+
 export class StaleModel {
   private runs = new Map<string, RunRecord>();
   private sequence = 0;
+
+  constructor(private readonly analyzeGraph: GraphAnalyzer) {}
 
   /** Records that a cell ran successfully with this text. */
   recordRun(cellId: string, text: string): void {
@@ -44,7 +49,7 @@ export class StaleModel {
   }
 
   /** Stale cells and why, for the cells as they are now. */
-  staleCells(cells: readonly CellText[], graph: CellDependencyGraph = analyzeCellDependencies(cells)): Map<string, StaleReason> {
+  staleCells(cells: readonly CellText[], graph: CellDependencyGraph = this.analyzeGraph(cells)): Map<string, StaleReason> {
     const stale = new Map<string, StaleReason>();
     const text = new Map(cells.map((c) => [c.id, c.text]));
     // File order is a topological order of the graph (edges only point forward).
@@ -69,7 +74,7 @@ export class StaleModel {
 
   /** Upstream cells that `cellId` reads from and that never ran or are stale now. */
   warningsBefore(cellId: string, cells: readonly CellText[]): UpstreamWarning[] {
-    const graph = analyzeCellDependencies(cells);
+    const graph = this.analyzeGraph(cells);
     const stale = this.staleCells(cells, graph);
     const byCell = new Map<string, string[]>();
     for (const { name, cellId: from } of upstreamDefinitions(graph, cellId)) byCell.set(from, [...(byCell.get(from) ?? []), name]);

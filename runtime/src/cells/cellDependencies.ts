@@ -7,33 +7,10 @@
 // only matters for code that relies on hoisting out of a block. Type positions never count. It is pure: the
 // extension decides what "stale" means (edited after it ran, upstream re-ran) and how to show it.
 import ts from 'typescript';
+import type { CellDependencyGraph, CellSource, CellSymbols, DependencyEdge } from './cellGraph';
 
-export interface CellSource {
-  id: string;
-  text: string;
-}
-
-export interface CellSymbols {
-  cellId: string;
-  /** Names declared at the cell's top level (what other cells can use after it ran). */
-  defines: string[];
-  /** Free names the cell assigns (`x = …`, `x += …`, `x++`): a write to another cell's variable. */
-  assigns: string[];
-  /** Free names the cell reads in value positions. */
-  uses: string[];
-}
-
-export interface DependencyEdge {
-  /** The cell that defines or last assigns the names before `to`. */
-  from: string;
-  to: string;
-  names: string[];
-}
-
-export interface CellDependencyGraph {
-  cells: CellSymbols[];
-  edges: DependencyEdge[];
-}
+export type { CellDependencyGraph, CellSource, CellSymbols, DependencyEdge } from './cellGraph';
+export { dependentsOf, upstreamDefinitions } from './cellGraph';
 
 /** The symbols of one cell's code. Never throws: syntax errors just give fewer names. */
 export function cellSymbols(cellId: string, text: string): CellSymbols {
@@ -185,25 +162,4 @@ function lastWriterBefore(symbols: readonly CellSymbols[], index: number, name: 
     if (cell.defines.includes(name) || cell.assigns.includes(name)) return cell.cellId;
   }
   return undefined;
-}
-
-/** Every cell that depends on `cellId`, directly or through other cells, in file order. */
-export function dependentsOf(graph: CellDependencyGraph, cellId: string): string[] {
-  const found = new Set<string>();
-  const queue = [cellId];
-  while (queue.length > 0) {
-    const current = queue.shift()!;
-    for (const edge of graph.edges) {
-      if (edge.from === current && !found.has(edge.to) && edge.to !== cellId) {
-        found.add(edge.to);
-        queue.push(edge.to);
-      }
-    }
-  }
-  return graph.cells.map((c) => c.cellId).filter((id) => found.has(id));
-}
-
-/** For each name `cellId` uses that an earlier cell provides, that cell: what must have run (and be fresh) first. */
-export function upstreamDefinitions(graph: CellDependencyGraph, cellId: string): { name: string; cellId: string }[] {
-  return graph.edges.filter((edge) => edge.to === cellId).flatMap((edge) => edge.names.map((name) => ({ name, cellId: edge.from })));
 }
