@@ -49,7 +49,7 @@ function textOf(result: ExecuteResult): string {
   return (result.value as Extract<RichValue, { kind: 'text' }>).text;
 }
 
-describe('cell kernel', () => {
+describe('cell kernel', { timeout: 120_000 }, () => {
   let kernel: KernelClient;
   const run = (file: string, cell: Cell) => kernel.execute({ cellId: cell.id, code: cell.text, file, startLine: cell.codeStartLine });
   const runCode = (code: string) => kernel.execute({ cellId: 'scratch', code, file: join(workspace, 'scratch.ml.ts'), startLine: 0 });
@@ -172,6 +172,15 @@ checked(fine + 4);
     assert.equal(textOf(await runCode('spins > 0')), 'true');
   });
 
+  test('interrupt of a cell waiting on a promise that never settles stops waiting', async () => {
+    const waiting = runCode("console.log('waiting');\nawait new Promise(() => {});");
+    await nextEvent(kernel, streamed('waiting'), 'the cell to wait');
+    const reply = await within(kernel.interrupt(), 2000, 'interrupt');
+    assert.equal(reply.outcome, 'abandoned');
+    assert.equal((await within(waiting, 1000, 'the abandoned result')).status, 'interrupted');
+    assert.equal(textOf(await runCode('1 + 1')), '2');
+  });
+
   test('interrupt stops a loop that runs after an await in the cell, and keeps the state', async () => {
     const looping = nextEvent(kernel, streamed('resumed'), 'the loop after the await to start');
     const execution = runCode("let laps = 0;\nawait new Promise((resolve) => setTimeout(resolve, 1));\nconsole.log('resumed');\nwhile (true) { laps++; }");
@@ -207,15 +216,6 @@ await model.fit(xs, ys, { epochs: 100000, batchSize: 32, verbose: 0, callbacks: 
     assert.equal(reply.outcome, 'interrupted', reply.message);
     assert.equal((await within(fit, 2000, 'the interrupted fit')).status, 'interrupted');
     assert.equal(textOf(await run(file, cells[3]!)), "'true 1x1'");
-  });
-
-  test('interrupt of a cell waiting on a promise that never settles stops waiting', async () => {
-    const waiting = runCode("console.log('waiting');\nawait new Promise(() => {});");
-    await nextEvent(kernel, streamed('waiting'), 'the cell to wait');
-    const reply = await within(kernel.interrupt(), 2000, 'interrupt');
-    assert.equal(reply.outcome, 'abandoned');
-    assert.equal((await within(waiting, 1000, 'the abandoned result')).status, 'interrupted');
-    assert.equal(textOf(await runCode('1 + 1')), '2');
   });
 
   test('interrupt with nothing running says so', async () => {
@@ -304,7 +304,7 @@ display.image(tf.ones([2, 1, 3]));
   });
 });
 
-describe('cell kernel, out of memory', () => {
+describe('cell kernel, out of memory', { timeout: 60_000 }, () => {
   test('a kernel that runs out of heap is reported as out of memory', async () => {
     const kernel = await KernelClient.start({ kernelScript: dist('runtime/kernelMain.mjs'), cwd: repoRoot, nodeArgs: ['--max-old-space-size=24'] });
     const code = 'const hoard: number[][] = [];\nwhile (true) hoard.push(new Array(100_000).fill(1.5));';

@@ -125,7 +125,7 @@ answer
 const CELL2_LINE = 8; // const answer = addBase(extra);
 const FUNCTION_LINE = 3; // const total: number = n + base;
 
-describe('debugging cells through the kernel inspector', () => {
+describe('debugging cells through the kernel inspector', { timeout: 60_000 }, () => {
   let kernel: KernelClient;
   let cdp: Cdp;
   const cells = parseCells(text);

@@ -124,8 +124,9 @@ async function stopAtSafePoint(deadline: number, force: boolean): Promise<'stopp
       });
       await post('Debugger.pause');
       const frames = await paused;
-      // No JavaScript ran for the rest of the window: the cell just waits (a stray timer before does not count).
-      if (!frames) return 'idle';
+      // No pause came: either the main thread went idle (a stray timer before does not count), or V8 did not stop
+      // again at the statement it just resumed from (an empty `while (true) {}`); the event loop tells which.
+      if (!frames) return sawUnsafe && !(await mainThreadResponds()) ? 'unsafe' : 'idle';
       if (force || terminationVerdict(frames).safe) {
         // V8 answers the termination once it is done, which needs the thread running again: resume first.
         const terminated = post('Runtime.terminateExecution');
