@@ -5,8 +5,9 @@
 // cell's own synchronous code runs (the shared phase word says so) it terminates at once. Otherwise it pauses the
 // main thread (`Debugger.pause`), reads the stack and terminates only where that is safe (interruptSafety.ts: a
 // microtask, such as a cell resumed after `await`, yes; a timer or I/O callback, no), letting unsafe code run on a
-// step and trying again for a short window. If only unsafe stops came, it answers `notInterruptible` unless the
-// client forces it; if no JavaScript ran at all, the waiting cell is abandoned (reported interrupted).
+// step and trying again for a short window. If the main thread stays busy in unsafe code, it answers
+// `notInterruptible` unless the client forces it; if it goes idle, the waiting cell is abandoned (reported
+// interrupted).
 // Why a worker with its own pipe rather than Node IPC (`process.send`): IPC messages are delivered on the main
 // thread's event loop, which a busy cell blocks, so interrupts and output would wait for the cell to finish.
 // This worker never runs user code and never touches user values.
