@@ -218,6 +218,16 @@ await model.fit(xs, ys, { epochs: 100000, batchSize: 32, verbose: 0, callbacks: 
     assert.equal(textOf(await run(file, cells[3]!)), "'true 1x1'");
   });
 
+  test('an error thrown later in a timer goes to stderr with its .ml.ts line, under the cell that ran last; the kernel lives on', async () => {
+    const { file, cells } = notebook('background.ml.ts', "// %% Later\nsetTimeout(() => {\n  throw new TypeError('late failure');\n}, 0);\n");
+    const reported = nextEvent(kernel, streamed('late failure'), 'the background error');
+    assert.equal((await run(file, cells[0]!)).status, 'ok');
+    const event = await reported;
+    assert.ok(event.type === 'stream' && event.name === 'stderr' && event.requestId === null && event.cellId === cells[0]!.id, JSON.stringify(event));
+    assert.match(event.type === 'stream' ? event.text : '', /Uncaught exception: TypeError: late failure\n\s+at .*background\.ml\.ts:3:\d+/);
+    assert.equal(textOf(await runCode('1 + 2')), '3');
+  });
+
   test('interrupt with nothing running says so', async () => {
     assert.equal((await kernel.interrupt()).outcome, 'idle');
   });
