@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { benchKernelRoundTrip } from './kernel';
 import { benchLspLatency } from './lspLatency';
 import { benchShapeCheck } from './shapeCheck';
 import { benchTrainingBackends } from './trainingBackends';
@@ -14,6 +15,7 @@ import { benchTrainingStore } from './trainingStore';
 const BENCHMARKS: Record<string, () => unknown> = {
   'shape-check': benchShapeCheck,
   'lsp-latency': benchLspLatency,
+  'kernel-round-trip': benchKernelRoundTrip,
   'training-overhead': benchTrainingOverhead,
   'training-hooks': benchTrainingHooks,
   'training-store': benchTrainingStore,
