@@ -4,7 +4,7 @@
 // - `pipe echo`: a Node child echoing NDJSON lines over an fd-3 pipe, the kernel's own transport with no work: the
 //   floor of any out-of-process kernel built this way;
 // - `ipc echo`: a Node child echoing `process.send` messages (Node IPC), the usual way to talk to a child;
-// - a Jupyter kernel (ipykernel through jupyter_client) when `python3 -c 'import jupyter_client'` works.
+// - a Jupyter kernel (ipykernel through jupyter_client) when `/usr/bin/python3 -c 'import jupyter_client'` works (Debian's python3-jupyter-client, python3-ipykernel).
 // The anchors from the issue (not measured here): a Jupyter kernel round trip is about 8 ms; VS Code's Jupyter
 // extension logs 16-25 ms per trivial cell. Goal: under 3 ms in the kernel.
 // Run: npm run build && npm run bench -- kernel   (MLTS_BENCH_ROUND_TRIPS sets N, default 500)
@@ -14,6 +14,9 @@ import type { Readable, Writable } from 'node:stream';
 import { KernelClient } from '../runtime/src/kernel/kernelClient';
 import { LineDecoder } from '../runtime/src/kernel/kernelProtocol';
 import { median, quantile } from './stats';
+
+/** Debian's Python (`apt-get install python3-jupyter-client python3-ipykernel`), not a pyenv shim on PATH. */
+const PYTHON = process.env.MLTS_PYTHON ?? '/usr/bin/python3';
 
 const root = join(__dirname, '..');
 const ROUND_TRIPS = Number(process.env.MLTS_BENCH_ROUND_TRIPS ?? 500);
@@ -124,9 +127,9 @@ finally:
 
 /** A Jupyter kernel's trivial-cell round trip, measured by jupyter_client itself; unavailable without it. */
 function measureJupyter(n: number): Timing | { unavailable: string } {
-  const probe = spawnSync('python3', ['-c', 'import jupyter_client, ipykernel'], { encoding: 'utf8' });
+  const probe = spawnSync(PYTHON, ['-c', 'import jupyter_client, ipykernel'], { encoding: 'utf8' });
   if (probe.status !== 0) return { unavailable: 'python3 cannot import jupyter_client and ipykernel' };
-  const run = spawnSync('python3', ['-c', JUPYTER_SCRIPT, String(n), String(WARMUP)], { encoding: 'utf8', timeout: 300_000 });
+  const run = spawnSync(PYTHON, ['-c', JUPYTER_SCRIPT, String(n), String(WARMUP)], { encoding: 'utf8', timeout: 300_000 });
   if (run.status !== 0) return { unavailable: `the Jupyter run failed: ${run.stderr.slice(-500)}` };
   return timing(JSON.parse(run.stdout.trim().split('\n').pop()!) as number[]);
 }
