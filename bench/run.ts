@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { benchCellEndToEnd } from './cellEndToEnd';
 import { benchKernelRoundTrip } from './kernel';
 import { benchLspLatency } from './lspLatency';
 import { benchShapeCheck } from './shapeCheck';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => unknown> = {
   'shape-check': benchShapeCheck,
   'lsp-latency': benchLspLatency,
   'kernel-round-trip': benchKernelRoundTrip,
+  'cell-end-to-end': benchCellEndToEnd,
   'training-overhead': benchTrainingOverhead,
   'training-hooks': benchTrainingHooks,
   'training-store': benchTrainingStore,

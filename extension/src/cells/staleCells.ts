@@ -32,7 +32,16 @@ export class StaleModel {
   private runs = new Map<string, RunRecord>();
   private sequence = 0;
 
-  constructor(private readonly analyzeGraph: GraphAnalyzer) {}
+  /** The graph of the cells last asked about: decorations, lenses and runs ask many times per edit. */
+  private graphCache: { key: string; graph: CellDependencyGraph } | undefined;
+
+  constructor(private readonly analyze: GraphAnalyzer) {}
+
+  private analyzeGraph(cells: readonly CellText[]): CellDependencyGraph {
+    const key = JSON.stringify(cells.map((c) => [c.id, c.text]));
+    if (this.graphCache?.key !== key) this.graphCache = { key, graph: this.analyze(cells) };
+    return this.graphCache.graph;
+  }
 
   /** Records that a cell ran successfully with this text. */
   recordRun(cellId: string, text: string): void {
