@@ -1,0 +1,299 @@
+// Per-column statistics gathered in one streaming pass: counts by kind (missing, numeric, integer, boolean,
+// text), Welford's running mean and variance, min/max, top values (exact counts for the first 1,000 distinct
+// values), the first rows holding text in a mostly numeric column, and the numeric values themselves with their
+// lines in growable typed arrays (a seeded reservoir past `maxStored`), from which `finishColumn` computes
+// quartiles (quickselect, linear interpolation like pandas), a histogram and outlier rows (IQR fences, or
+// z-score when the IQR is 0). Plain numbers in, plain data out: no I/O here.
+
+export type ColumnType = 'integer' | 'number' | 'boolean' | 'string' | 'empty';
+
+export interface ValueCount {
+  value: string;
+  count: number;
+}
+
+export interface RowValue {
+  line: number;
+  value: string;
+}
+
+export interface Histogram {
+  min: number;
+  max: number;
+  /** Equal-width bins from min to max; the last bin includes max. */
+  counts: number[];
+}
+
+export interface NumericSummary {
+  min: number;
+  max: number;
+  mean: number;
+  /** Sample standard deviation (n − 1), as pandas' describe. */
+  std: number;
+  q1: number;
+  median: number;
+  q3: number;
+}
+
+export interface Outliers {
+  method: 'iqr' | 'zscore';
+  /** Values below `low` or above `high` are outliers. */
+  low: number;
+  high: number;
+  count: number;
+  /** The most extreme first, at most `maxRows`. */
+  rows: RowValue[];
+}
+
+export interface ColumnProfile {
+  name: string;
+  type: ColumnType;
+  /** Cells with a value. */
+  count: number;
+  missing: number;
+  /** Distinct values seen (a lower bound when `distinctCapped`). */
+  distinct: number;
+  distinctCapped: boolean;
+  numeric?: NumericSummary;
+  histogram?: Histogram;
+  top: ValueCount[];
+  outliers?: Outliers;
+  /** Text in a mostly numeric column (or numbers in a mostly text column): the rows that break the column's type. */
+  strays: { count: number; rows: RowValue[] };
+  /** True when quartiles and outliers come from a sample of the values (more than `maxStored` rows). */
+  sampledQuantiles: boolean;
+}
+
+export interface ColumnStatsOptions {
+  maxDistinct?: number;
+  maxStored?: number;
+  maxRows?: number;
+  bins?: number;
+}
+
+const BOOLEAN_TEXT = new Set(['true', 'false', 'True', 'False', 'TRUE', 'FALSE']);
+
+export class ColumnAccumulator {
+  missing = 0;
+  numeric = 0;
+  integers = 0;
+  texts = 0;
+  booleans = 0;
+  private mean = 0;
+  private m2 = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private values: Float64Array;
+  private lines: Int32Array;
+  private stored = 0;
+  private seen = 0;
+  private random = 0x9e3779b9;
+  private readonly counts = new Map<number | string, number>();
+  private distinctCapped = false;
+  /** First rows with text (kept in case the column turns out numeric). */
+  private readonly textRows: RowValue[] = [];
+  /** First rows with numbers (kept in case the column turns out textual). */
+  private readonly numberRows: RowValue[] = [];
+  private readonly maxDistinct: number;
+  private readonly maxStored: number;
+  private readonly maxRows: number;
+
+  constructor(
+    readonly name: string,
+    private readonly options: ColumnStatsOptions = {},
+  ) {
+    this.maxDistinct = options.maxDistinct ?? 1000;
+    this.maxStored = options.maxStored ?? 8_000_000;
+    this.maxRows = options.maxRows ?? 100;
+    this.values = new Float64Array(1024);
+    this.lines = new Int32Array(1024);
+  }
+
+  addMissing(): void {
+    this.missing++;
+  }
+
+  addNumber(value: number, line: number): void {
+    this.numeric++;
+    if (Number.isInteger(value)) this.integers++;
+    const delta = value - this.mean;
+    this.mean += delta / this.numeric;
+    this.m2 += delta * (value - this.mean);
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    this.store(value, line);
+    if (!this.distinctCapped) this.count(value);
+    if (this.numberRows.length < this.maxRows) this.numberRows.push({ line, value: String(value) });
+  }
+
+  addText(text: string, line: number): void {
+    this.texts++;
+    if (BOOLEAN_TEXT.has(text)) this.booleans++;
+    if (!this.distinctCapped) this.count(text);
+    if (this.textRows.length < this.maxRows) this.textRows.push({ line, value: text.length > 80 ? `${text.slice(0, 77)}…` : text });
+  }
+
+  private count(key: number | string): void {
+    const n = this.counts.get(key);
+    if (n !== undefined) this.counts.set(key, n + 1);
+    else if (this.counts.size < this.maxDistinct) this.counts.set(key, 1);
+    else this.distinctCapped = true;
+  }
+
+  private store(value: number, line: number): void {
+    this.seen++;
+    if (this.stored < this.maxStored) {
+      if (this.stored === this.values.length) {
+        const size = Math.min(this.maxStored, this.values.length * 2);
+        const values = new Float64Array(size);
+        values.set(this.values);
+        this.values = values;
+        const lines = new Int32Array(size);
+        lines.set(this.lines);
+        this.lines = lines;
+      }
+      this.values[this.stored] = value;
+      this.lines[this.stored++] = line;
+      return;
+    }
+    // Reservoir sampling (algorithm R) with a small xorshift generator, so runs are reproducible.
+    this.random ^= this.random << 13;
+    this.random ^= this.random >>> 17;
+    this.random ^= this.random << 5;
+    const j = (this.random >>> 0) % this.seen;
+    if (j < this.maxStored) {
+      this.values[j] = value;
+      this.lines[j] = line;
+    }
+  }
+
+  finish(): ColumnProfile {
+    const present = this.numeric + this.texts;
+    const numericColumn = this.numeric > 0 && this.numeric >= this.texts;
+    let type: ColumnType;
+    if (present === 0) type = 'empty';
+    else if (numericColumn) type = this.integers === this.numeric ? 'integer' : 'number';
+    else if (this.booleans === this.texts && this.numeric === 0) type = 'boolean';
+    else type = 'string';
+    const top = [...this.counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([value, count]) => ({ value: String(value), count }));
+    const profile: ColumnProfile = {
+      name: this.name,
+      type,
+      count: present,
+      missing: this.missing,
+      distinct: this.counts.size,
+      distinctCapped: this.distinctCapped,
+      top,
+      strays: numericColumn ? { count: this.texts, rows: this.textRows } : { count: type === 'string' ? this.numeric : 0, rows: type === 'string' ? this.numberRows : [] },
+      sampledQuantiles: this.seen > this.stored,
+    };
+    if (numericColumn) {
+      const n = this.stored;
+      const work = this.values.slice(0, n);
+      const [q1, median, q3] = quantiles(work, [0.25, 0.5, 0.75]) as [number, number, number];
+      const std = this.numeric > 1 ? Math.sqrt(this.m2 / (this.numeric - 1)) : NaN;
+      profile.numeric = { min: this.min, max: this.max, mean: this.mean, std, q1, median, q3 };
+      profile.histogram = histogram(this.values, n, this.min, this.max, this.options.bins ?? 20);
+      profile.outliers = this.outliers(q1, q3, std);
+    }
+    return profile;
+  }
+
+  private outliers(q1: number, q3: number, std: number): Outliers {
+    const iqr = q3 - q1;
+    const method = iqr > 0 ? 'iqr' : 'zscore';
+    const low = method === 'iqr' ? q1 - 1.5 * iqr : this.mean - 3 * std;
+    const high = method === 'iqr' ? q3 + 1.5 * iqr : this.mean + 3 * std;
+    const center = (q1 + q3) / 2;
+    let count = 0;
+    // Keep the most extreme rows: a bounded list, re-sorted when it overflows.
+    let kept: { line: number; value: number }[] = [];
+    const values = this.values;
+    const lines = this.lines;
+    if (!(std > 0) && method === 'zscore') return { method, low, high, count: 0, rows: [] };
+    for (let i = 0; i < this.stored; i++) {
+      const v = values[i]!;
+      if (v < low || v > high) {
+        count++;
+        kept.push({ line: lines[i]!, value: v });
+        if (kept.length > this.maxRows * 4) kept = mostExtreme(kept, center, this.maxRows);
+      }
+    }
+    kept = mostExtreme(kept, center, this.maxRows);
+    return { method, low, high, count, rows: kept.map((r) => ({ line: r.line, value: String(r.value) })) };
+  }
+}
+
+function mostExtreme(rows: { line: number; value: number }[], center: number, n: number): { line: number; value: number }[] {
+  return rows.sort((a, b) => Math.abs(b.value - center) - Math.abs(a.value - center) || a.line - b.line).slice(0, n);
+}
+
+/** Equal-width histogram of `values[0, n)`. */
+export function histogram(values: Float64Array, n: number, min: number, max: number, bins: number): Histogram {
+  if (n === 0 || !Number.isFinite(min) || !Number.isFinite(max)) return { min, max, counts: [] };
+  if (min === max) return { min, max, counts: [n] };
+  const counts = new Array<number>(bins).fill(0);
+  const scale = bins / (max - min);
+  for (let i = 0; i < n; i++) {
+    const b = Math.floor((values[i]! - min) * scale);
+    counts[b >= bins ? bins - 1 : b < 0 ? 0 : b]!++;
+  }
+  return { min, max, counts };
+}
+
+/**
+ * Quantiles with linear interpolation (numpy's default), for ascending `qs`; reorders `work` in place. Each
+ * selection runs only within the part left unsorted by the previous one, so three quartiles cost about two passes.
+ */
+export function quantiles(work: Float64Array, qs: number[]): number[] {
+  const n = work.length;
+  if (n === 0) return qs.map(() => NaN);
+  const out: number[] = [];
+  let from = 0;
+  for (const q of qs) {
+    const position = (n - 1) * q;
+    const k = Math.floor(position);
+    const lower = select(work, k, Math.min(from, k), n - 1);
+    let value = lower;
+    if (position > k) {
+      // The next order statistic is the smallest value right of k after selection.
+      let upper = Infinity;
+      for (let i = k + 1; i < n; i++) if (work[i]! < upper) upper = work[i]!;
+      value = lower + (upper - lower) * (position - k);
+    }
+    out.push(value);
+    from = k + 1;
+  }
+  return out;
+}
+
+/** Quickselect (Hoare partition, median-of-three) within [left, right]: then work[k] is the k-th smallest, with smaller values left of it and larger right. */
+function select(work: Float64Array, k: number, left: number, right: number): number {
+  while (right > left) {
+    const mid = (left + right) >>> 1;
+    const a = work[left]!;
+    const b = work[mid]!;
+    const c = work[right]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (work[i]! < pivot) i++;
+      while (work[j]! > pivot) j--;
+      if (i <= j) {
+        const t = work[i]!;
+        work[i] = work[j]!;
+        work[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return work[k]!;
+  }
+  return work[k]!;
+}
