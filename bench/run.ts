@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchCellEndToEnd } from './cellEndToEnd';
+import { benchDashboard } from './dashboard';
 import { benchKernelRoundTrip } from './kernel';
 import { benchLspLatency } from './lspLatency';
 import { benchShapeCheck } from './shapeCheck';
@@ -22,6 +23,7 @@ const BENCHMARKS: Record<string, () => unknown> = {
   'training-hooks': benchTrainingHooks,
   'training-store': benchTrainingStore,
   'training-backends': benchTrainingBackends,
+  dashboard: benchDashboard,
 };
 
 async function main(): Promise<void> {

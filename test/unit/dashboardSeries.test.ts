@@ -25,17 +25,16 @@ test('debiased EMA: the first point is kept, later ones follow TensorBoard’s f
     close(out[i]!, last / (1 - Math.pow(w, i + 1)));
   });
   close(out[0]!, 1);
-  assert.deepEqual(debiasedEma([5, 5, 5], 0.9).map((v) => Number(v!.toFixed(12))), [5, 5, 5]);
-  assert.deepEqual(debiasedEma([1, 2], 0), [1, 2]);
+  assert.deepEqual([...debiasedEma([5, 5, 5], 0.9)].map((v) => Number(v.toFixed(12))), [5, 5, 5]);
+  assert.deepEqual([...debiasedEma([1, 2], 0)], [1, 2]);
 });
 
 test('debiased EMA: gaps pass through and do not count; extending incrementally equals smoothing at once', () => {
   const ys = [1, null, 3, Number.NaN, 5, 6, 7];
   const whole = debiasedEma(ys, 0.8);
-  assert.equal(whole[1], null);
-  assert.ok(Number.isNaN(whole[3]!));
+  assert.ok(Number.isNaN(whole[1]!) && Number.isNaN(whole[3]!));
   close(whole[2]!, (0.2 * 0.8 * 1 + 0.2 * 3) / (1 - 0.64));
-  const out: (number | null)[] = [];
+  const out = new Float64Array(ys.length);
   const state = emaInto(ys.slice(0, 3), out, 0.8);
   emaInto(ys, out, 0.8, 3, state);
   assert.deepEqual(out, whole);
@@ -163,12 +162,28 @@ test('run data: appended chunks extend cached smoothed series exactly; gaps are 
   const live = new RunData();
   live.apply(chunk('r', 0, points.slice(0, 20)));
   live.series('loss', 'step', 0.7);
-  live.apply(chunk('r', 20, points.slice(20)));
-  assert.deepEqual(live.series('loss', 'step', 0.7), whole.series('loss', 'step', 0.7));
+  live.apply(chunk('r', 20, points.slice(20, 21)));
+  live.series('loss', 'step', 0.7);
+  live.apply(chunk('r', 21, points.slice(21)));
+  const a = live.series('loss', 'step', 0.7);
+  const b = whole.series('loss', 'step', 0.7);
+  assert.deepEqual([a.x, a.y, Array.from(a.smoothed)], [b.x, b.y, Array.from(b.smoothed)]);
+  assert.deepEqual(live.series('loss', 'step', 0).smoothed, b.y);
   assert.equal(live.apply(chunk('r', 60, points.slice(0, 1))), false);
   assert.ok(live.apply(chunk('r', 0, points.slice(0, 5))));
   assert.equal(live.length, 5);
   assert.equal(live.series('loss', 'step', 0.7).x.length, 5);
+});
+
+test('run data: a series that shared the run’s columns copies them once a gap or a second fit arrives', () => {
+  const data = new RunData();
+  data.apply(chunk('r', 0, [{ t: 0, step: 0, loss: 3 }, { t: 1, step: 1, loss: 2 }]));
+  assert.deepEqual(data.series('loss', 'step', 0).x, [0, 1]);
+  data.apply(chunk('r', 2, [{ t: 2, step: 2, loss: null }, { t: 3, step: 0, fit: 1, loss: 1 }]));
+  const s = data.series('loss', 'step', 0.5);
+  assert.deepEqual([s.x, s.y], [[0, 1, 3], [3, 2, 1]]);
+  assert.equal(data.step.length, 4, 'the run keeps its own columns');
+  close(s.smoothed[2]!, debiasedEma([3, 2, 1], 0.5)[2]!);
 });
 
 test('protocol guards accept well-formed messages and refuse anything else', () => {

@@ -72,7 +72,18 @@ export type FromDashboard =
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-const isNumberArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number');
+/** Plain loops: chunks carry up to a million values, and this guard runs on every one of them. */
+function isNumberArray(v: unknown): v is number[] {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number') return false;
+  return true;
+}
+
+function isNullableNumberArray(v: unknown, length: number): v is (number | null)[] {
+  if (!Array.isArray(v) || v.length !== length) return false;
+  for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] !== 'number') return false;
+  return true;
+}
 const isStringOrNull = (v: unknown) => v === null || typeof v === 'string';
 const isMetricValues = (v: unknown): v is Record<string, number | null> =>
   isRecord(v) && Object.values(v).every((x) => x === null || typeof x === 'number');
@@ -129,8 +140,8 @@ export function isMetricChunk(v: unknown): v is MetricChunk {
   if (!isNumberArray(t) || !isNumberArray(step) || !isNumberArray(batch) || !isNumberArray(fit) || !isNumberArray(kind)) return false;
   const n = t.length;
   if (step.length !== n || batch.length !== n || kind.length !== n || fit.length !== n) return false;
-  if (!kind.every((k) => k === 0 || k === 1 || k === 2)) return false;
-  return isRecord(values) && Object.values(values).every((col) => Array.isArray(col) && col.length === n && col.every((x) => x === null || typeof x === 'number'));
+  for (let i = 0; i < n; i++) if (kind[i] !== 0 && kind[i] !== 1 && kind[i] !== 2) return false;
+  return isRecord(values) && Object.values(values).every((col) => isNullableNumberArray(col, n));
 }
 
 export function isToDashboard(v: unknown): v is ToDashboard {

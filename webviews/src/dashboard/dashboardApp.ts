@@ -95,6 +95,8 @@ export class DashboardApp {
           this.runs.delete(id);
           this.data.delete(id);
         }
+        // Ask for the charts' metrics at once rather than after the next frame: the host reads while the table renders.
+        if (this.state.view === 'charts') this.subscribe(this.viewRuns(this.shownRuns()));
         this.invalidate({ table: true, view: true });
         return;
       case 'metrics': {

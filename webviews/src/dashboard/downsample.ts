@@ -3,22 +3,30 @@
 // however long the series is, which plain stride or averaging loses. Runs after smoothing, never before.
 // Pure; x must be sorted ascending (steps and times are).
 
+/** Points ready to draw (plain arrays, as uPlot takes them). */
 export interface XY {
   x: number[];
   y: (number | null)[];
+}
+
+/** Any series: plain or typed arrays, gaps as null or NaN. */
+export interface SeriesLike {
+  x: ArrayLike<number>;
+  y: ArrayLike<number | null>;
 }
 
 /**
  * Keeps at most about 4 × `buckets` points of (x, y). `toUnit` maps x to the axis' linear space (log10 on a log
  * axis) so buckets are equally wide on screen. Null y values are dropped (uPlot's linear path bridges them).
  */
-export function minMaxDownsample(x: ArrayLike<number>, y: ArrayLike<number | null>, buckets: number, toUnit: (v: number) => number = (v) => v): XY {
+export function minMaxDownsample(x: ArrayLike<number>, y: ArrayLike<number | null>, buckets: number, toUnit?: (v: number) => number): XY {
   const n = Math.min(x.length, y.length);
   if (n <= buckets * 4) return copyFinite(x, y, n);
-  const lo = toUnit(x[0]!);
-  const hi = toUnit(x[n - 1]!);
+  const lo = toUnit ? toUnit(x[0]!) : x[0]!;
+  const hi = toUnit ? toUnit(x[n - 1]!) : x[n - 1]!;
   const span = hi - lo;
   if (!(span > 0) || !Number.isFinite(span)) return copyFinite(x, y, n);
+  const scale = buckets / span;
   const out: XY = { x: [], y: [] };
   let bucket = -1;
   let first = -1;
@@ -39,8 +47,9 @@ export function minMaxDownsample(x: ArrayLike<number>, y: ArrayLike<number | nul
   };
   for (let i = 0; i < n; i++) {
     const v = y[i];
-    if (v === null || v === undefined || !Number.isFinite(v)) continue;
-    const b = Math.min(buckets - 1, Math.floor(((toUnit(x[i]!) - lo) / span) * buckets));
+    // v - v is 0 exactly for finite numbers (NaN and ±Infinity give NaN; null gives 0, hence the first test).
+    if (v === null || v === undefined || v - v !== 0) continue;
+    const b = Math.min(buckets - 1, Math.floor(((toUnit ? toUnit(x[i]!) : x[i]!) - lo) * scale));
     if (b !== bucket) {
       flush();
       bucket = b;

@@ -4,7 +4,7 @@
 // in the axis' own space. Each run counts once per grid point (its mean inside a bucket), so a run logging more
 // often does not outweigh the others. Pure; runs are smoothed before they are grouped.
 import type { ParamValue } from '../dashboardProtocol';
-import type { XY } from './downsample';
+import type { SeriesLike } from './downsample';
 
 /** How a parameter value names its group: JSON, so 1 and "1" stay apart; a missing parameter is its own group. */
 export function groupKey(value: ParamValue | undefined): string {
@@ -38,13 +38,14 @@ export interface AlignedGroups {
  * Aligns every group's member series on one grid and reduces each grid point to mean, min and max over the
  * members that have a value there. `maxPoints` bounds the grid; `toUnit` maps x to the axis' linear space.
  */
-export function aggregateGroups(groups: readonly (readonly XY[])[], maxPoints = 1000, toUnit: (v: number) => number = (v) => v): AlignedGroups {
+export function aggregateGroups(groups: readonly (readonly SeriesLike[])[], maxPoints = 1000, toUnit: (v: number) => number = (v) => v): AlignedGroups {
   const distinct = new Set<number>();
   let lo = Infinity;
   let hi = -Infinity;
   for (const members of groups) {
     for (const s of members) {
-      for (const x of s.x) {
+      for (let i = 0; i < s.x.length; i++) {
+        const x = s.x[i]!;
         if (distinct.size <= maxPoints) distinct.add(x);
         const u = toUnit(x);
         if (u < lo) lo = u;

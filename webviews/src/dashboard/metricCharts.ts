@@ -7,7 +7,7 @@
 import uPlot from 'uplot';
 import { aggregateGroups, groupKey } from './grouping';
 import { chartColours, el } from './dom';
-import { minMaxDownsample, type XY } from './downsample';
+import { minMaxDownsample, type SeriesLike, type XY } from './downsample';
 import { canvasPng } from './chartImage';
 import { csvText, safeFileName } from './exportData';
 import { runColour, withAlpha, type ThemeKind } from './runColours';
@@ -43,10 +43,10 @@ export interface ChartEvents {
 
 const X_LABELS: Record<XAxisMode, string> = { step: 'step', epoch: 'epoch', wall: 'time', relative: 'seconds since start' };
 
-const toUnit = (log: boolean) => (log ? (v: number) => Math.log10(v) : (v: number) => v);
+const toUnit = (log: boolean) => (log ? Math.log10 : undefined);
 
 /** Drops points a log axis cannot show (x or y not above zero). */
-function forLogAxes(x: number[], y: (number | null)[], logX: boolean, logY: boolean): XY {
+function forLogAxes(x: ArrayLike<number>, y: ArrayLike<number | null>, logX: boolean, logY: boolean): SeriesLike {
   if (!logX && !logY) return { x, y };
   const out: XY = { x: [], y: [] };
   for (let i = 0; i < x.length; i++) {
@@ -177,7 +177,7 @@ class MetricChart {
 
   private updateGrouped(runs: readonly ChartRun[], settings: ChartSettings): void {
     const { logX, logY } = settings;
-    const groups = new Map<string, XY[]>();
+    const groups = new Map<string, SeriesLike[]>();
     this.full = [];
     for (const run of runs) {
       const s = run.data.series(this.metric, settings.xAxis, settings.smoothing);
@@ -190,7 +190,7 @@ class MetricChart {
       else groups.set(k, [xy]);
     }
     const keys = [...groups.keys()];
-    const aligned = aggregateGroups([...groups.values()], Math.max(50, Math.round(settings.width)), toUnit(logX));
+    const aligned = aggregateGroups([...groups.values()], Math.max(50, Math.round(settings.width)), toUnit(logX) ?? ((v) => v));
     const labels = keys.map((k) => `${settings.groupBy}=${k} (${groups.get(k)!.length} run${groups.get(k)!.length === 1 ? '' : 's'})`);
     const data: (number | null)[][] = [aligned.x];
     this.drawn = [];
@@ -302,7 +302,7 @@ class MetricChart {
   private exportCsv(): void {
     const text = this.groupedCsv
       ? csvText(['group', 'x', 'mean', 'min', 'max'], this.groupedCsv)
-      : csvText(['run', 'x', 'value', 'smoothed'], this.full.flatMap(({ label, series }) => series.x.map((x, i) => [label, x, series.y[i] ?? null, series.smoothed[i] ?? null])));
+      : csvText(['run', 'x', 'value', 'smoothed'], this.full.flatMap(({ label, series }) => series.x.map((x, i) => [label, x, series.y[i] ?? null, series.smoothed[i] ?? null] as (string | number | null)[])));
     this.events.save(`${safeFileName(this.metric)}.csv`, 'text/csv', new TextEncoder().encode(text));
   }
 

@@ -2,6 +2,7 @@
 // one per metric and point kind ("loss" from epoch and log points, "loss · batch" from batch points), with x as
 // step, epoch, wall time or time since the run's first point. Each series is cached with its debiased EMA and
 // extended in place when points are appended, so a live run costs work in proportion to its new points only.
+// The first chunk's columns are adopted as they are, so loading a long run copies nothing.
 // Pure data code: no DOM.
 import { PointKind, type MetricChunk, type PointKindCode } from '../dashboardProtocol';
 import { EMA_START, emaInto, type EmaState } from './smoothing';
@@ -16,13 +17,20 @@ export interface Series {
   /** Sorted x values (seconds for time axes). */
   x: number[];
   y: (number | null)[];
-  /** `y` smoothed with the current weight (the same array as `y` when the weight is 0). */
-  smoothed: (number | null)[];
+  /** `y` smoothed with the current weight, gaps as NaN (the same array as `y` when the weight is 0). */
+  smoothed: ArrayLike<number | null>;
 }
 
-interface CachedSeries extends Series {
+interface CachedSeries {
+  x: number[];
+  y: (number | null)[];
+  /** Smoothed values of y[0..smoothedCount), in a buffer that grows by doubling. */
+  buffer: Float64Array;
+  smoothedCount: number;
   /** Points of the run already scanned for this series. */
   scanned: number;
+  /** x and y are the run's own step and value columns (see shareColumns). */
+  shared: boolean;
   weight: number;
   ema: EmaState;
   /** For batch series: the batches-per-epoch the x values were computed with. */
@@ -40,7 +48,10 @@ export class RunData {
   batch: number[] = [];
   kind: PointKindCode[] = [];
   fit: number[] = [];
-  readonly values = new Map<string, (number | null)[]>();
+  values = new Map<string, (number | null)[]>();
+  private hasBatch = false;
+  /** Whether every point so far is an epoch point of the first fit with a step above the previous one. */
+  private plainEpochs = true;
   /** Bumped on every change, so views can tell whether they are up to date. */
   version = 0;
   private maxBatch = -1;
@@ -58,6 +69,25 @@ export class RunData {
   apply(chunk: MetricChunk): boolean {
     if (chunk.from > this.length) return false;
     if (chunk.from < this.length) this.truncate(chunk.from);
+    if (chunk.kind.includes(PointKind.batch)) this.hasBatch = true;
+    let lastStep = this.length ? this.step[this.length - 1]! : -Infinity;
+    for (let i = 0; i < chunk.t.length && this.plainEpochs; i++) {
+      if (chunk.kind[i] !== PointKind.epoch || chunk.fit[i] !== 0 || !(chunk.step[i]! > lastStep)) this.plainEpochs = false;
+      lastStep = chunk.step[i]!;
+    }
+    for (const b of chunk.batch) if (b > this.maxBatch) this.maxBatch = b;
+    if (this.length === 0) {
+      // The first chunk's columns become the run's own (messages arrive as fresh objects): no copy.
+      this.t = chunk.t;
+      this.step = chunk.step;
+      this.batch = chunk.batch;
+      this.kind = chunk.kind;
+      this.fit = chunk.fit;
+      this.values = new Map(Object.entries(chunk.values));
+      this.keys = null;
+      this.version++;
+      return true;
+    }
     const n = chunk.t.length;
     const before = this.length;
     this.t.push(...chunk.t);
@@ -76,7 +106,6 @@ export class RunData {
     }
     // Metrics this chunk lacks get nulls, so every column stays as long as t.
     for (const [name, mine] of this.values) if (!(name in chunk.values)) for (let i = 0; i < n; i++) mine.push(null);
-    for (const b of chunk.batch) if (b > this.maxBatch) this.maxBatch = b;
     if (chunk.kind.includes(PointKind.batch)) this.keys = null;
     this.version++;
     return true;
@@ -85,6 +114,7 @@ export class RunData {
   private truncate(length: number): void {
     for (const column of [this.t, this.step, this.batch, this.kind, this.fit, ...this.values.values()]) column.length = length;
     this.maxBatch = this.batch.reduce((m, b) => Math.max(m, b), -1);
+    this.plainEpochs = this.kind.every((k, i) => k === PointKind.epoch && this.fit[i] === 0 && (i === 0 || this.step[i]! > this.step[i - 1]!));
     this.cache.clear();
     this.keys = null;
     this.version++;
@@ -95,6 +125,15 @@ export class RunData {
     if (this.keys) return this.keys;
     const keys = new Set<string>();
     for (const [name, column] of this.values) {
+      if (!this.hasBatch) {
+        // Without batch points a metric is a series as soon as one value is there.
+        for (let i = 0; i < column.length; i++) {
+          if (column[i] === null) continue;
+          keys.add(name);
+          break;
+        }
+        continue;
+      }
       for (let i = 0; i < column.length; i++) {
         if (column[i] === null) continue;
         keys.add(this.kind[i] === PointKind.batch ? name + BATCH_SUFFIX : name);
@@ -113,20 +152,57 @@ export class RunData {
     const batchesPerEpoch = this.maxBatch + 1;
     let cached = this.cache.get(cacheKey);
     if (!cached || (isBatch && cached.batchesPerEpoch !== batchesPerEpoch && mode !== 'wall' && mode !== 'relative')) {
-      cached = { x: [], y: [], smoothed: [], scanned: 0, weight, ema: EMA_START, batchesPerEpoch, fit: 0, fitOffset: 0, fitMaxStep: -1, epochsSeen: 0 };
+      cached = { x: [], y: [], buffer: new Float64Array(0), smoothedCount: 0, scanned: 0, shared: false, weight, ema: EMA_START, batchesPerEpoch, fit: 0, fitOffset: 0, fitMaxStep: -1, epochsSeen: 0 };
       this.cache.set(cacheKey, cached);
     }
-    if (column && cached.scanned < this.length) this.scan(cached, column, isBatch, mode);
+    if (column && cached.scanned < this.length) {
+      if (mode === 'step' && !isBatch && this.shareColumns(cached, column)) cached.scanned = this.length;
+      else this.scan(cached, column, isBatch, mode);
+    }
     if (cached.weight !== weight) {
       cached.weight = weight;
-      cached.smoothed = weight > 0 ? [] : cached.y;
-      cached.ema = weight > 0 ? emaInto(cached.y, cached.smoothed, weight) : EMA_START;
+      cached.smoothedCount = 0;
+      cached.ema = EMA_START;
     }
-    return cached;
+    const n = cached.shared ? cached.scanned : cached.y.length;
+    if (weight > 0 && cached.smoothedCount < n) {
+      if (cached.buffer.length < n) {
+        const grown = new Float64Array(Math.max(n, cached.buffer.length * 2, 64));
+        grown.set(cached.buffer.subarray(0, cached.smoothedCount));
+        cached.buffer = grown;
+      }
+      cached.ema = emaInto(cached.y, cached.buffer, weight, cached.smoothedCount, cached.ema);
+      cached.smoothedCount = n;
+    }
+    return { x: cached.x, y: cached.y, smoothed: weight > 0 ? cached.buffer.subarray(0, n) : cached.y };
+  }
+
+  /**
+   * The common case needs no copy: a run of plain epochs (one fit, steps rising) whose metric has a value at every
+   * point draws by step with the run's own step and value columns as x and y. Returns false, after taking copies
+   * of what the series shared so far, once the run or the metric stops being that simple.
+   */
+  private shareColumns(s: CachedSeries, column: (number | null)[]): boolean {
+    if (!s.shared && s.scanned > 0) return false;
+    let simple = this.plainEpochs;
+    for (let i = s.scanned; i < this.length && simple; i++) if (column[i] === null) simple = false;
+    if (simple) {
+      s.x = this.step;
+      s.y = column;
+      s.shared = true;
+      return true;
+    }
+    if (s.shared) {
+      s.x = this.step.slice(0, s.scanned);
+      s.y = column.slice(0, s.scanned);
+      s.shared = false;
+      s.fitMaxStep = s.x[s.x.length - 1] ?? -1;
+      s.epochsSeen = s.scanned;
+    }
+    return false;
   }
 
   private scan(s: CachedSeries, column: (number | null)[], isBatch: boolean, mode: XAxisMode): void {
-    const from = s.x.length;
     const t0 = this.t[0] ?? 0;
     for (let i = s.scanned; i < this.length; i++) {
       const kind = this.kind[i]!;
@@ -165,7 +241,5 @@ export class RunData {
       s.y.push(y);
     }
     s.scanned = this.length;
-    if (s.weight > 0) s.ema = emaInto(s.y, s.smoothed, s.weight, from, s.ema);
-    else s.smoothed = s.y;
   }
 }

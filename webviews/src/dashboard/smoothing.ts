@@ -1,7 +1,8 @@
 // Debiased exponential moving average, as TensorBoard's scalar dashboard smooths: the running average starts at
 // zero and is divided by (1 - w^n), so the first points are not dragged towards zero. It always runs on the full
-// series, before any downsampling, so what is drawn is the smoothing of the real data. Non-finite values (gaps)
-// pass through and do not disturb the average. Pure; the incremental form lets a live series extend its smoothed
+// series, before any downsampling, so what is drawn is the smoothing of the real data. Gaps (null, NaN, ±Infinity)
+// come out as NaN and do not disturb the average. Output goes to a Float64Array: a million smoothed doubles in a
+// plain array would be a million heap numbers for the garbage collector. Pure; the incremental form lets a live series extend its smoothed
 // copy point by point instead of recomputing it.
 
 /** The smoothing state after some points: the biased running average and how many finite points it saw. */
@@ -14,15 +15,18 @@ export const EMA_START: EmaState = { last: 0, count: 0 };
 
 /**
  * Smooths `ys[from..]` into `out[from..]` with weight `weight` in [0, 1) (0 leaves values as they are), starting
- * from `state`; returns the state after the last point so a later call can continue.
+ * from `state`; returns the state after the last point so a later call can continue. `out` must be long enough.
  */
-export function emaInto(ys: ArrayLike<number | null>, out: (number | null)[], weight: number, from = 0, state: EmaState = EMA_START): EmaState {
+export function emaInto(ys: ArrayLike<number | null>, out: Float64Array, weight: number, from = 0, state: EmaState = EMA_START): EmaState {
   let { last, count } = state;
   const w = Math.min(Math.max(weight, 0), 0.999);
+  // w^count, kept as a running product instead of a pow per point.
+  let power = Math.pow(w, count);
   for (let i = from; i < ys.length; i++) {
     const y = ys[i];
-    if (y === null || y === undefined || !Number.isFinite(y)) {
-      out[i] = y ?? null;
+    // y - y is 0 exactly for finite numbers; null would give 0 too, hence its own test.
+    if (y === null || y === undefined || y - y !== 0) {
+      out[i] = NaN;
       continue;
     }
     if (w === 0) {
@@ -31,14 +35,15 @@ export function emaInto(ys: ArrayLike<number | null>, out: (number | null)[], we
     }
     last = last * w + (1 - w) * y;
     count++;
-    out[i] = last / (1 - Math.pow(w, count));
+    power *= w;
+    out[i] = last / (1 - power);
   }
   return { last, count };
 }
 
 /** The debiased EMA of a whole series. */
-export function debiasedEma(ys: ArrayLike<number | null>, weight: number): (number | null)[] {
-  const out: (number | null)[] = new Array<number | null>(ys.length);
+export function debiasedEma(ys: ArrayLike<number | null>, weight: number): Float64Array {
+  const out = new Float64Array(ys.length);
   emaInto(ys, out, weight);
   return out;
 }
