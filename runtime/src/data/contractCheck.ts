@@ -121,7 +121,7 @@ function diagnosticsFor(declared: DeclaredContract, reader: DataFileReader): Con
   const name = declared.path;
   const sample = checkSample(path, declared.contract, reader);
   if (!sample || sample.summary.failed) {
-    const why = sample?.summary.issues[0]?.message ?? `${name} cannot be read.`;
+    const why = sample?.summary.issues[0]?.message ?? `cannot read ${name} (${path}): no such file, or not readable.`;
     diag('error', `Data contract: ${why}`, where);
     return out;
   }

@@ -12,9 +12,14 @@ import { createTranscoder, firstInvalidUtf8, guessEncoding, isUtf8Block, latin1M
 
 export type DataFormat = 'csv' | 'json';
 
+/** Bytes the first block holds at least. */
+const HEAD_BYTES = 64 * 1024;
+
 export interface StreamOptions {
   /** Bytes per read (default 1 MiB). */
   blockSize?: number;
+  /** Bytes the first read holds at least, for the encoding and delimiter guesses (default 64 KiB). */
+  headBytes?: number;
   /** Stop after this many bytes (a sample); the summary says `sampled`. */
   maxBytes?: number;
   /** Force the delimiter instead of sniffing it. */
@@ -196,7 +201,10 @@ class StreamRun {
 
   /** The buffer to read the next block into (empty when the limit is reached). */
   nextBuffer(): Uint8Array {
-    return this.buffer.subarray(0, Math.max(0, Math.min(this.buffer.length, this.limit - this.position)));
+    // The first block is at least 64 KiB whatever the block size, so that encoding and delimiter guesses see enough lines.
+    const head = this.options.headBytes ?? HEAD_BYTES;
+    const buffer = this.position === 0 && this.buffer.length < head ? new Uint8Array(head) : this.buffer;
+    return buffer.subarray(0, Math.max(0, Math.min(buffer.length, this.limit - this.position)));
   }
 
   feed(read: Uint8Array): void {

@@ -260,7 +260,7 @@ export class DelimitedScanner {
       if (!complete) return recordStart;
       const line = this.nextLine;
       this.nextLine += 1 + extraLines;
-      if (nf === 1 && view.ends[0] === view.starts[0] && view.quoted[0] === 0) continue; // a blank line
+      if (nf === 1 && view.quoted[0] === 0 && isBlank(bytes, view.starts[0]!, view.ends[0]!)) continue; // a blank line
       view.count = nf;
       view.line = line;
       this.emit(view);
@@ -317,6 +317,11 @@ export class DelimitedScanner {
   private issue(issue: DataIssue): void {
     if (this.issues.length < this.maxIssues) this.issues.push(issue);
   }
+}
+
+function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] !== SPACE && bytes[i] !== TAB) return false;
+  return true;
 }
 
 function indexOfByte(bytes: Uint8Array, byte: number, from: number): number {

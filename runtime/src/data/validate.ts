@@ -21,7 +21,7 @@ export interface ValidationResult extends ContractReport {
   ok: boolean;
 }
 
-export interface ValidateOptions extends Pick<StreamOptions, 'onProgress' | 'signal' | 'blockSize'> {
+export interface ValidateOptions extends Pick<StreamOptions, 'onProgress' | 'signal' | 'blockSize' | 'headBytes'> {
   /** Violations kept in the result (all are counted). Default 1,000. */
   maxViolations?: number;
 }
