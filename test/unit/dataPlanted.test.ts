@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { mulberry32 } from '../../runtime/src/runner/seededRandom';
 
 export const DATA_DIR = resolve(__dirname, '..', '..', 'test-results', 'data');
 
@@ -22,17 +23,8 @@ export interface PlantedFile {
   ragged: number;
 }
 
-/** A small deterministic generator (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic generator. */
+export const seeded = mulberry32;
 
 /** Writes `rows` rows of flower-like data with four planted problems; clean values stay well inside the IQR fences. */
 export function writePlantedCsv(name: string, rows = 3000, lineEnd = '\n'): PlantedFile {
