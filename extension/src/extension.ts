@@ -72,9 +72,10 @@ function activateCells(context: vscode.ExtensionContext, log: vscode.LogOutputCh
     controller.onDidCreateSession((session) => {
       void vscode.commands.executeCommand('setContext', 'mlts.kernelActive', true);
       context.subscriptions.push(
-        session.onDidChange(() => {
-          decorations.refreshAll();
-          editorFeatures.refreshLenses();
+        session.onDidChange((message) => {
+          // Inline summaries change when a run starts or ends; stale marks only when a run ends or the kernel restarts.
+          if (message.type === 'runStarted' || message.type === 'runFinished' || message.type === 'kernel') decorations.refreshAll();
+          if (message.type === 'runFinished' || (message.type === 'kernel' && message.state !== 'busy')) editorFeatures.refreshLenses();
         }),
       );
       followActiveEditor();

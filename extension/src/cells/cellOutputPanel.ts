@@ -47,7 +47,8 @@ export class CellOutputPanels implements vscode.Disposable {
     const existing = this.panels.get(key);
     if (existing) {
       if (!existing.detach) this.attach(session, existing.panel);
-      existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      // Revealing a panel that is already in view still costs a layout in the workbench on every run.
+      if (!existing.panel.visible) existing.panel.reveal(vscode.ViewColumn.Beside, true);
       return;
     }
     const panel = vscode.window.createWebviewPanel(
