@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { SeededStore, seedRun } from '../integration/dashboardFixtures';
 import { scratchWorkspace, withWorkbench } from './harness';
 
@@ -42,4 +43,53 @@ for (const [kind, theme] of THEMES) {
       await workbench.screenshot(`dashboard-${kind}`);
     });
   });
+}
+
+/** The webview document that contains `selector` (the launcher and the dashboard are both open in the end). */
+async function webviewWith(page: Page, selector: string) {
+  const frames = page.frameLocator('iframe.webview.ready');
+  const count = await page.locator('iframe.webview.ready').count();
+  for (let i = count - 1; i >= 0; i--) {
+    const doc = frames.nth(i).frameLocator('#active-frame');
+    if (await doc.locator(selector).count()) return doc;
+  }
+  return null;
+}
+
+const TINY = `/** @mlts-params */
+const params = { lr: 0.01, epochs: 3 };
+for (let e = 0; e < params.epochs; e++) (globalThis as { mlts?: { log(v: Record<string, number>, step: number): void } }).mlts?.log({ loss: 1 / (e + 1 + params.lr) }, e);
+`;
+
+test('the launcher shows the declared parameters, launches a grid, and its runs appear in the dashboard', async () => {
+  const folder = scratchWorkspace('dashboard-launcher', { extra: { 'tiny.ml.ts': TINY } });
+  await withWorkbench({ name: 'dashboard-launcher', folder, trusted: true }, async ({ workbench }) => {
+    await workbench.statusBarItem(/mlts/).waitFor({ state: 'visible' });
+    await workbench.runCommand('mlts: Launch Runs…');
+    const launcher = workbench.webview();
+    await launcher.locator('tr[data-param="lr"]').waitFor({ state: 'visible' });
+    assert.match(await launcher.locator('tr[data-param="lr"] .default').innerText(), /0\.01/);
+    await launcher.locator('tr[data-param="lr"] vscode-textfield input').fill('0.01, 0.1');
+    await launcher.locator('.summary').filter({ hasText: '2 runs' }).waitFor();
+    await workbench.screenshot('dashboard-launcher');
+    await launcher.locator('vscode-button.launch').click();
+    // The dashboard opens after the launch and lists both runs as they are queued, run and finish.
+    await expectWithin(async () => {
+      const dashboard = await webviewWith(workbench.page, 'table.runs');
+      return dashboard !== null && (await dashboard.locator('table.runs tbody tr').count()) === 2;
+    });
+    const dashboard = (await webviewWith(workbench.page, 'table.runs'))!;
+    await dashboard.locator('table.runs tbody tr td.status').filter({ hasText: 'finished' }).nth(1).waitFor({ timeout: 60_000 });
+    await dashboard.locator('.chart[data-metric="loss"][data-runs="2"]').waitFor();
+    await workbench.screenshot('dashboard-launched-runs');
+  });
+});
+
+/** Re-checks `condition` on each animation frame of Node's event loop until it holds or 30 s pass. */
+async function expectWithin(condition: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
