@@ -4,7 +4,7 @@
 // line, that a run named like an HTML payload stays text and runs nothing, that appended metrics and new runs show
 // up live, and that requests with a foreign Host or Origin are refused. Waits are for page conditions, not time.
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -159,4 +159,53 @@ test('requests with a foreign Host or Origin get 403; the page has a nonce CSP',
   const csp = String(page.headers['content-security-policy']);
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
+});
+
+/** Sets a vscode-single-select in the view controls by its label and fires its change event. */
+async function choose(page: Page, label: string, value: string): Promise<void> {
+  await page.locator(`vscode-single-select[aria-label="${label}"]`).evaluate((select, v) => {
+    (select as unknown as { value: string }).value = v;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
+
+test('grouping, every x axis and log scales draw without page errors; the view state survives a reload', async () => {
+  const { page } = await openDashboard();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.locator('.clear-selection').click();
+  await page.waitForFunction(() => (globalThis as unknown as ProbeWindow).mltsProbe.points() > 0);
+  await choose(page, 'Group by', 'lr');
+  await page.locator('.chart[data-metric="loss"]').and(page.locator(':not([data-points="0"])')).waitFor();
+  await page.screenshot({ path: join(RESULTS, 'dashboard-ui', 'grouped.png') });
+  await choose(page, 'Group by', '');
+  for (const axis of ['epoch', 'wall', 'relative', 'step']) {
+    await choose(page, 'X axis', axis);
+    await page.locator('.chart[data-metric="loss"] .u-axis').first().waitFor();
+  }
+  await page.locator('vscode-checkbox[label="Log y"]').click();
+  await page.locator('vscode-checkbox[label="Log x"]').click();
+  await page.evaluate('window.mltsProbe.frames(2)');
+  assert.ok((await page.evaluate<number>('window.mltsProbe.points()')) > 0);
+  await page.locator('.tab[data-view="hparams"]').click();
+  await page.locator('.hparams canvas.parallel').waitFor();
+  await page.locator(`tr[data-run-id="20261125-100001-mnist-bbbbbb"]`).click();
+  await page.reload();
+  await page.locator('.tab[data-view="hparams"][aria-selected="true"]').waitFor();
+  await page.locator('tr.selected[data-run-id="20261125-100001-mnist-bbbbbb"]').waitFor();
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a chart exports its full-resolution data as CSV', async () => {
+  const { page } = await openDashboard();
+  await selectOnly(page, '20261125-100000-mnist-aaaaaa');
+  await page.locator('.chart[data-metric="loss"][data-runs="1"]').waitFor();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.chart[data-metric="loss"] .chart-action', { hasText: 'CSV' }).click()]);
+  assert.equal(download.suggestedFilename(), 'loss.csv');
+  const text = readFileSync((await download.path())!, 'utf8');
+  const lines = text.trim().split('\n');
+  assert.equal(lines[0], 'run,x,value,smoothed');
+  assert.equal(lines.length, 1 + 60);
+  await page.context().close();
 });
