@@ -196,7 +196,12 @@ export class ColumnAccumulator {
       const [q1, median, q3] = quantiles(work, [0.25, 0.5, 0.75]) as [number, number, number];
       const std = this.numeric > 1 ? Math.sqrt(this.m2 / (this.numeric - 1)) : NaN;
       profile.numeric = { min: this.min, max: this.max, mean: this.mean, std, q1, median, q3 };
-      profile.histogram = histogram(this.values, n, this.min, this.max, this.options.bins ?? 20);
+      // Small integer ranges (labels, counts) get one bin per value, centred on it.
+      const span = this.max - this.min;
+      profile.histogram =
+        type === 'integer' && span > 0 && span < 40
+          ? histogram(this.values, n, this.min - 0.5, this.max + 0.5, span + 1)
+          : histogram(this.values, n, this.min, this.max, this.options.bins ?? 20);
       profile.outliers = this.outliers(q1, q3, std);
     }
     return profile;

@@ -3,16 +3,13 @@
 // the reader found (encoding, delimiters, ragged rows). `ProfileSink` is also usable beside other sinks (the
 // contract validator) in the same pass through `teeSinks`. Row numbers are 1-based file lines.
 import { ColumnAccumulator, type ColumnProfile, type ColumnStatsOptions } from './columnStats';
-import { streamDataFile, type StreamOptions, type StreamSummary } from './dataReader';
+import { streamDataFile, type StreamOptions } from './dataReader';
+import type { DataProfile } from './dataSummary';
 import type { RecordSink, RecordView } from './records';
 
+export type { DataProfile } from './dataSummary';
 export type { ColumnProfile, ColumnType, Histogram, NumericSummary, Outliers, RowValue, ValueCount } from './columnStats';
 
-export interface DataProfile extends StreamSummary {
-  profiles: ColumnProfile[];
-  /** Milliseconds the pass took. */
-  elapsedMs: number;
-}
 
 export class ProfileSink implements RecordSink {
   private columns: ColumnAccumulator[] = [];

@@ -7,10 +7,11 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { DelimitedScanner, delimiterName, sniffDelimiter, type DelimiterGuess } from './delimitedScanner';
 import { JsonRecordScanner } from './jsonRecords';
+import type { DataFormat, StreamSummary } from './dataSummary';
 import type { DataIssue, RecordSink } from './records';
-import { createTranscoder, firstInvalidUtf8, guessEncoding, isUtf8Block, latin1Message, type TextEncodingName } from './textEncoding';
+import { createTranscoder, firstInvalidUtf8, guessEncoding, isUtf8Block, latin1Message } from './textEncoding';
 
-export type DataFormat = 'csv' | 'json';
+export type { DataFormat, StreamSummary } from './dataSummary';
 
 /** Bytes the first block holds at least. */
 const HEAD_BYTES = 64 * 1024;
@@ -32,27 +33,6 @@ export interface StreamOptions {
   maxIssues?: number;
 }
 
-export interface StreamSummary {
-  path: string;
-  format: DataFormat;
-  /** The CSV delimiter; absent for JSON. */
-  delimiter?: string;
-  encoding: TextEncodingName;
-  bytes: number;
-  /** Bytes actually read (less than `bytes` when sampled or cancelled). */
-  bytesRead: number;
-  sampled: boolean;
-  cancelled: boolean;
-  columns: string[];
-  /** Data records (the header excluded). */
-  rows: number;
-  /** Lines in the part read. */
-  lines: number;
-  raggedRows: number;
-  issues: DataIssue[];
-  /** True when the file could not be read at all; `issues` says why. */
-  failed: boolean;
-}
 
 export function formatOf(path: string, head: Uint8Array): DataFormat {
   if (/\.(jsonl|ndjson|json)$/i.test(path)) return 'json';

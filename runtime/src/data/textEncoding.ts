@@ -4,7 +4,9 @@
 // module never throws and never reads a file itself.
 import { isUtf8 } from 'node:buffer';
 
-export type TextEncodingName = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'utf-32' | 'latin1';
+import type { TextEncodingName } from './dataSummary';
+
+export type { TextEncodingName };
 
 export interface EncodingGuess {
   encoding: TextEncodingName;
