@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchCellEndToEnd } from './cellEndToEnd';
 import { benchDashboard } from './dashboard';
+import { benchDataProfile } from './dataProfile';
 import { benchKernelRoundTrip } from './kernel';
 import { benchLspLatency } from './lspLatency';
 import { benchShapeCheck } from './shapeCheck';
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, () => unknown> = {
   'training-hooks': benchTrainingHooks,
   'training-store': benchTrainingStore,
   'training-backends': benchTrainingBackends,
+  'data-profile': benchDataProfile,
   dashboard: benchDashboard,
 };
 
