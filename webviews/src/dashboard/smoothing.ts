@@ -21,11 +21,11 @@ export function emaInto(ys: ArrayLike<number | null>, out: Float64Array, weight:
   let { last, count } = state;
   const w = Math.min(Math.max(weight, 0), 0.999);
   // w^count, kept as a running product instead of a pow per point.
-  let power = Math.pow(w, count);
+  let power = Math.pow(w, count) < 1e-17 ? 0 : Math.pow(w, count);
   for (let i = from; i < ys.length; i++) {
     const y = ys[i];
-    // y - y is 0 exactly for finite numbers; null would give 0 too, hence its own test.
-    if (y === null || y === undefined || y - y !== 0) {
+    // y - y is 0 exactly for finite numbers (NaN and ±Infinity give NaN).
+    if (typeof y !== 'number' || y - y !== 0) {
       out[i] = NaN;
       continue;
     }
@@ -35,7 +35,12 @@ export function emaInto(ys: ArrayLike<number | null>, out: Float64Array, weight:
     }
     last = last * w + (1 - w) * y;
     count++;
-    power *= w;
+    // Once w^n is below double precision against 1 it is set to 0: left alone it would sink into denormal numbers,
+    // whose arithmetic is many times slower, without changing 1 - w^n.
+    if (power !== 0) {
+      power *= w;
+      if (power < 1e-17) power = 0;
+    }
     out[i] = last / (1 - power);
   }
   return { last, count };
