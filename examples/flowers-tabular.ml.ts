@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 const params = { learningRate: 0.05, epochs: 20, hidden: 16, batchSize: 16, seed: 42 };
 
 // %% Data
+/** @data-contract { sepal_length: number 0..10, sepal_width: number 0..10, petal_length: number 0..10, petal_width: number 0..10, species: int in [0, 1, 2] } */
 const csvPath = 'data/flowers.csv';
 const NUM_SPECIES = 3;
 const dataset = tf.data.csv('file://' + csvPath, {
