@@ -1,7 +1,8 @@
 // End-to-end test of the run dashboard in a real VS Code (code-server) in real Chromium: in a workspace whose
 // `.mlts/` store holds a few runs, the palette command opens the dashboard panel, which lists the runs and draws
-// their charts; screenshots in a dark and a light theme go to test-results/. Needs the lead's wiring of
-// `mlts.openDashboard` (registerDashboard in extension.ts, the command in package.json) to pass.
+// their charts; screenshots in dark, light and high-contrast themes go to test-results/; the launcher shows a
+// file's parameters and launches a grid whose runs then finish in the dashboard. Needs the lead's wiring of
+// `mlts.openDashboard` and `mlts.openLauncher` (registerDashboard in extension.ts, the commands in package.json).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -17,6 +18,7 @@ console.log(params);
 const THEMES: [string, string][] = [
   ['dark', 'Default Dark Modern'],
   ['light', 'Default Light Modern'],
+  ['high-contrast', 'Default High Contrast'],
 ];
 
 for (const [kind, theme] of THEMES) {

@@ -1,13 +1,17 @@
 // Unit tests of the run feed and the dashboard session behind both hosts, on a store written in a temporary
 // folder: summaries from run.json, metrics read incrementally with a torn last line left for later, a rewritten
-// metrics file starting over, and a session that sends the whole list on `ready` and only subscribed runs' points.
+// metrics file starting over, a session that sends the whole list on `ready` and only subscribed runs' points,
+// `mlts ui`'s arguments and its Host/Origin check.
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { UsageError } from '../../cli/src/commandIO';
+import { isOwnRequest } from '../../cli/src/ui/dashboardServer';
 import { DashboardSession } from '../../cli/src/ui/dashboardSession';
 import { RunFeed } from '../../cli/src/ui/runFeed';
+import { parseUiArgs } from '../../cli/src/uiCommand';
 import type { ToDashboard } from '../../webviews/src/dashboardProtocol';
 import { newRunRecord } from '../../runtime/src/store/runRecord';
 import { RunStore } from '../../runtime/src/store/runStore';
@@ -66,4 +70,21 @@ test('a session answers ready with the run list and streams points only for subs
   assert.deepEqual(sent.slice(3).map((m) => (m.type === 'metrics' ? [m.chunk.runId, m.chunk.from, m.chunk.t.length] : m.type)), [['run-2', 1, 1]]);
   session.dispose();
   feed.dispose();
+});
+
+test('mlts ui arguments: store and port, with usage errors for anything else', () => {
+  assert.deepEqual(parseUiArgs(['--store', 'runs', '--port=8123']), { store: 'runs', port: 8123 });
+  assert.deepEqual(parseUiArgs([]), { store: undefined, port: 0 });
+  assert.throws(() => parseUiArgs(['--port', '99999']), UsageError);
+  assert.throws(() => parseUiArgs(['--host', '0.0.0.0']), UsageError);
+  assert.throws(() => parseUiArgs(['--store']), UsageError);
+});
+
+test('the server answers only its own loopback Host and Origin', () => {
+  assert.ok(isOwnRequest({ host: '127.0.0.1:8123' }, 8123));
+  assert.ok(isOwnRequest({ host: 'localhost:8123', origin: 'http://localhost:8123' }, 8123));
+  assert.ok(!isOwnRequest({ host: 'evil.example:8123' }, 8123), 'DNS rebinding: a foreign name resolving to 127.0.0.1');
+  assert.ok(!isOwnRequest({ host: '127.0.0.1:8123', origin: 'http://evil.example' }, 8123), 'a cross-site request');
+  assert.ok(!isOwnRequest({ host: '127.0.0.1:8124' }, 8123));
+  assert.ok(!isOwnRequest({}, 8123));
 });
