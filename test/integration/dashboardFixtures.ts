@@ -180,6 +180,20 @@ window.mltsProbe = {
     }
     return n;
   },
+  /** The CSS position, relative to the canvas, of the middle one of its pixels close to rgb. */
+  findColour(metric, rgb) {
+    const canvas = this.canvas(metric);
+    if (!canvas) return null;
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const hits = [];
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 200 && Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) < 20) hits.push(i / 4);
+    }
+    if (!hits.length) return null;
+    const p = hits[hits.length >> 1];
+    const scale = canvas.getBoundingClientRect().width / canvas.width;
+    return { x: (p % canvas.width) * scale, y: Math.floor(p / canvas.width) * scale };
+  },
   snapshot(metric) {
     const canvas = this.canvas(metric);
     return canvas ? canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data.slice() : null;
@@ -206,6 +220,7 @@ export interface ProbeWindow {
     canvas(metric: string): unknown;
     points(): number;
     colouredPixels(metric: string, rgb: [number, number, number]): number;
+    findColour(metric: string, rgb: [number, number, number]): { x: number; y: number } | null;
     snapshot(metric: string): unknown;
     differingPixels(metric: string, before: unknown): number;
     frames(n: number): Promise<boolean>;

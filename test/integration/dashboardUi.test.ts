@@ -103,6 +103,28 @@ test('charts draw each run in its colour, and smoothing changes the drawn line',
   await page.context().close();
 });
 
+test('clicking a run’s line on a chart selects its run; the table is one tab stop with arrow keys', async () => {
+  const { page } = await openDashboard();
+  const id = '20261125-100001-mnist-bbbbbb';
+  await page.locator('.clear-selection').click();
+  await page.locator('vscode-textfield.filter input').fill('bbbbbb');
+  await page.locator('.chart[data-metric="loss"][data-runs="1"]').waitFor();
+  const colour = await swatchColour(page, id);
+  const spot = await page.evaluate(`window.mltsProbe.findColour('loss', ${JSON.stringify(colour)})`) as { x: number; y: number } | null;
+  assert.ok(spot, 'the run’s line is on the canvas');
+  const box = (await page.locator('.chart[data-metric="loss"] canvas').boundingBox())!;
+  await page.mouse.click(box.x + spot.x, box.y + spot.y);
+  await page.locator(`tr.selected.focused[data-run-id="${id}"]`).waitFor();
+  await page.locator('vscode-textfield.filter input').fill('');
+  await page.locator('table.runs tbody tr').nth(store.ids.length - 1).waitFor();
+  assert.equal(await page.locator('table.runs tbody tr[tabindex="0"]').count(), 1);
+  await page.locator('table.runs tbody tr[tabindex="0"]').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Space');
+  await page.locator('table.runs tbody tr.selected').nth(1).waitFor();
+  await page.context().close();
+});
+
 test('a run named like HTML renders as text and runs no script', async () => {
   const { page, dialogs } = await openDashboard();
   const row = page.locator('table.runs tbody tr').filter({ hasText: XSS });

@@ -122,7 +122,8 @@ class MetricChart {
     csv.title = `Save the ${metric} data as CSV`;
     csv.addEventListener('click', () => this.exportCsv());
     head.append(png, csv);
-    this.tooltip.setAttribute('role', 'status');
+    // The tooltip follows the mouse; keyboard and screen-reader users pick runs in the table instead.
+    this.tooltip.setAttribute('aria-hidden', 'true');
     this.element.append(head, this.plotBox, this.tooltip);
     this.plotBox.setAttribute('role', 'img');
   }

@@ -1,7 +1,7 @@
 // The runs table: one row per run that passes the filter, sorted by the chosen column, with a colour swatch,
 // status, backend, duration, parameters and final metrics. Rows are kept between renders and only rewritten when
 // their run changed, so a live store with a thousand runs stays cheap. Keyboard: Tab reaches the sort buttons and
-// the rows; on a row, Space or Enter toggles its selection and the arrow keys move between rows. Every run string
+// then the table (one tab stop); Space or Enter toggles the focused row's selection, the arrow keys move. Every run string
 // is set with textContent.
 import { runDurationMs, type RunSummary } from '../dashboardProtocol';
 import { el, formatNumber, formatSeconds } from './dom';
@@ -40,6 +40,7 @@ export class RunsTable {
   private columnsKey = '';
   private order: string[] = [];
   private focusedId: string | null = null;
+  private tabRow: string | null = null;
 
   constructor(private readonly events: RunsTableEvents) {
     this.element = el('table', 'runs');
@@ -88,6 +89,14 @@ export class RunsTable {
       this.body.append(fragment);
       this.order = order;
     }
+    // One tab stop for the whole table (the last focused row, else the first); arrows move between rows.
+    if (!this.tabRow || !this.rows.has(this.tabRow)) this.setTabRow(order[0] ?? null);
+  }
+
+  private setTabRow(id: string | null): void {
+    if (this.tabRow) this.rows.get(this.tabRow)?.tr.setAttribute('tabindex', '-1');
+    this.tabRow = id;
+    if (id) this.rows.get(id)?.tr.setAttribute('tabindex', '0');
   }
 
   /** Marks the run picked on a chart and scrolls its row into view. */
@@ -124,7 +133,8 @@ export class RunsTable {
   private newRow(id: string): HTMLTableRowElement {
     const tr = el('tr');
     tr.dataset.runId = id;
-    tr.tabIndex = 0;
+    tr.tabIndex = -1;
+    tr.addEventListener('focus', () => this.setTabRow(id));
     tr.addEventListener('click', (e) => {
       if ((e.target as HTMLElement).tagName !== 'INPUT') this.events.toggle(id);
     });
