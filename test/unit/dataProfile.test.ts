@@ -201,3 +201,23 @@ test('progress is reported per block and reaches the file size; a signal cancels
   assert.equal(cancelled.cancelled, true);
   assert.ok(cancelled.rows < 6000);
 });
+
+test('outlier rows keep their file lines across blank lines and multi-line records, and in reservoir mode', async () => {
+  const lines = ['v,note'];
+  for (let i = 0; i < 400; i++) {
+    if (i === 50) lines.push('');
+    if (i === 100) lines.push('5,"two', 'lines"');
+    else if (i === 300) lines.push('1000,far');
+    else lines.push(`${5 + (i % 7) / 10},x`);
+  }
+  const path = writeDataFile('outlier-lines.csv', lines.join('\n') + '\n');
+  const farLine = lines.indexOf('1000,far') + 1;
+  for (const maxStored of [undefined, 50]) {
+    const profile = await profileDataFile(path, { maxStored });
+    const v = column(profile, 'v');
+    assert.equal(v.sampledQuantiles, maxStored !== undefined);
+    if (maxStored === undefined) assert.deepEqual(v.outliers?.rows, [{ line: farLine, value: '1000' }]);
+    else assert.ok(v.outliers!.rows.every((r) => r.line !== farLine || r.value === '1000'));
+    assert.equal(v.numeric?.max, 1000);
+  }
+});

@@ -1,9 +1,10 @@
 // Per-column statistics gathered in one streaming pass: counts by kind (missing, numeric, integer, boolean,
 // text), Welford's running mean and variance, min/max, top values (exact counts for the first 1,000 distinct
-// values), the first rows holding text in a mostly numeric column, and the numeric values themselves with their
-// lines in growable typed arrays (a seeded reservoir past `maxStored`), from which `finishColumn` computes
-// quartiles (quickselect, linear interpolation like pandas), a histogram and outlier rows (IQR fences, or
-// z-score when the IQR is 0). Plain numbers in, plain data out: no I/O here.
+// values), the first rows holding text in a mostly numeric column, and the numeric values themselves (in a
+// ValueStore: by row, or a seeded reservoir past `maxStored`), from which `finish` computes quartiles
+// (quickselect, linear interpolation like pandas), a histogram and outlier rows (IQR fences, or z-score when the
+// IQR is 0). Plain numbers in, plain data out: no I/O here.
+import { RowLines, ValueStore } from './valueStore';
 
 export type ColumnType = 'integer' | 'number' | 'boolean' | 'string' | 'empty';
 
@@ -83,11 +84,7 @@ export class ColumnAccumulator {
   private m2 = 0;
   private min = Infinity;
   private max = -Infinity;
-  private values: Float64Array;
-  private lines: Int32Array;
-  private stored = 0;
-  private seen = 0;
-  private random = 0x9e3779b9;
+  private readonly store: ValueStore;
   private readonly counts = new Map<number | string, number>();
   private distinctCapped = false;
   /** First rows with text (kept in case the column turns out numeric). */
@@ -101,19 +98,20 @@ export class ColumnAccumulator {
   constructor(
     readonly name: string,
     private readonly options: ColumnStatsOptions = {},
+    rows: RowLines = new RowLines(),
   ) {
     this.maxDistinct = options.maxDistinct ?? 1000;
     this.maxStored = options.maxStored ?? 8_000_000;
     this.maxRows = options.maxRows ?? 100;
-    this.values = new Float64Array(1024);
-    this.lines = new Int32Array(1024);
+    this.store = new ValueStore(rows, this.maxStored);
   }
 
   addMissing(): void {
     this.missing++;
   }
 
-  addNumber(value: number, line: number): void {
+  /** A number in data row `row` (0-based, as counted by the shared RowLines) at file line `line`. */
+  addNumber(value: number, row: number, line: number): void {
     this.numeric++;
     if (Number.isInteger(value)) this.integers++;
     const delta = value - this.mean;
@@ -121,7 +119,7 @@ export class ColumnAccumulator {
     this.m2 += delta * (value - this.mean);
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
-    this.store(value, line);
+    this.store.add(value, row, line);
     if (!this.distinctCapped) this.count(value);
     if (this.numberRows.length < this.maxRows) this.numberRows.push({ line, value: String(value) });
   }
@@ -140,34 +138,8 @@ export class ColumnAccumulator {
     else this.distinctCapped = true;
   }
 
-  private store(value: number, line: number): void {
-    this.seen++;
-    if (this.stored < this.maxStored) {
-      if (this.stored === this.values.length) {
-        const size = Math.min(this.maxStored, this.values.length * 2);
-        const values = new Float64Array(size);
-        values.set(this.values);
-        this.values = values;
-        const lines = new Int32Array(size);
-        lines.set(this.lines);
-        this.lines = lines;
-      }
-      this.values[this.stored] = value;
-      this.lines[this.stored++] = line;
-      return;
-    }
-    // Reservoir sampling (algorithm R) with a small xorshift generator, so runs are reproducible.
-    this.random ^= this.random << 13;
-    this.random ^= this.random >>> 17;
-    this.random ^= this.random << 5;
-    const j = (this.random >>> 0) % this.seen;
-    if (j < this.maxStored) {
-      this.values[j] = value;
-      this.lines[j] = line;
-    }
-  }
-
-  finish(): ColumnProfile {
+  /** The column's profile; `scratch` is a buffer the caller reuses across columns for the quartiles. */
+  finish(scratch?: Float64Array): ColumnProfile {
     const present = this.numeric + this.texts;
     const numericColumn = this.numeric > 0 && this.numeric >= this.texts;
     let type: ColumnType;
@@ -188,20 +160,20 @@ export class ColumnAccumulator {
       distinctCapped: this.distinctCapped,
       top,
       strays: numericColumn ? { count: this.texts, rows: this.textRows } : { count: type === 'string' ? this.numeric : 0, rows: type === 'string' ? this.numberRows : [] },
-      sampledQuantiles: this.seen > this.stored,
+      sampledQuantiles: this.store.sampled,
     };
     if (numericColumn) {
-      const n = this.stored;
-      const work = this.values.slice(0, n);
-      const [q1, median, q3] = quantiles(work, [0.25, 0.5, 0.75]) as [number, number, number];
-      const std = this.numeric > 1 ? Math.sqrt(this.m2 / (this.numeric - 1)) : NaN;
-      profile.numeric = { min: this.min, max: this.max, mean: this.mean, std, q1, median, q3 };
-      // Small integer ranges (labels, counts) get one bin per value, centred on it.
+      const work = this.store.compact(scratch);
+      const n = work.length;
+      // The histogram first: quantiles reorder `work`.
       const span = this.max - this.min;
       profile.histogram =
         type === 'integer' && span > 0 && span < 40
-          ? histogram(this.values, n, this.min - 0.5, this.max + 0.5, span + 1)
-          : histogram(this.values, n, this.min, this.max, this.options.bins ?? 20);
+          ? histogram(work, n, this.min - 0.5, this.max + 0.5, span + 1)
+          : histogram(work, n, this.min, this.max, this.options.bins ?? 20);
+      const [q1, median, q3] = quantiles(work, [0.25, 0.5, 0.75]) as [number, number, number];
+      const std = this.numeric > 1 ? Math.sqrt(this.m2 / (this.numeric - 1)) : NaN;
+      profile.numeric = { min: this.min, max: this.max, mean: this.mean, std, q1, median, q3 };
       profile.outliers = this.outliers(q1, q3, std);
     }
     return profile;
@@ -216,17 +188,12 @@ export class ColumnAccumulator {
     let count = 0;
     // Keep the most extreme rows: a bounded list, re-sorted when it overflows.
     let kept: { line: number; value: number }[] = [];
-    const values = this.values;
-    const lines = this.lines;
     if (!(std > 0) && method === 'zscore') return { method, low, high, count: 0, rows: [] };
-    for (let i = 0; i < this.stored; i++) {
-      const v = values[i]!;
-      if (v < low || v > high) {
-        count++;
-        kept.push({ line: lines[i]!, value: v });
-        if (kept.length > this.maxRows * 4) kept = mostExtreme(kept, center, this.maxRows);
-      }
-    }
+    this.store.forEachOutside(low, high, (value, line) => {
+      count++;
+      kept.push({ line, value });
+      if (kept.length > this.maxRows * 4) kept = mostExtreme(kept, center, this.maxRows);
+    });
     kept = mostExtreme(kept, center, this.maxRows);
     return { method, low, high, count, rows: kept.map((r) => ({ line: r.line, value: String(r.value) })) };
   }

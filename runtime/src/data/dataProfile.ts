@@ -6,6 +6,7 @@ import { ColumnAccumulator, type ColumnProfile, type ColumnStatsOptions } from '
 import { streamDataFile, type StreamOptions } from './dataReader';
 import type { DataProfile } from './dataSummary';
 import type { RecordSink, RecordView } from './records';
+import { RowLines } from './valueStore';
 
 export type { DataProfile } from './dataSummary';
 export type { ColumnProfile, ColumnType, Histogram, NumericSummary, Outliers, RowValue, ValueCount } from './columnStats';
@@ -13,22 +14,24 @@ export type { ColumnProfile, ColumnType, Histogram, NumericSummary, Outliers, Ro
 
 export class ProfileSink implements RecordSink {
   private columns: ColumnAccumulator[] = [];
+  private readonly rows = new RowLines();
 
   constructor(private readonly options: ColumnStatsOptions = {}) {}
 
   header(columns: string[]): void {
-    this.columns = columns.map((name) => new ColumnAccumulator(name, this.options));
+    this.columns = columns.map((name) => new ColumnAccumulator(name, this.options, this.rows));
   }
 
   record(row: RecordView): void {
     const columns = this.columns;
     const n = columns.length;
     const line = row.line;
+    const index = this.rows.push(line);
     for (let i = 0; i < n; i++) {
       const column = columns[i]!;
       const value = row.number(i);
       if (value === value) {
-        column.addNumber(value, line);
+        column.addNumber(value, index, line);
       } else if (row.missing(i)) {
         column.addMissing();
       } else {
@@ -38,7 +41,9 @@ export class ProfileSink implements RecordSink {
   }
 
   finish(): ColumnProfile[] {
-    return this.columns.map((c) => c.finish());
+    // One scratch buffer for every column's quartiles, instead of a copy per column.
+    const scratch = new Float64Array(Math.min(this.rows.count, this.options.maxStored ?? Infinity));
+    return this.columns.map((c) => c.finish(scratch));
   }
 }
 
