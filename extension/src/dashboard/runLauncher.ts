@@ -1,14 +1,13 @@
 // The extension's side of launching runs from the launcher panel: it lists `.ml.ts` files, reads a file's
-// parameter declaration statically, says which backends resolve from the file's folder, and launches a grid
-// through the runs helper's API (createQueuedRuns → RunScheduler), exactly as `mlts run` does, into the workspace's
-// store. Launching runs user code, so it calls ensureTrusted first. Schedulers live until their runs end; disposing
+// parameter declaration statically (declaredParams.ts, without bundling TypeScript), says which backends resolve
+// from the file's folder, and launches a grid through the runs API (createQueuedRuns with the launcher's params
+// check → RunScheduler), as `mlts run` does, into the workspace's store. Launching runs user code, so it calls ensureTrusted first. Schedulers live until their runs end; disposing
 // cancels whatever is still queued or running (the window is closing).
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { AUTO_ORDER, BACKENDS, BackendUnavailableError, cudaDeviceIds, isBackendRequest, missingPackages, planBackends } from '../../../runtime/src/backends/backendOptions';
-import { readParamsDeclaration } from '../../../runtime/src/params/paramsDeclaration';
 import { expandGrid, ParamsError } from '../../../runtime/src/params/paramsValues';
 import { createQueuedRuns } from '../../../runtime/src/runner/runRequests';
 import { RunScheduler } from '../../../runtime/src/runner/runScheduler';
@@ -16,6 +15,7 @@ import { RunStore } from '../../../runtime/src/store/runStore';
 import { MAX_LAUNCH_RUNS, runCount, type BackendAvailability, type GridAxis, type LauncherParam } from '../../../webviews/src/launcherProtocol';
 import { Settings } from '../constants';
 import { ensureTrusted } from '../trust';
+import { launcherParams, readDeclaredParams } from './declaredParams';
 
 /** The folder whose `.mlts/` store the dashboard shows and launches write to: the first workspace folder. */
 export function workspaceRoot(): string | undefined {
@@ -49,7 +49,7 @@ export function readDeclaration(path: string): { params: LauncherParam[]; proble
   } catch (err) {
     return { params: [], problems: [`cannot read ${basename(path)}: ${(err as Error).message}`] };
   }
-  const declaration = readParamsDeclaration(text, path);
+  const declaration = readDeclaredParams(text);
   if (!declaration) return { params: [], problems: [] };
   return {
     params: declaration.params.map((p) => ({ name: p.name, type: p.type, text: p.text, ...(p.value !== undefined ? { value: p.value } : {}) })),
@@ -96,13 +96,17 @@ export class RunLauncher implements vscode.Disposable {
     try {
       const plan = planBackends(backend, dirname(path));
       const parameterSets = expandGrid({}, grid.map((axis): [string, string[]] => [axis.name, axis.values]));
-      const records = createQueuedRuns(store, {
-        file: path,
-        workspace: root,
-        parameterSets,
-        requestedBackend: backend,
-        group: parameterSets.length > 1 ? `${basename(path)}@${new Date().toISOString()}` : null,
-      });
+      const records = createQueuedRuns(
+        store,
+        {
+          file: path,
+          workspace: root,
+          parameterSets,
+          requestedBackend: backend,
+          group: parameterSets.length > 1 ? `${basename(path)}@${new Date().toISOString()}` : null,
+        },
+        launcherParams,
+      );
       const nodePath = vscode.workspace.getConfiguration(undefined, vscode.Uri.file(path)).get<string>(Settings.nodePath) || undefined;
       const scheduler = new RunScheduler({
         store,
