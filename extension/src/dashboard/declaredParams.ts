@@ -7,7 +7,7 @@
 // starts, exactly as `mlts run` fails. Never throws on user code except ParamsError from the checker.
 import { basename } from 'node:path';
 import { findParamsLiteral } from '../../../runtime/src/params/paramsLiteral';
-import { coerceParam, ParamsError, type Overrides } from '../../../runtime/src/params/paramsValues';
+import { applyOverrides, ParamsError, type Overrides } from '../../../runtime/src/params/paramsValues';
 import type { ParamValue } from '../../../runtime/src/store/runRecord';
 import type { LauncherParam } from '../../../webviews/src/launcherProtocol';
 
@@ -201,20 +201,19 @@ export function readDeclaredParams(text: string): DeclaredParams | null {
   return result;
 }
 
-/** createQueuedRuns' checker for the launcher: the declared defaults merged with one set of overrides. */
+/**
+ * createQueuedRuns' checker for the launcher: the declared defaults merged with one set of overrides (paramsValues'
+ * applyOverrides coerces them). Overrides of defaults that are expressions pass as text; the run coerces them.
+ */
 export function launcherParams(text: string, file: string, overrides: Overrides): Record<string, ParamValue> {
-  const declaration = readDeclaredParams(text);
-  if (!declaration) {
-    const names = Object.keys(overrides);
-    if (names.length) throw new ParamsError(`${basename(file)} declares no parameters, so ${names.join(', ')} cannot be set; add a /** @mlts-params */ object`);
-    return {};
+  const declared = readDeclaredParams(text)?.params ?? [];
+  const unknown = Object.keys(overrides).filter((name) => !declared.some((p) => p.name === name));
+  if (unknown.length) {
+    const known = declared.map((p) => p.name).join(', ');
+    throw new ParamsError(`${basename(file)} declares ${known ? `${known}, not ${unknown.join(', ')}` : 'no parameters (add a /** @mlts-params */ object)'}`);
   }
-  const params: Record<string, ParamValue> = {};
-  for (const p of declaration.params) if (p.value !== undefined) params[p.name] = p.value;
-  for (const [name, raw] of Object.entries(overrides)) {
-    const declared = declaration.params.find((p) => p.name === name);
-    if (!declared) throw new ParamsError(`unknown parameter ${name}; ${basename(file)} declares ${declaration.params.map((p) => p.name).join(', ') || 'none'}`);
-    params[name] = declared.value === undefined ? raw : coerceParam(name, raw, declared.value);
-  }
-  return params;
+  const defaults = Object.fromEntries(declared.filter((p) => p.value !== undefined).map((p) => [p.name, p.value!]));
+  const expressions = Object.entries(overrides).filter(([name]) => !(name in defaults));
+  const literal = Object.fromEntries(Object.entries(overrides).filter(([name]) => name in defaults));
+  return { ...applyOverrides(defaults, literal), ...Object.fromEntries(expressions) };
 }
