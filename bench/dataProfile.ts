@@ -1,7 +1,7 @@
 // Benchmark for the data profiler (issue 8): a generated 1,000,000-row CSV (an id, five float columns with 2–4
 // decimals, an integer label), profiled by mlts's streaming profiler (bundled, as its own Node process) and by
 // pandas doing `read_csv` plus `describe()` (Debian's python3-pandas, its own Python process). Each side runs
-// `MLTS_BENCH_RUNS` times (default 5), interleaved, under `/usr/bin/time` for wall time and peak RSS; we report
+// `MLTS_BENCH_RUNS` times (default 5), interleaved, under `/usr/bin/time` for wall and CPU time and peak RSS; we report
 // medians, the in-process work time each side measures itself, and the ratios mlts / pandas. The run fails
 // unless both sides read the same row count and the same mean of one column.
 // Run: npm run bench -- data-profile   (needs `apt-get install -y python3-pandas`)
@@ -34,9 +34,9 @@ export interface DataProfileResult {
   rows: number;
   bytes: number;
   runs: number;
-  mlts: { wallMs: number; workMs: number; peakRssMiB: number };
-  pandas: { wallMs: number; workMs: number; importMs: number; peakRssMiB: number };
-  ratio: { wall: number; work: number; peakRss: number };
+  mlts: { wallMs: number; cpuMs: number; workMs: number; peakRssMiB: number };
+  pandas: { wallMs: number; cpuMs: number; workMs: number; importMs: number; peakRssMiB: number };
+  ratio: { wall: number; cpu: number; work: number; peakRss: number };
 }
 
 /** Writes the CSV once per row count, streaming, so the generator itself stays small. */
@@ -60,17 +60,19 @@ async function generate(file: string, rows: number): Promise<void> {
 
 interface Measured {
   wallMs: number;
+  /** User + system CPU time: steadier than wall time on a shared machine. */
+  cpuMs: number;
   peakRssKiB: number;
   report: { rows: number; columns: number; workMs: number; importMs?: number; count: number; mean: number };
 }
 
 /** Runs a command under /usr/bin/time: wall seconds and peak RSS come from time, the report from stdout. */
 function measure(command: string, args: string[]): Measured {
-  const r = spawnSync(TIME, ['-f', 'MLTS_TIME %e %M', command, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const r = spawnSync(TIME, ['-f', 'MLTS_TIME %e %M %U %S', command, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (r.error) throw r.error;
-  const timing = /MLTS_TIME ([\d.]+) (\d+)/.exec(r.stderr);
+  const timing = /MLTS_TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
   if (r.status !== 0 || !timing) throw new Error(`${command} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return { wallMs: Number(timing[1]) * 1000, peakRssKiB: Number(timing[2]), report: JSON.parse(r.stdout.trim().split('\n').pop()!) };
+  return { wallMs: Number(timing[1]) * 1000, cpuMs: (Number(timing[3]) + Number(timing[4])) * 1000, peakRssKiB: Number(timing[2]), report: JSON.parse(r.stdout.trim().split('\n').pop()!) };
 }
 
 export async function benchDataProfile(): Promise<DataProfileResult> {
@@ -99,24 +101,28 @@ export async function benchDataProfile(): Promise<DataProfileResult> {
     rows: ROWS,
     bytes,
     runs: RUNS,
-    mlts: { wallMs: med(mlts, (x) => x.wallMs), workMs: med(mlts, (x) => x.report.workMs), peakRssMiB: med(mlts, (x) => x.peakRssKiB) / 1024 },
+    mlts: { wallMs: med(mlts, (x) => x.wallMs), cpuMs: med(mlts, (x) => x.cpuMs), workMs: med(mlts, (x) => x.report.workMs), peakRssMiB: med(mlts, (x) => x.peakRssKiB) / 1024 },
     pandas: {
       wallMs: med(pandas, (x) => x.wallMs),
+      cpuMs: med(pandas, (x) => x.cpuMs),
       workMs: med(pandas, (x) => x.report.workMs),
       importMs: med(pandas, (x) => x.report.importMs ?? 0),
       peakRssMiB: med(pandas, (x) => x.peakRssKiB) / 1024,
     },
-    ratio: { wall: 0, work: 0, peakRss: 0 },
+    ratio: { wall: 0, cpu: 0, work: 0, peakRss: 0 },
   };
   result.ratio = {
     wall: result.mlts.wallMs / result.pandas.wallMs,
+    cpu: result.mlts.cpuMs / result.pandas.cpuMs,
     work: result.mlts.workMs / result.pandas.workMs,
     peakRss: result.mlts.peakRssMiB / result.pandas.peakRssMiB,
   };
-  console.log('| | process wall time | profile work (in process) | peak RSS |');
-  console.log('| --- | ---: | ---: | ---: |');
-  console.log(`| mlts profiler (node) | ${formatMs(result.mlts.wallMs)} | ${formatMs(result.mlts.workMs)} | ${result.mlts.peakRssMiB.toFixed(0)} MiB |`);
-  console.log(`| pandas read_csv + describe | ${formatMs(result.pandas.wallMs)} | ${formatMs(result.pandas.workMs)} (+ import ${formatMs(result.pandas.importMs)}) | ${result.pandas.peakRssMiB.toFixed(0)} MiB |`);
-  console.log(`| **ratio mlts / pandas** | **${result.ratio.wall.toFixed(2)}** | ${result.ratio.work.toFixed(2)} | ${result.ratio.peakRss.toFixed(2)} |`);
+  console.log('| | process wall time | process CPU time | profile work (in process) | peak RSS |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log(`| mlts profiler (node) | ${formatMs(result.mlts.wallMs)} | ${formatMs(result.mlts.cpuMs)} | ${formatMs(result.mlts.workMs)} | ${result.mlts.peakRssMiB.toFixed(0)} MiB |`);
+  console.log(
+    `| pandas read_csv + describe | ${formatMs(result.pandas.wallMs)} | ${formatMs(result.pandas.cpuMs)} | ${formatMs(result.pandas.workMs)} (+ import ${formatMs(result.pandas.importMs)}) | ${result.pandas.peakRssMiB.toFixed(0)} MiB |`,
+  );
+  console.log(`| **ratio mlts / pandas** | **${result.ratio.wall.toFixed(2)}** | **${result.ratio.cpu.toFixed(2)}** | ${result.ratio.work.toFixed(2)} | ${result.ratio.peakRss.toFixed(2)} |`);
   return result;
 }

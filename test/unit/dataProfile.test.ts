@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { quantiles } from '../../runtime/src/data/columnStats';
+import { binnedQuantiles, quantiles } from '../../runtime/src/data/columnStats';
 import { profileDataFile, type DataProfile } from '../../runtime/src/data/dataProfile';
 import { streamDataBytes } from '../../runtime/src/data/dataReader';
 import { parseNumberBytes, sniffDelimiter } from '../../runtime/src/data/delimitedScanner';
@@ -73,6 +73,24 @@ test('statistics match a direct computation (mean, sample std, quartiles like nu
   assert.equal(v.histogram!.counts.length, 20);
   // Even-length quantiles interpolate.
   assert.deepEqual(quantiles(new Float64Array([4, 1, 3, 2]), [0.25, 0.5, 0.75]), [1.75, 2.5, 3.25]);
+});
+
+test('binned quantiles equal selection on the sorted values, with ties, NaN gaps and a far outlier', () => {
+  const random = seeded(11);
+  const cases: number[][] = [
+    Array.from({ length: 1001 }, () => random()),
+    Array.from({ length: 1000 }, () => Math.floor(random() * 5)),
+    [...Array.from({ length: 500 }, () => random()), 1e12],
+    [3],
+    [2, 1],
+  ];
+  for (const values of cases) {
+    const withGaps = new Float64Array(values.length * 2).fill(NaN);
+    values.forEach((v, i) => (withGaps[i * 2] = v));
+    const expected = quantiles(Float64Array.from(values), [0.1, 0.25, 0.5, 0.75, 0.99]);
+    const got = binnedQuantiles(withGaps, values.length, Math.min(...values), Math.max(...values), [0.1, 0.25, 0.5, 0.75, 0.99]);
+    assert.deepEqual(got, expected, `${values.length} values`);
+  }
 });
 
 test('numbers parse from bytes exactly as Number does, and other text is not a number', () => {

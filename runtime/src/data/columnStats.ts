@@ -92,6 +92,8 @@ export class ColumnAccumulator {
   /** First rows with numbers (kept in case the column turns out textual). */
   private readonly numberRows: RowValue[] = [];
   private readonly maxDistinct: number;
+  /** Numbers stop being counted sooner: a column with this many distinct numbers is continuous, and top values say little. */
+  private readonly maxDistinctNumbers: number;
   private readonly maxStored: number;
   private readonly maxRows: number;
 
@@ -101,6 +103,7 @@ export class ColumnAccumulator {
     rows: RowLines = new RowLines(),
   ) {
     this.maxDistinct = options.maxDistinct ?? 1000;
+    this.maxDistinctNumbers = Math.min(this.maxDistinct, 256);
     this.maxStored = options.maxStored ?? 8_000_000;
     this.maxRows = options.maxRows ?? 100;
     this.store = new ValueStore(rows, this.maxStored);
@@ -120,26 +123,25 @@ export class ColumnAccumulator {
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     this.store.add(value, row, line);
-    if (!this.distinctCapped) this.count(value);
+    if (!this.distinctCapped) this.count(value, this.maxDistinctNumbers);
     if (this.numberRows.length < this.maxRows) this.numberRows.push({ line, value: String(value) });
   }
 
   addText(text: string, line: number): void {
     this.texts++;
     if (BOOLEAN_TEXT.has(text)) this.booleans++;
-    if (!this.distinctCapped) this.count(text);
+    if (!this.distinctCapped) this.count(text, this.maxDistinct);
     if (this.textRows.length < this.maxRows) this.textRows.push({ line, value: text.length > 80 ? `${text.slice(0, 77)}…` : text });
   }
 
-  private count(key: number | string): void {
+  private count(key: number | string, cap: number): void {
     const n = this.counts.get(key);
     if (n !== undefined) this.counts.set(key, n + 1);
-    else if (this.counts.size < this.maxDistinct) this.counts.set(key, 1);
+    else if (this.counts.size < cap) this.counts.set(key, 1);
     else this.distinctCapped = true;
   }
 
-  /** The column's profile; `scratch` is a buffer the caller reuses across columns for the quartiles. */
-  finish(scratch?: Float64Array): ColumnProfile {
+  finish(): ColumnProfile {
     const present = this.numeric + this.texts;
     const numericColumn = this.numeric > 0 && this.numeric >= this.texts;
     let type: ColumnType;
@@ -163,15 +165,14 @@ export class ColumnAccumulator {
       sampledQuantiles: this.store.sampled,
     };
     if (numericColumn) {
-      const work = this.store.compact(scratch);
-      const n = work.length;
-      // The histogram first: quantiles reorder `work`.
+      // The stored values: by row with NaN gaps, or a sample; both passes below skip NaN.
+      const values = this.store.data();
       const span = this.max - this.min;
       profile.histogram =
         type === 'integer' && span > 0 && span < 40
-          ? histogram(work, n, this.min - 0.5, this.max + 0.5, span + 1)
-          : histogram(work, n, this.min, this.max, this.options.bins ?? 20);
-      const [q1, median, q3] = quantiles(work, [0.25, 0.5, 0.75]) as [number, number, number];
+          ? histogram(values, this.store.stored, this.min - 0.5, this.max + 0.5, span + 1)
+          : histogram(values, this.store.stored, this.min, this.max, this.options.bins ?? 20);
+      const [q1, median, q3] = binnedQuantiles(values, this.store.stored, this.min, this.max, [0.25, 0.5, 0.75]) as [number, number, number];
       const std = this.numeric > 1 ? Math.sqrt(this.m2 / (this.numeric - 1)) : NaN;
       profile.numeric = { min: this.min, max: this.max, mean: this.mean, std, q1, median, q3 };
       profile.outliers = this.outliers(q1, q3, std);
@@ -203,17 +204,76 @@ function mostExtreme(rows: { line: number; value: number }[], center: number, n:
   return rows.sort((a, b) => Math.abs(b.value - center) - Math.abs(a.value - center) || a.line - b.line).slice(0, n);
 }
 
-/** Equal-width histogram of `values[0, n)`. */
-export function histogram(values: Float64Array, n: number, min: number, max: number, bins: number): Histogram {
-  if (n === 0 || !Number.isFinite(min) || !Number.isFinite(max)) return { min, max, counts: [] };
-  if (min === max) return { min, max, counts: [n] };
+/** Equal-width histogram of the `count` numbers in `values` (NaN entries are gaps and skipped). */
+export function histogram(values: Float64Array, count: number, min: number, max: number, bins: number): Histogram {
+  if (count === 0 || !Number.isFinite(min) || !Number.isFinite(max)) return { min, max, counts: [] };
+  if (min === max) return { min, max, counts: [count] };
   const counts = new Array<number>(bins).fill(0);
   const scale = bins / (max - min);
-  for (let i = 0; i < n; i++) {
-    const b = Math.floor((values[i]! - min) * scale);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v) continue;
+    const b = Math.floor((v - min) * scale);
     counts[b >= bins ? bins - 1 : b < 0 ? 0 : b]!++;
   }
   return { min, max, counts };
+}
+
+/** Fine bins for locating order statistics. */
+const RANK_BINS = 1 << 16;
+
+/**
+ * Quantiles like `quantiles` without copying or reordering the values: one pass counts the values into 65,536
+ * equal-width bins between min and max, the counts say which bin holds each needed order statistic, a second pass
+ * collects just those bins' values, and a selection inside them finds the exact value. NaN entries are skipped.
+ */
+export function binnedQuantiles(values: Float64Array, count: number, min: number, max: number, qs: number[]): number[] {
+  if (count === 0) return qs.map(() => NaN);
+  if (!(max > min) || !Number.isFinite(max - min)) return qs.map(() => min);
+  const scale = RANK_BINS / (max - min);
+  const binOf = (v: number) => {
+    const b = Math.floor((v - min) * scale);
+    return b >= RANK_BINS ? RANK_BINS - 1 : b < 0 ? 0 : b;
+  };
+  const counts = new Uint32Array(RANK_BINS);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === v) counts[binOf(v)]!++;
+  }
+  // The order statistics needed (k and k + 1 for each q), and the bin of each.
+  const ranks = [...new Set(qs.flatMap((q) => [Math.floor((count - 1) * q), Math.min(count - 1, Math.floor((count - 1) * q) + 1)]))].sort((a, b) => a - b);
+  const binStart = new Map<number, number>(); // bin → rank of its first value
+  const rankBin = new Map<number, number>();
+  let before = 0;
+  let r = 0;
+  for (let b = 0; b < RANK_BINS && r < ranks.length; b++) {
+    const next = before + counts[b]!;
+    while (r < ranks.length && ranks[r]! < next) {
+      rankBin.set(ranks[r]!, b);
+      binStart.set(b, before);
+      r++;
+    }
+    before = next;
+  }
+  const collected = new Map<number, { values: Float64Array; n: number }>();
+  for (const b of binStart.keys()) collected.set(b, { values: new Float64Array(counts[b]!), n: 0 });
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== v) continue;
+    const bucket = collected.get(binOf(v));
+    if (bucket) bucket.values[bucket.n++] = v;
+  }
+  const orderStatistic = (rank: number): number => {
+    const b = rankBin.get(rank)!;
+    const bucket = collected.get(b)!;
+    return select(bucket.values, rank - binStart.get(b)!, 0, bucket.values.length - 1);
+  };
+  return qs.map((q) => {
+    const position = (count - 1) * q;
+    const k = Math.floor(position);
+    const lower = orderStatistic(k);
+    return position > k ? lower + (orderStatistic(Math.min(count - 1, k + 1)) - lower) * (position - k) : lower;
+  });
 }
 
 /**

@@ -41,9 +41,7 @@ export class ProfileSink implements RecordSink {
   }
 
   finish(): ColumnProfile[] {
-    // One scratch buffer for every column's quartiles, instead of a copy per column.
-    const scratch = new Float64Array(Math.min(this.rows.count, this.options.maxStored ?? Infinity));
-    return this.columns.map((c) => c.finish(scratch));
+    return this.columns.map((c) => c.finish());
   }
 }
 

@@ -2,8 +2,8 @@
 // view over the block (field offsets, no strings made unless asked). It handles quoted fields with `""` escapes
 // and line breaks inside quotes, CRLF and LF, blank lines (skipped, still counted), a last line without a line
 // break, and ragged records (reported against the header's width, with a hint when the line splits right on
-// another delimiter). Numbers parse straight from the bytes (exact for up to 15 significant digits, the
-// rest through Number). Delimiter sniffing is `sniffDelimiter`. Opening files and decoding is the reader's job.
+// another delimiter). Plain decimal numbers parse during the scan, straight from the bytes (exact while the digits
+// fit in 53 bits; the rest go through Number when asked). Delimiter sniffing is `sniffDelimiter`. Opening files and decoding is the reader's job.
 import { MISSING_TOKENS, type DataIssue, type RecordSink, type RecordView } from './records';
 
 const QUOTE = 0x22;
@@ -30,26 +30,23 @@ export function parseNumberBytes(bytes: Uint8Array, start: number, end: number):
     i++;
   }
   let mantissa = 0;
-  let digits = 0;
-  let fraction = 0;
-  let sawDigit = false;
+  const intStart = i;
   while (i < end && (c = bytes[i]!) >= 0x30 && c <= 0x39) {
     mantissa = mantissa * 10 + (c - 0x30);
-    if (mantissa > 0 || digits > 0) digits++;
-    sawDigit = true;
     i++;
   }
+  let digits = i - intStart;
+  let fraction = 0;
   if (i < end && bytes[i] === 0x2e) {
-    i++;
+    const fractionStart = ++i;
     while (i < end && (c = bytes[i]!) >= 0x30 && c <= 0x39) {
       mantissa = mantissa * 10 + (c - 0x30);
-      if (mantissa > 0 || digits > 0) digits++;
-      fraction++;
-      sawDigit = true;
       i++;
     }
+    fraction = i - fractionStart;
+    digits += fraction;
   }
-  if (!sawDigit) return NaN;
+  if (digits === 0) return NaN;
   if (i < end) {
     // An exponent, or not a number at all.
     c = bytes[i]!;
@@ -60,7 +57,8 @@ export function parseNumberBytes(bytes: Uint8Array, start: number, end: number):
     for (; j < end; j++) if (bytes[j]! < 0x30 || bytes[j]! > 0x39) return NaN;
     return Number(latin1(bytes, start, end));
   }
-  if (digits > 15 || fraction > 22) return Number(latin1(bytes, start, end));
+  // Exact while the digits fit in a double's 53-bit mantissa and 10^fraction is exact (Clinger's fast path).
+  if (mantissa > 9007199254740991 || fraction > 22) return Number(latin1(bytes, start, end));
   const value = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
   return negative ? -value : value;
 }
@@ -86,6 +84,9 @@ class FieldView implements RecordView {
   ends = new Int32Array(64);
   /** 0 plain, 1 quoted, 2 quoted with `""` inside. */
   quoted = new Uint8Array(64);
+  /** Numbers the scan parsed on the way (where `parsed` is 1). */
+  numbers = new Float64Array(64);
+  parsed = new Uint8Array(64);
   count = 0;
   line = 0;
   encoding: BufferEncoding = 'utf8';
@@ -97,7 +98,8 @@ class FieldView implements RecordView {
   }
 
   number(i: number): number {
-    return i < this.count ? parseNumberBytes(this.bytes, this.starts[i]!, this.ends[i]!) : NaN;
+    if (i >= this.count) return NaN;
+    return this.parsed[i] === 1 ? this.numbers[i]! : parseNumberBytes(this.bytes, this.starts[i]!, this.ends[i]!);
   }
 
   missing(i: number): boolean {
@@ -117,9 +119,16 @@ class FieldView implements RecordView {
     };
     this.starts = grow32(this.starts);
     this.ends = grow32(this.ends);
-    const q = new Uint8Array(size);
-    q.set(this.quoted);
-    this.quoted = q;
+    const grow8 = (a: Uint8Array) => {
+      const b = new Uint8Array(size);
+      b.set(a);
+      return b;
+    };
+    this.quoted = grow8(this.quoted);
+    this.parsed = grow8(this.parsed);
+    const numbers = new Float64Array(size);
+    numbers.set(this.numbers);
+    this.numbers = numbers;
   }
 }
 
@@ -127,6 +136,7 @@ export class DelimitedScanner {
   private readonly delimiter: number;
   private readonly view = new FieldView();
   private leftover: Uint8Array | undefined;
+  private joined = new Uint8Array(0);
   private nextLine = 1;
   private headerDone: boolean;
   private width = -1;
@@ -160,11 +170,13 @@ export class DelimitedScanner {
   /** Feeds the next block of the file; `final` on the last one (which may be empty). */
   push(block: Uint8Array, final: boolean): void {
     let bytes = block;
-    if (this.leftover && this.leftover.length) {
-      const joined = new Uint8Array(this.leftover.length + block.length);
-      joined.set(this.leftover);
-      joined.set(block, this.leftover.length);
-      bytes = joined;
+    const carry = this.leftover?.length ?? 0;
+    if (carry) {
+      // Join the unfinished record with the new block in a buffer kept across blocks (no garbage per block).
+      if (this.joined.length < carry + block.length) this.joined = new Uint8Array(carry + block.length);
+      this.joined.set(this.leftover!);
+      this.joined.set(block, carry);
+      bytes = this.joined.subarray(0, carry + block.length);
     }
     this.leftover = undefined;
     const consumed = this.scan(bytes, final);
@@ -212,15 +224,44 @@ export class DelimitedScanner {
           view.starts[nf] = pos + 1;
           view.ends[nf] = close;
           view.quoted[nf] = escaped ? 2 : 1;
+          view.parsed[nf] = 0;
           pos = close + 1;
           // Text after the closing quote (`"a"b`) belongs to the field in spirit; skip it to the delimiter.
           if (pos < length && bytes[pos] !== delimiter && bytes[pos] !== LF && bytes[pos] !== CR) {
             while (pos < length && bytes[pos] !== delimiter && bytes[pos] !== LF && bytes[pos] !== CR) pos++;
           }
         } else {
+          // An unquoted field. Parse a plain decimal number on the way to the delimiter (one pass over the bytes);
+          // anything else (an exponent, spaces, text) is parsed later, only if asked, by parseNumberBytes.
           let p = pos;
           let c = 0;
-          while (p < length && (c = bytes[p]!) !== delimiter && c !== LF && c !== CR) p++;
+          let mantissa = 0;
+          let point = -1;
+          let plain = true;
+          if (p < length && bytes[p] === 0x2d) p++;
+          const digitsStart = p;
+          while (p < length) {
+            c = bytes[p]!;
+            const digit = c - 0x30;
+            if (digit >= 0 && digit <= 9) mantissa = mantissa * 10 + digit;
+            else if (c === 0x2e && point < 0) point = p;
+            else if (c === delimiter || c === LF || c === CR) break;
+            else {
+              plain = false;
+              while (p < length && (c = bytes[p]!) !== delimiter && c !== LF && c !== CR) p++;
+              break;
+            }
+            p++;
+          }
+          const fraction = point < 0 ? 0 : p - point - 1;
+          const digits = p - digitsStart - (point < 0 ? 0 : 1);
+          if (plain && digits > 0 && mantissa <= 9007199254740991 && fraction <= 22) {
+            const value = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
+            view.numbers[nf] = digitsStart > pos ? -value : value;
+            view.parsed[nf] = 1;
+          } else {
+            view.parsed[nf] = 0;
+          }
           view.starts[nf] = pos;
           view.ends[nf] = p;
           view.quoted[nf] = 0;
@@ -242,6 +283,7 @@ export class DelimitedScanner {
             view.starts[nf] = pos;
             view.ends[nf] = pos;
             view.quoted[nf] = 0;
+            view.parsed[nf] = 0;
             nf++;
             complete = true;
             break;

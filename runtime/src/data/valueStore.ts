@@ -108,17 +108,10 @@ export class ValueStore {
     }
   }
 
-  /** The stored values, compacted into `scratch` when it is big enough (the profiler reuses one across columns). */
-  compact(scratch?: Float64Array): Float64Array {
-    const out = scratch && scratch.length >= this.stored ? scratch.subarray(0, this.stored) : new Float64Array(this.stored);
-    if (this.sample) {
-      out.set(this.sample.values.subarray(0, this.stored));
-      return out;
-    }
-    const dense = this.dense;
-    let n = 0;
-    if (dense) for (let row = 0; row < dense.length && n < this.stored; row++) if (dense[row] === dense[row]) out[n++] = dense[row]!;
-    return out;
+  /** The stored values: by row with NaN where a row has none, or the sample; `stored` of them are numbers. */
+  data(): Float64Array {
+    if (this.sample) return this.sample.values.subarray(0, this.stored);
+    return this.dense ?? new Float64Array(0);
   }
 
   /** Calls `fn` with each stored value outside [low, high] and its line. */
