@@ -239,3 +239,11 @@ test('outlier rows keep their file lines across blank lines and multi-line recor
     assert.equal(v.numeric?.max, 1000);
   }
 });
+
+test('wide files: records with hundreds of fields', () => {
+  const header = Array.from({ length: 300 }, (_, i) => `c${i}`).join(',');
+  const row = Array.from({ length: 300 }, (_, i) => String(i / 4)).join(',');
+  const { header: names, rows } = collect('wide.csv', `${header}\n${row}\n${row}\n`, 64);
+  assert.equal(names.length, 300);
+  assert.deepEqual(rows.map((r) => [r.fields.length, r.fields[299]]), [[300, '74.75'], [300, '74.75']]);
+});

@@ -4,6 +4,7 @@
 // break, and ragged records (reported against the header's width, with a hint when the line splits right on
 // another delimiter). Plain decimal numbers parse during the scan, straight from the bytes (exact while the digits
 // fit in 53 bits; the rest go through Number when asked). Delimiter sniffing is `sniffDelimiter`. Opening files and decoding is the reader's job.
+import { grow } from './valueStore';
 import { MISSING_TOKENS, type DataIssue, type RecordSink, type RecordView } from './records';
 
 const QUOTE = 0x22;
@@ -112,24 +113,13 @@ class FieldView implements RecordView {
 
   grow(): void {
     const size = this.starts.length * 2;
-    const grow32 = (a: Int32Array) => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    this.starts = grow32(this.starts);
-    this.ends = grow32(this.ends);
-    const grow8 = (a: Uint8Array) => {
-      const b = new Uint8Array(size);
-      b.set(a);
-      return b;
-    };
-    this.quoted = grow8(this.quoted);
-    this.parsed = grow8(this.parsed);
-    const numbers = new Float64Array(size);
-    numbers.set(this.numbers);
-    this.numbers = numbers;
+    this.starts = grow(this.starts, size);
+    this.ends = grow(this.ends, size);
+    this.quoted = grow(this.quoted, size);
+    this.parsed = grow(this.parsed, size);
+    this.numbers = grow(this.numbers, size);
   }
+
 }
 
 export class DelimitedScanner {

@@ -31,7 +31,8 @@ export class RowLines {
   }
 }
 
-function grow<T extends Float64Array | Int32Array>(array: T, size: number): T {
+/** A copy of a typed array in a bigger one of the same kind. */
+export function grow<T extends Float64Array | Int32Array | Uint8Array>(array: T, size: number): T {
   const next = new (array.constructor as new (n: number) => T)(size);
   next.set(array);
   return next;
