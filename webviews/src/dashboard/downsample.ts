@@ -33,17 +33,20 @@ export function minMaxDownsample(x: ArrayLike<number>, y: ArrayLike<number | nul
   let last = -1;
   let min = -1;
   let max = -1;
+  const emit = (i: number) => {
+    out.x.push(x[i]!);
+    out.y.push(y[i]!);
+  };
   const flush = () => {
     if (first < 0) return;
-    // Emit the bucket's distinct points in index order, so the line goes through them left to right.
-    const keep = [first, min, max, last].sort((a, b) => a - b);
-    let previous = -1;
-    for (const i of keep) {
-      if (i === previous) continue;
-      previous = i;
-      out.x.push(x[i]!);
-      out.y.push(y[i]!);
-    }
+    // The bucket's distinct points in index order, so the line goes through them left to right. first ≤ min, max
+    // ≤ last; only min and max may come in either order. (No array and no sort: this runs once per pixel column.)
+    const lo = min < max ? min : max;
+    const hi = min < max ? max : min;
+    emit(first);
+    if (lo !== first) emit(lo);
+    if (hi !== lo && hi !== first) emit(hi);
+    if (last !== hi && last !== lo && last !== first) emit(last);
   };
   for (let i = 0; i < n; i++) {
     const v = y[i];
