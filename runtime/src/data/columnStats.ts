@@ -231,14 +231,13 @@ export function binnedQuantiles(values: Float64Array, count: number, min: number
   if (count === 0) return qs.map(() => NaN);
   if (!(max > min) || !Number.isFinite(max - min)) return qs.map(() => min);
   const scale = RANK_BINS / (max - min);
-  const binOf = (v: number) => {
-    const b = Math.floor((v - min) * scale);
-    return b >= RANK_BINS ? RANK_BINS - 1 : b < 0 ? 0 : b;
-  };
+  const last = RANK_BINS - 1;
   const counts = new Uint32Array(RANK_BINS);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v === v) counts[binOf(v)]!++;
+    if (v !== v) continue;
+    const b = Math.floor((v - min) * scale);
+    counts[b > last ? last : b]!++;
   }
   // The order statistics needed (k and k + 1 for each q), and the bin of each.
   const ranks = [...new Set(qs.flatMap((q) => [Math.floor((count - 1) * q), Math.min(count - 1, Math.floor((count - 1) * q) + 1)]))].sort((a, b) => a - b);
@@ -255,17 +254,26 @@ export function binnedQuantiles(values: Float64Array, count: number, min: number
     }
     before = next;
   }
-  const collected = new Map<number, { values: Float64Array; n: number }>();
-  for (const b of binStart.keys()) collected.set(b, { values: new Float64Array(counts[b]!), n: 0 });
+  // Which bucket (if any) collects each fine bin, as a flat array: the second pass is one lookup per value.
+  const slot = new Int8Array(RANK_BINS).fill(-1);
+  const buckets: { values: Float64Array; n: number }[] = [];
+  for (const b of binStart.keys()) {
+    slot[b] = buckets.length;
+    buckets.push({ values: new Float64Array(counts[b]!), n: 0 });
+  }
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v !== v) continue;
-    const bucket = collected.get(binOf(v));
-    if (bucket) bucket.values[bucket.n++] = v;
+    const b = Math.floor((v - min) * scale);
+    const k = slot[b > last ? last : b]!;
+    if (k >= 0) {
+      const bucket = buckets[k]!;
+      bucket.values[bucket.n++] = v;
+    }
   }
   const orderStatistic = (rank: number): number => {
     const b = rankBin.get(rank)!;
-    const bucket = collected.get(b)!;
+    const bucket = buckets[slot[b]!]!;
     return select(bucket.values, rank - binStart.get(b)!, 0, bucket.values.length - 1);
   };
   return qs.map((q) => {
