@@ -219,7 +219,7 @@ test('grouping, every x axis and log scales draw without page errors; the view s
   await page.context().close();
 });
 
-test('a chart exports its full-resolution data as CSV', async () => {
+test('a chart exports its full-resolution data as CSV and its picture as PNG', async () => {
   const { page } = await openDashboard();
   await selectOnly(page, '20261125-100000-mnist-aaaaaa');
   await page.locator('.chart[data-metric="loss"][data-runs="1"]').waitFor();
@@ -229,5 +229,10 @@ test('a chart exports its full-resolution data as CSV', async () => {
   const lines = text.trim().split('\n');
   assert.equal(lines[0], 'run,x,value,smoothed');
   assert.equal(lines.length, 1 + 60);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.locator('.chart[data-metric="loss"] .chart-action', { hasText: 'PNG' }).click()]);
+  assert.equal(png.suggestedFilename(), 'loss.png');
+  const bytes = readFileSync((await png.path())!);
+  assert.deepEqual([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join(''), 'PNG');
+  assert.ok(bytes.length > 2000, `${bytes.length} bytes`);
   await page.context().close();
 });
