@@ -86,15 +86,32 @@ export async function streamDataFile(path: string, sink: RecordSink, options: St
   }
   try {
     const run = new StreamRun(path, source.size, sink, options);
+    // Two buffers: the next block is read (on libuv's thread pool) while this one is scanned.
+    let buffers = [run.newBuffer(), run.newBuffer()] as const;
+    const readAt = (buffer: Uint8Array, position: number): Promise<number> => {
+      const length = run.readLength(position);
+      return length > 0 ? source.read(buffer.subarray(0, length), position) : Promise.resolve(0);
+    };
+    let pending = readAt(buffers[0], 0);
+    let position = 0;
     let yielded = Date.now();
-    while (!run.done) {
-      const buffer = run.nextBuffer();
-      run.feed(buffer.subarray(0, buffer.length ? await source.read(buffer, run.position) : 0));
-      // Give the event loop a turn now and then (the extension host profiles in-process).
-      if (Date.now() - yielded > 50) {
-        await new Promise((resolve) => setImmediate(resolve));
-        yielded = Date.now();
+    try {
+      while (!run.done) {
+        const n = await pending;
+        const current = buffers[0].subarray(0, n);
+        position += n;
+        pending = n > 0 ? readAt(buffers[1], position) : Promise.resolve(0);
+        run.feed(current);
+        buffers = [buffers[1], buffers[0]];
+        // Give the event loop a turn now and then (the extension host profiles in-process).
+        if (Date.now() - yielded > 50) {
+          await new Promise((resolve) => setImmediate(resolve));
+          yielded = Date.now();
+        }
       }
+    } finally {
+      // A read may still be in flight when the run stops early; let it land before the file closes.
+      await pending.catch(() => 0);
     }
     return run.finish();
   } catch (err) {
@@ -181,10 +198,23 @@ class StreamRun {
 
   /** The buffer to read the next block into (empty when the limit is reached). */
   nextBuffer(): Uint8Array {
-    // The first block is at least 64 KiB whatever the block size, so that encoding and delimiter guesses see enough lines.
-    const head = this.options.headBytes ?? HEAD_BYTES;
-    const buffer = this.position === 0 && this.buffer.length < head ? new Uint8Array(head) : this.buffer;
-    return buffer.subarray(0, Math.max(0, Math.min(buffer.length, this.limit - this.position)));
+    const buffer = this.position === 0 && this.buffer.length < this.headBytes ? new Uint8Array(this.headBytes) : this.buffer;
+    return buffer.subarray(0, this.readLength(this.position));
+  }
+
+  /** A buffer big enough for any block (for readers that keep two and read ahead). */
+  newBuffer(): Uint8Array {
+    return new Uint8Array(Math.max(this.buffer.length, this.headBytes));
+  }
+
+  /** Bytes to read at `position`: the first block is at least 64 KiB, so encoding and delimiter guesses see enough lines. */
+  readLength(position: number): number {
+    const size = position === 0 ? Math.max(this.buffer.length, this.headBytes) : this.buffer.length;
+    return Math.max(0, Math.min(size, this.limit - position));
+  }
+
+  private get headBytes(): number {
+    return this.options.headBytes ?? HEAD_BYTES;
   }
 
   feed(read: Uint8Array): void {
