@@ -247,3 +247,11 @@ test('wide files: records with hundreds of fields', () => {
   assert.equal(names.length, 300);
   assert.deepEqual(rows.map((r) => [r.fields.length, r.fields[299]]), [[300, '74.75'], [300, '74.75']]);
 });
+
+test('a record that never ends stops the read with a message (an unclosed quote in a big file)', async () => {
+  const body = Buffer.alloc(20 * 2 ** 20, 'x,1\n');
+  const path = writeDataFile('never-ends.csv', Buffer.concat([Buffer.from('a,b\n"open,1\n'), body]));
+  const profile = await profileDataFile(path);
+  assert.ok(profile.issues.some((i) => /longer than 16 MiB without ending \(an unclosed quote/.test(i.message)), JSON.stringify(profile.issues));
+  assert.equal(profile.cancelled, true);
+});

@@ -13,6 +13,9 @@ import { createTranscoder, firstInvalidUtf8, guessEncoding, isUtf8Block, latin1M
 
 export type { DataFormat, StreamSummary } from './dataSummary';
 
+/** A record (line, quoted field, JSON element) longer than this stops the read. */
+const MAX_RECORD_BYTES = 16 * 2 ** 20;
+
 /** Bytes the first block holds at least. */
 const HEAD_BYTES = 64 * 1024;
 
@@ -252,6 +255,18 @@ class StreamRun {
     this.scanner?.push(block, final);
     this.options.onProgress?.(this.position, this.summary.bytes);
     if (final) this.done = true;
+    // A record that never ends (a binary file, an unclosed quote, one giant JSON value) would be re-scanned
+    // with every block: stop with a message instead.
+    const pending = this.scanner?.pendingBytes ?? 0;
+    if (!this.done && pending > MAX_RECORD_BYTES) {
+      const where = this.scanner instanceof DelimitedScanner ? ` from line ${this.scanner.line}` : '';
+      this.summary.issues.push({
+        kind: 'unreadable',
+        message: `A record${where} is longer than ${MAX_RECORD_BYTES / 2 ** 20} MiB without ending (an unclosed quote, or not a CSV/JSON records file?); mlts stopped reading there.`,
+      });
+      this.summary.cancelled = true;
+      this.done = true;
+    }
   }
 
   private start(head: Uint8Array, final: boolean): Uint8Array | undefined {

@@ -152,6 +152,11 @@ export class DelimitedScanner {
     this.view.encoding = encoding;
   }
 
+  /** Bytes of an unfinished record carried to the next block. */
+  get pendingBytes(): number {
+    return this.leftover?.length ?? 0;
+  }
+
   /** Lines seen so far (the line after the last complete record). */
   get line(): number {
     return this.nextLine;

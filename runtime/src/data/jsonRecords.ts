@@ -53,6 +53,11 @@ export class JsonRecordScanner {
     private readonly maxIssues = 100,
   ) {}
 
+  /** Bytes of an unfinished record carried to the next block. */
+  get pendingBytes(): number {
+    return this.leftover?.length ?? 0;
+  }
+
   get columnNames(): string[] {
     return this.columns;
   }
