@@ -31,6 +31,8 @@ export const Commands = {
   runsOpenLog: 'mlts.runs.openLog',
   runsOpenFolder: 'mlts.runs.openFolder',
   runsCancel: 'mlts.runs.cancel',
+  openDashboard: 'mlts.openDashboard',
+  openLauncher: 'mlts.openLauncher',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -14,6 +14,7 @@ import { ShapeServerClient } from './languageClient';
 import { showModelSummary } from './modelSummaryPanel';
 import { runActiveFile } from './runFile';
 import { registerTrainingRuns } from './runs/runsFeature';
+import { registerDashboard } from './dashboard/registerDashboard';
 import { MltsStatusBar } from './statusBar';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -34,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   activateCells(context, output);
   registerTrainingRuns(context);
+  context.subscriptions.push(...registerDashboard(context, { openDashboard: Commands.openDashboard, openLauncher: Commands.openLauncher }));
 
   // Activation by a TypeScript file must stay cheap: start the server only once a `.ml.ts` file is in play.
   if (await mlTsFilesPresent()) {
