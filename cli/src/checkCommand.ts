@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { analyze, type ShapeDiagnostic } from '../../server/src/analysis/index';
 import { fileSystemHost } from '../../server/src/fileSystemHost';
+import { checkDataContracts } from '../../runtime/src/data/contractCheck';
 import { expandFileArgs, FileSetError } from './fileSet';
 import { UsageError, type CommandIO } from './commandIO';
 
@@ -55,7 +56,7 @@ export function runCheck(args: string[], io: CommandIO): number {
       throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
     }
     const shown = relative(io.cwd, file) || file;
-    for (const d of analyze({ fileName: file, text, host: fileSystemHost }).diagnostics) {
+    for (const d of [...analyze({ fileName: file, text, host: fileSystemHost }).diagnostics, ...checkDataContracts(file, text)]) {
       all.push({
         file: shown,
         line: d.range.start.line + 1,

@@ -33,6 +33,7 @@ export const Commands = {
   runsCancel: 'mlts.runs.cancel',
   openDashboard: 'mlts.openDashboard',
   openLauncher: 'mlts.openLauncher',
+  profileDataFile: 'mlts.profileDataFile',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -15,6 +15,7 @@ import { showModelSummary } from './modelSummaryPanel';
 import { runActiveFile } from './runFile';
 import { registerTrainingRuns } from './runs/runsFeature';
 import { registerDashboard } from './dashboard/registerDashboard';
+import { registerDataProfile } from './data/profilePanel';
 import { MltsStatusBar } from './statusBar';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -36,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   activateCells(context, output);
   registerTrainingRuns(context);
   context.subscriptions.push(...registerDashboard(context, { openDashboard: Commands.openDashboard, openLauncher: Commands.openLauncher }));
+  context.subscriptions.push(...registerDataProfile(context, Commands.profileDataFile));
 
   // Activation by a TypeScript file must stay cheap: start the server only once a `.ml.ts` file is in play.
   if (await mlTsFilesPresent()) {

@@ -228,6 +228,23 @@ await model.fit(xs, ys, { epochs: 100000, batchSize: 32, verbose: 0, callbacks: 
     assert.equal(textOf(await runCode('1 + 2')), '3');
   });
 
+  test('a cell declaring a data contract has its data file validated in full, violations on its stderr', async () => {
+    writeFileSync(join(workspace, 'contract.csv'), 'x,label\n1,0\n2,1\nbig,1\n3,7\n');
+    const { file, cells } = notebook(
+      'contract.ml.ts',
+      "// %%\n/** @data-contract { x: number 0..10, label: int in [0, 1] } */\nconst csvPath = 'contract.csv';\ncsvPath;\n",
+    );
+    const events: KernelEvent[] = [];
+    const stop = kernel.onEvent((event) => events.push(event));
+    const result = await run(file, cells[0]!);
+    stop();
+    assert.equal(result.status, 'ok', 'the report informs; the cell still runs');
+    const stderr = events.filter((e) => e.type === 'stream' && e.name === 'stderr' && e.requestId === result.requestId).map((e) => (e.type === 'stream' ? e.text : '')).join('');
+    assert.match(stderr, /contract\.csv/);
+    assert.match(stderr, /big/, 'the string in a numeric column is reported');
+    assert.match(stderr, /7/, 'the label outside its allowed values is reported');
+  });
+
   test('interrupt with nothing running says so', async () => {
     assert.equal((await kernel.interrupt()).outcome, 'idle');
   });

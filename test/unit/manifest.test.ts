@@ -38,7 +38,7 @@ test('untrusted workspaces are supported in limited mode, and the description sa
 });
 
 test('activation is limited to .ml.ts workspaces, TypeScript files, restored output panels and mlts commands', () => {
-  assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.ml.ts', 'onLanguage:typescript', 'onWebviewPanel:mlts.cellOutput', 'onTaskType:mlts-run', 'onWebviewPanel:mlts.dashboard', 'onWebviewPanel:mlts.launcher']);
+  assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.ml.ts', 'onLanguage:typescript', 'onWebviewPanel:mlts.cellOutput', 'onTaskType:mlts-run', 'onWebviewPanel:mlts.dashboard', 'onWebviewPanel:mlts.launcher', 'onWebviewPanel:mlts.dataProfile']);
 });
 
 test('cell keybindings apply only in .ml.ts editors', () => {

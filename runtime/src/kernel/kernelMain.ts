@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CellSyntaxError, compileCell, describeThrown, KERNEL_GLOBAL_KEY, warmUpCompiler } from './cellCompiler';
 import { createDisplay } from './display';
+import { DATA_CONTRACT_TAG } from '../data/contractSource';
+import { formatValidation, validateDeclaredContracts } from '../data/validate';
 import { assertNever, KERNEL_CHANNEL_FD, KERNEL_PROTOCOL_VERSION, type ExecuteRequest, type ExecuteResult, type KernelMessage, type KernelRequest, type RichValue } from './kernelProtocol';
 import { Phase, State, type KernelWorkerData, type MainToWorker, type WorkerToMain } from './kernelThreads';
 import { describeValue, listVariables, readMemory } from './valuePreview';
@@ -156,6 +158,17 @@ async function execute(request: ExecuteRequest): Promise<ExecuteResult> {
   }
 }
 
+/**
+ * A cell that declares `@data-contract`s has its data files validated in full before it runs; violating rows go
+ * to the cell's stderr (every row counted, the first ones listed). The cell runs either way: the report informs.
+ */
+async function reportDataContracts(request: ExecuteRequest): Promise<void> {
+  if (!request.code.includes(DATA_CONTRACT_TAG)) return;
+  for (const result of await validateDeclaredContracts(request.file, request.code)) {
+    if (!result.ok) process.stderr.write(`${formatValidation(result)}\n`);
+  }
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
 async function handle(request: Exclude<KernelRequest, { type: 'interrupt' }>): Promise<void> {
@@ -163,6 +176,7 @@ async function handle(request: Exclude<KernelRequest, { type: 'interrupt' }>): P
     case 'execute':
       queue = queue.then(async () => {
         current = { requestId: request.requestId, cellId: request.cellId };
+        await reportDataContracts(request);
         const result = await execute(request).catch((err: unknown) => ({
           type: 'result' as const,
           requestId: request.requestId,

@@ -5,10 +5,12 @@
 // tells the supervisor over IPC what to put in run.json. stdout and stderr are files the supervisor opened.
 // The run id is in argv only so a reader can tell this process from another that reused its pid.
 import type * as tfjs from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
 import { join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { initBackend } from '../backends/backendInit';
+import { formatValidation, validateDeclaredContracts } from '../data/validate';
 import { METRICS_FILE, MetricsWriter } from '../store/metricsLog';
 import { ARTIFACTS_DIR } from '../store/runStore';
 import type { BackendChoice } from '../store/runRecord';
@@ -92,6 +94,10 @@ async function main(argv: string[]): Promise<number> {
         artifact: (path) => post({ type: 'artifact', path }),
       },
     });
+    // Declared data contracts are validated in full before the run starts; violations are reported, not fatal.
+    for (const result of await validateDeclaredContracts(file, readFileSync(file, 'utf8'))) {
+      if (!result.ok) process.stderr.write(`${formatValidation(result)}\n`);
+    }
     const entryUrl = pathToFileURL(file).href;
     register('./runLoaderHooks.mjs', import.meta.url, { data: { entryUrl } });
     await import(entryUrl);

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type AnalysisResult } from '../analysis/index';
 import { fileSystemHost } from '../fileSystemHost';
+import { checkDataContracts } from '../../../runtime/src/data/contractCheck';
 
 /**
  * The pause after an edit before analysing: long enough to skip keystrokes inside a burst, short enough that a
@@ -71,7 +72,11 @@ export class DocumentAnalyzer {
   private run(document: TextDocument): AnalysisResult | undefined {
     try {
       const started = performance.now();
-      const result = analyze({ fileName: fileNameOf(document.uri), text: document.getText(), host: fileSystemHost });
+      const fileName = fileNameOf(document.uri);
+      const text = document.getText();
+      const result = analyze({ fileName, text, host: fileSystemHost });
+      // Declared data contracts (`@data-contract`) are checked against the data file's header and a sample.
+      result.diagnostics.push(...checkDataContracts(fileName, text));
       this.latest.set(document.uri, { version: document.version, result, durationMs: performance.now() - started });
       this.events.onResult(document, result);
       return result;
