@@ -2,7 +2,7 @@
 // inside user processes (kernel, scripts, training runs) and the webviews. `--production` minifies and drops
 // source maps; `--watch` rebuilds on change. Bundles go to dist/, which is what the .vsix ships.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +49,14 @@ export const builds = [
     outfile: 'dist/typescriptTools.js',
   },
   {
+    // The TypeScript server plugin lives where VS Code resolves an extension's plugins: its node_modules.
+    name: 'typescript-plugin',
+    ...node,
+    format: 'cjs',
+    entryPoints: ['extension/tsPlugin/index.ts'],
+    outfile: 'node_modules/mlts-typescript-plugin/index.js',
+  },
+  {
     name: 'server',
     ...node,
     format: 'cjs',
@@ -93,9 +101,19 @@ function copyWebviewAssets() {
   for (const asset of webviewAssets) copyFileSync(join(root, asset), join(root, 'dist', 'webviews', asset.split('/').pop()));
 }
 
+/** The plugin package's manifest and the declarations it adds (its code is bundled by the build above). */
+function writeTypescriptPluginPackage() {
+  const dir = join(root, 'node_modules', 'mlts-typescript-plugin');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'mlts-typescript-plugin', version: '0.1.0', private: true, main: 'index.js' }, null, 2));
+  copyFileSync(join(root, 'extension', 'tsPlugin', 'mltsGlobals.d.ts'), join(dir, 'mltsGlobals.d.ts'));
+}
+
 async function main() {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   copyWebviewAssets();
+  writeTypescriptPluginPackage();
   const started = Date.now();
   if (watch) {
     for (const { name: _name, ...options } of builds) {

@@ -62,3 +62,20 @@ test('Debug Cell stops at a breakpoint in a function from an earlier cell', asyn
     await workbench.webview().getByText('answer is 42').waitFor({ state: 'visible' });
   });
 });
+
+test("TypeScript knows the kernel's display() and the run's mlts globals in .ml.ts files", async () => {
+  const text = `// %%
+display([1, 2, 3]);
+display.line({ loss: [3, 2, 1] }, { title: 'loss' });
+globalThis.mlts?.log({ accuracy: 0.9 }, 1);
+const wrong: number = 'not a number';
+`;
+  const folder = scratchWorkspace('cells-globals', { extra: { 'globals.ml.ts': text } });
+  await withWorkbench({ name: 'cells-globals', folder, trusted: true }, async ({ workbench }) => {
+    await workbench.openFile('globals.ml.ts');
+    // The deliberate type error proves TypeScript has checked the file; the globals must not be errors.
+    const rows = await workbench.problems(/not assignable to type 'number'/);
+    assert.equal(rows.filter((r) => /Cannot find name|does not exist on type/.test(r)).length, 0, rows.join('\n'));
+    await workbench.screenshot('cells-globals');
+  });
+});

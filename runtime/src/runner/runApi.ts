@@ -1,4 +1,4 @@
-// What a tracked run offers the user's file: the `mlts` global (typed by mltsGlobal.d.ts) with `log`, `saveModel`
+// What a tracked run offers the user's file: the `mlts` global (typed by extension/tsPlugin/mltsGlobals.d.ts) with `log`, `saveModel`
 // and the artifacts folder, and the function the rewritten `/** @mlts-params */` literal calls to get its
 // overrides. A global keeps the file free of any mlts import: `globalThis.mlts?.log(...)` is a no-op in a plain
 // `node` run, and the parameters literal is plain data there. Writing files and messages is left to callbacks.
