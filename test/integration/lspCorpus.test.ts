@@ -3,13 +3,13 @@
 // as the unit-level corpus test, but over a real LSP connection, as the editor sees them.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseFixtureExpectations } from '../unit/fixtureExpectations';
+import { SHAPE_CORPUS_DIR } from '../support/shapeCorpus';
 import { LspTestClient } from './lspClient';
-import { repoRoot } from './processes';
 
-const corpus = process.env.MLTS_SHAPE_CORPUS ?? resolve(repoRoot, '..', 'shared', 'shape-corpus');
+const corpus = SHAPE_CORPUS_DIR;
 if (!existsSync(corpus)) throw new Error(`shape corpus not found at ${corpus}; set MLTS_SHAPE_CORPUS`);
 const files = readdirSync(corpus).filter((f) => f.endsWith('.ml.ts')).sort();
 

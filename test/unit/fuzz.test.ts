@@ -31,6 +31,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { analyze } from '../../server/src/analysis/index';
 import type { Range, ShapeDiagnostic } from '../../server/src/analysis/api';
 import { splitLines } from './fixtureExpectations';
+import { SHAPE_CORPUS_DIR } from '../support/shapeCorpus';
 
 const DEFAULT_SEED = 20261125;
 const DEFAULT_COUNT = 2000;
@@ -39,7 +40,6 @@ const PER_PROGRAM_MS = Number(process.env.MLTS_FUZZ_MS ?? 2000);
 const HANG_MS = 10000;
 const MAX_REPORTED = 8;
 const FIXTURE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'shapes');
-const CORPUS_DIR = process.env.MLTS_SHAPE_CORPUS ?? '/work/shared/shape-corpus';
 
 // ------------------------------------------------------------------------------ seeded randomness
 
@@ -347,7 +347,7 @@ function readSources(): Sources {
     fs.existsSync(dir)
       ? fs.readdirSync(dir).filter((f) => f.endsWith('.ml.ts')).sort().map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
       : [];
-  return { corpus: read(CORPUS_DIR), fixtures: read(FIXTURE_DIR) };
+  return { corpus: read(SHAPE_CORPUS_DIR), fixtures: read(FIXTURE_DIR) };
 }
 
 /** Program `index` of a run: first every source file as it is, then a deterministic mix. */

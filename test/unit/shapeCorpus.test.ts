@@ -6,12 +6,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { analyze, type AnalysisHost } from '../../server/src/analysis/index';
+import { SHAPE_CORPUS_DIR } from '../support/shapeCorpus';
 
 const EXPECT_MARKER = /\/\/ expect-error\s*$/;
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const corpusDir = process.env.MLTS_SHAPE_CORPUS ?? path.resolve(repoRoot, '..', 'shared', 'shape-corpus');
+const corpusDir = SHAPE_CORPUS_DIR;
 
 const host: AnalysisHost = {
   readFile: (p) => {
