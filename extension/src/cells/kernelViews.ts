@@ -4,16 +4,11 @@
 // session and refresh after each run.
 import * as vscode from 'vscode';
 import type { VariableInfo } from '../../../runtime/src/kernel/kernelProtocol';
+import { formatBytes } from '../../../webviews/src/profileProtocol';
 import { Commands } from '../constants';
 import type { KernelSession } from './kernelSession';
 
 export const VARIABLES_VIEW_ID = 'mlts.variables';
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 class VariablesProvider implements vscode.TreeDataProvider<VariableInfo> {
   private readonly changed = new vscode.EventEmitter<void>();
