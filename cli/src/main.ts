@@ -10,6 +10,7 @@ export const USAGE = `usage: mlts <command> [options]
 
 commands:
   check [paths or globs...] [--format text|json]   check tensor shapes statically (exit 1 on errors)
+      [--stats]                                      also print per file: models analysed/unknown, shape coverage
   run FILE [--param k=v]... [--grid k=v1,v2]...      run an experiment as tracked runs (a grid runs in parallel)
       [--backend auto|cpu|wasm|webgpu|node|node-gpu] [--parallel N] [--store DIR]
   runs [RUN_ID] [--store DIR] [--format text|json]  list tracked runs, or show one with its metrics

@@ -54,3 +54,25 @@ test('usage and I/O errors exit 2 with a clear message', async () => {
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown command frobnicate/);
 });
+
+test('--stats prints per file the models analysed, the unknown ones with the reason, and shape coverage', async () => {
+  const file = 'test/fixtures/stats/loaded-model.ml.ts';
+  const r = await runNode([cli, 'check', '--stats', file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^${file}: 1 model analysed, 1 unknown; shape coverage [\\d.]+% \\(\\d+/\\d+ tensor expressions\\)$`, 'm'));
+  assert.match(r.stdout, new RegExp(`^  ${file}:6 model \`backbone\` unknown: \`backbone\` comes from \`tf.loadLayersModel\`$`, 'm'));
+
+  const json = JSON.parse((await runNode([cli, 'check', '--stats', '--format=json', file])).stdout);
+  const [stats] = json.stats;
+  assert.equal(stats.file, file);
+  assert.equal(stats.modelsAnalysed, 1);
+  assert.deepEqual(stats.modelsUnknown, [{ name: 'backbone', reason: '`backbone` comes from `tf.loadLayersModel`', line: 6 }]);
+  // tf.zeros twice, head.predict and scores are known; backbone.predict and features are not.
+  assert.deepEqual([stats.knownShapeExpressions, stats.tensorExpressions], [4, 6]);
+  assert.equal(stats.shapeCoverage, 4 / 6);
+});
+
+test('without --stats the output has no stats', async () => {
+  const r = await runNode([cli, 'check', '--format=json', 'test/fixtures/stats/loaded-model.ml.ts']);
+  assert.equal(JSON.parse(r.stdout).stats, undefined);
+});

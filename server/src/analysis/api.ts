@@ -71,8 +71,31 @@ export interface ModelSummary {
   trainableParams: number;
 }
 
+/** A model whose shapes the analysis could not follow, and why (`backbone` comes from `tf.loadLayersModel`). */
+export interface UnknownModel {
+  name: string;
+  reason: string;
+  range: Range;
+}
+
+/**
+ * How much of a file the analysis really saw, so that a clean result can be told from a file of unknowns:
+ * models built with known shapes or unknown (with the reason), and shape coverage, the share of
+ * tensor-valued expressions whose every axis is known (a named size such as `batch` counts as known).
+ */
+export interface AnalysisStats {
+  /** Models the analysis followed, with known output shapes. */
+  modelsAnalysed: number;
+  modelsUnknown: UnknownModel[];
+  tensorExpressions: number;
+  knownShapeExpressions: number;
+  /** knownShapeExpressions / tensorExpressions; null when the file has no tensor-valued expression. */
+  shapeCoverage: number | null;
+}
+
 export interface AnalysisResult {
   diagnostics: ShapeDiagnostic[];
   shapeAt(pos: Position): ShapeInfo | undefined;
   models: ModelSummary[];
+  stats: AnalysisStats;
 }

@@ -6,12 +6,14 @@ import * as ts from 'typescript';
 import type { AnalysisResult, AnalyzeInput, LayerSummary, ModelSummary, Position } from './api';
 import { nodeRange } from './diagnostics';
 import { Evaluator } from './evaluator';
+import { EMPTY_STATS, computeStats } from './analysisStats';
 import { formatShape } from './shapes';
 import type { ModelState } from './values';
 
 export type {
   AnalysisHost,
   AnalysisResult,
+  AnalysisStats,
   AnalyzeInput,
   LayerSummary,
   ModelSummary,
@@ -21,6 +23,7 @@ export type {
   Severity,
   ShapeDiagnostic,
   ShapeInfo,
+  UnknownModel,
 } from './api';
 
 function scriptKindOf(fileName: string): ts.ScriptKind {
@@ -53,7 +56,7 @@ function summarize(sourceFile: ts.SourceFile, model: ModelState): ModelSummary {
   };
 }
 
-const EMPTY_RESULT: AnalysisResult = { diagnostics: [], shapeAt: () => undefined, models: [] };
+const EMPTY_RESULT: AnalysisResult = { diagnostics: [], shapeAt: () => undefined, models: [], stats: EMPTY_STATS };
 
 export function analyze(input: AnalyzeInput): AnalysisResult {
   let sourceFile: ts.SourceFile;
@@ -72,11 +75,13 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     // up to that point still stands.
   }
   let models: ModelSummary[] = [];
+  let stats = EMPTY_STATS;
   try {
     // A builder function called twice makes two models at one place; the last call's model stands for it.
     const byOrigin = new Map<ts.Node, ModelState>();
-    for (const m of evaluator.models) if (m.layers.length > 0) byOrigin.set(m.origin, m);
-    models = [...byOrigin.values()].map((m) => summarize(sourceFile, m));
+    for (const m of evaluator.models) byOrigin.set(m.origin, m);
+    models = [...byOrigin.values()].filter((m) => m.layers.length > 0).map((m) => summarize(sourceFile, m));
+    stats = computeStats(sourceFile, [...byOrigin.values()], evaluator.recorder);
   } catch {
     models = [];
   }
@@ -90,5 +95,6 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
       }
     },
     models,
+    stats,
   };
 }

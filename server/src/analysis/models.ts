@@ -58,6 +58,18 @@ export function createSequential(ev: Evaluator, c: NativeCall): Value {
   return { kind: 'model', model };
 }
 
+/**
+ * `tf.loadLayersModel(url)` / `tf.loadGraphModel(url)`: a model whose layers live in a file the analysis
+ * does not read. It is a model value (so `model.add(loaded)` and hovers know what it is) that is never
+ * checked, and that says where it comes from.
+ */
+export function createLoadedModel(ev: Evaluator, c: NativeCall, loadedBy: string): Value {
+  const model = newModel(ev, 'loaded', c.node);
+  model.broken = true;
+  model.loadedBy = loadedBy;
+  return { kind: 'model', model };
+}
+
 /** `tf.input({shape})` / `tf.layers.input`: a symbolic tensor with the batch axis first. */
 export function createInput(ev: Evaluator, c: NativeCall): Value {
   const config = c.args[0];

@@ -63,10 +63,30 @@ export class ShapeRecorder {
     for (const [node, entry] of this.concrete) {
       const g = this.generic.get(node);
       // Inside functions, the generic pass names the sizes (`[batch, 10]`); keep it when it knows every axis.
-      add(node, g && !g.live && g.shape !== null && g.shape.every((d) => d !== null) ? g : entry);
+      add(node, g && !g.live && isFullyKnown(g.shape) ? g : entry);
     }
     for (const [node, entry] of this.generic) if (!this.concrete.has(node)) add(node, entry);
     return { byLine, long };
+  }
+
+  /**
+   * How many recorded expressions hold a tensor, and how many of those have every axis known (a
+   * named size counts as known). Each expression counts once, with the entry `shapeAt` would show.
+   */
+  tensorCoverage(): { tensors: number; known: number } {
+    let tensors = 0;
+    let known = 0;
+    const count = (entry: Entry) => {
+      if (entry.kind !== 'tensor' && entry.kind !== 'symbolic') return;
+      tensors++;
+      if (isFullyKnown(entry.shape)) known++;
+    };
+    for (const [node, entry] of this.concrete) {
+      const g = this.generic.get(node);
+      count(g && !g.live && isFullyKnown(g.shape) ? g : entry);
+    }
+    for (const [node, entry] of this.generic) if (!this.concrete.has(node)) count(entry);
+    return { tensors, known };
   }
 
   /** The innermost recorded expression covering `pos`. */
@@ -93,6 +113,10 @@ export class ShapeRecorder {
 
 /** Expressions spanning more lines than this are few; they are checked for every query. */
 const LINES_SCANNED_BACK = 40;
+
+function isFullyKnown(shape: Shape): boolean {
+  return shape !== null && shape.every((d) => d !== null);
+}
 
 interface Candidate {
   start: number;

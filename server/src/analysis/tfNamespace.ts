@@ -7,7 +7,7 @@ import type { Evaluator } from './evaluator';
 import { CONV_OPS, IMAGE_OPS, decodedImage } from './convOps';
 import { createDataNamespace } from './dataFiles';
 import { LAYER_FACTORIES, layerFactory } from './layers';
-import { createFunctional, createInput, createSequential } from './models';
+import { createFunctional, createInput, createLoadedModel, createSequential } from './models';
 import { eye, fromShapeArgument, likeTensor, linspace, makeTensor, multinomial, oneHot, range, scalar } from './tensorCreation';
 import { type OpFn, TENSOR_OPS, confusionMatrix } from './tensorOps';
 import { INDEXING_OPS, SIGNAL_OPS } from './indexingOps';
@@ -62,6 +62,8 @@ export function createTfNamespace(ev: Evaluator): Value {
   props.sequential = native('tf.sequential', (c) => createSequential(ev, c));
   props.model = native('tf.model', (c) => createFunctional(ev, c));
   props.input = native('tf.input', (c) => createInput(ev, c));
+  props.loadLayersModel = native('tf.loadLayersModel', (c) => createLoadedModel(ev, c, 'tf.loadLayersModel'));
+  props.loadGraphModel = native('tf.loadGraphModel', (c) => createLoadedModel(ev, c, 'tf.loadGraphModel'));
   const layers: Record<string, Value> = { input: props.input };
   for (const [factory, className] of Object.entries(LAYER_FACTORIES)) layers[factory] = layerFactory(ev, className);
   props.layers = namespace('tf.layers', layers);

@@ -87,7 +87,8 @@ export interface LayerState {
 export interface LayerValue { kind: 'layer'; layer: LayerState }
 
 export interface ModelState {
-  kind: 'sequential' | 'functional';
+  /** `loaded`: from `tf.loadLayersModel`/`loadGraphModel`, whose layers and shapes the analysis cannot see. */
+  kind: 'sequential' | 'functional' | 'loaded';
   name: string;
   origin: ts.Node;
   layers: LayerState[];
@@ -97,6 +98,10 @@ export interface ModelState {
   outputShapes: Shape[] | null;
   /** Set once a contradiction was reported while building; later checks stay quiet. */
   broken: boolean;
+  /** The call a loaded model comes from (`tf.loadLayersModel`), for the reason hovers and stats give. */
+  loadedBy?: string;
+  /** Why the analysis cannot know this model's shapes, when it is not a loaded model. */
+  unknownReason?: string;
   /** Set by compile: one loss name, one per output, or 'unknown'. */
   loss?: string | string[];
   variableName?: string;
