@@ -28,16 +28,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import * as esbuild from 'esbuild';
 import * as tf from '@tensorflow/tfjs';
 import { parseFixtureExpectations } from '../test/unit/fixtureExpectations.ts';
 import { generateFixture } from './generateShapeFixture.mjs';
+import { TF_IMPORT_RE, frameIn, isStatementInList, runProgram, setUpTfjsCpu, statementStartingOn } from './tfjsProgramRunner.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURE_DIR = path.join(ROOT, 'test', 'fixtures', 'shapes');
-const IMPORT_RE = /^import \* as tf from '@tensorflow\/tfjs';/m;
 const ERROR_CODES = new Set([
   'shape-broadcast', 'shape-matmul', 'shape-reshape', 'shape-rank', 'shape-concat', 'shape-conv', 'shape-axis',
   'tensor-ctor', 'layer-input', 'fit-input', 'fit-target', 'predict-input',
@@ -48,11 +47,6 @@ const DTYPE_ERROR_RE = /tensor, but got \w+ tensor|dtype/i;
 const isShapeError = (e) => !NON_SHAPE_ERRORS.has(e?.name) && !DTYPE_ERROR_RE.test(String(e?.message));
 
 // ------------------------------------------------------------------------------ instrumentation
-
-function isStatementInList(node) {
-  return ts.isStatement(node) && node.parent !== undefined &&
-    (ts.isBlock(node.parent) || ts.isSourceFile(node.parent) || ts.isCaseClause(node.parent) || ts.isDefaultClause(node.parent));
-}
 
 function enclosingStatement(node) {
   let n = node;
@@ -164,21 +158,6 @@ function instrument(file, source, expectations) {
   return { text, problems };
 }
 
-/** The outermost statement in a statement list that starts on `line`. */
-function statementStartingOn(sf, line) {
-  let found;
-  const visit = (node) => {
-    if (found) return;
-    if (isStatementInList(node) && sf.getLineAndCharacterOfPosition(node.getStart(sf)).line === line) {
-      found = node;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
-  return found;
-}
-
 // ------------------------------------------------------------------------------ shape matching
 
 /** Parses `[2, batch, ?]` into dims, or `?` (unknown rank) into null. */
@@ -244,7 +223,7 @@ async function verifyFixture(file, tmpDir, showErrors) {
   const rel = path.relative(ROOT, file);
   const source = fs.readFileSync(file, 'utf8');
   const problems = [];
-  if (!IMPORT_RE.test(source)) problems.push(`${rel}: does not start with the tfjs import`);
+  if (!TF_IMPORT_RE.test(source)) problems.push(`${rel}: does not start with the tfjs import`);
   const expectations = parseFixtureExpectations(source);
   problems.push(...expectations.problems.map((p) => `${rel}: ${p}`));
   const inst = instrument(file, source, expectations);
@@ -252,30 +231,14 @@ async function verifyFixture(file, tmpDir, showErrors) {
 
   const seen = expectations.carets.map(() => []);
   const threw = expectations.errors.map(() => []);
-  globalThis.__shapeFixtureTf = tf;
   globalThis.__probe = (k, read) => seen[k].push(read());
   globalThis.__tap = (k, value) => (seen[k].push(value), value);
   globalThis.__threw = (k, e) => threw[k].push(e);
 
-  const patched = inst.text.replace(IMPORT_RE, 'const tf = globalThis.__shapeFixtureTf;');
-  let crash;
-  // tfjs warns about slow initializers and the like; the fixtures' output is not the point here.
-  const warn = console.warn;
-  console.warn = () => {};
-  try {
-    const out = esbuild.transformSync(patched, { loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'inline', sourcefile: file });
-    const outFile = path.join(tmpDir, path.basename(file).replace(/\.ts$/, '.mjs'));
-    fs.writeFileSync(outFile, out.code);
-    await import(pathToFileURL(outFile).href);
-  } catch (e) {
-    crash = e;
-  } finally {
-    console.warn = warn;
-  }
+  // The fixtures' console output is not the point here.
+  const crash = await runProgram(inst.text, { file, tmpDir });
   if (crash) {
-    const frame = String(crash.stack ?? '').split('\n').find((l) => l.includes(path.basename(file))) ?? '';
-    const line = /:(\d+):\d+\)?$/.exec(frame.trim());
-    problems.push(`${rel}:${line ? line[1] : '?'}: unexpected ${crash.name ?? 'error'}: ${String(crash.message ?? crash).split('\n')[0]}`);
+    problems.push(`${rel}:${frameIn(crash, file)}: unexpected ${crash.name ?? 'error'}: ${String(crash.message ?? crash).split('\n')[0]}`);
   }
 
   expectations.carets.forEach((caret, k) => {
@@ -315,12 +278,7 @@ async function main() {
   const showErrors = process.argv.includes('--show-errors');
   const generate = process.argv.indexOf('--generate');
   const filters = process.argv.slice(2).filter((a, i) => !a.startsWith('--') && process.argv[i + 1] !== '--generate');
-  process.setSourceMapsEnabled(true);
-  Error.stackTraceLimit = Infinity; // tfjs throws from deep inside; keep the fixture's frame.
-  await tf.setBackend('cpu');
-  await tf.ready();
-  tf.backend().firstUse = false; // Silences the "install tfjs-node" banner.
-  tf.env().set('DEBUG', false);
+  await setUpTfjsCpu();
   if (generate >= 0) {
     const seed = Number(process.argv[generate + 1] ?? 1);
     await generateFixture(Number.isInteger(seed) ? seed : 1);

@@ -93,9 +93,21 @@ export interface AnalysisStats {
   shapeCoverage: number | null;
 }
 
+/** One expression the analysis gave a shape, with its exact range (what `shapeAt` chooses among). */
+export interface RecordedShape {
+  range: Range;
+  info: ShapeInfo;
+}
+
 export interface AnalysisResult {
   diagnostics: ShapeDiagnostic[];
   shapeAt(pos: Position): ShapeInfo | undefined;
+  /**
+   * Every recorded tensor, layer and model expression by its exact range, for tools that compare the analysis with
+   * a real run of the program (`scripts/shapeOracle.ts`), where the innermost-expression rule of `shapeAt` would
+   * answer for a sub-expression.
+   */
+  recordedShapes(): RecordedShape[];
   models: ModelSummary[];
   stats: AnalysisStats;
 }

@@ -19,6 +19,7 @@ export type {
   ModelSummary,
   Position,
   Range,
+  RecordedShape,
   RelatedInfo,
   Severity,
   ShapeDiagnostic,
@@ -56,7 +57,7 @@ function summarize(sourceFile: ts.SourceFile, model: ModelState): ModelSummary {
   };
 }
 
-const EMPTY_RESULT: AnalysisResult = { diagnostics: [], shapeAt: () => undefined, models: [], stats: EMPTY_STATS };
+const EMPTY_RESULT: AnalysisResult = { diagnostics: [], shapeAt: () => undefined, recordedShapes: () => [], models: [], stats: EMPTY_STATS };
 
 export function analyze(input: AnalyzeInput): AnalysisResult {
   let sourceFile: ts.SourceFile;
@@ -92,6 +93,13 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
         return evaluator.recorder.shapeAt(sourceFile, pos);
       } catch {
         return undefined;
+      }
+    },
+    recordedShapes() {
+      try {
+        return evaluator.recorder.all(sourceFile);
+      } catch {
+        return [];
       }
     },
     models,

@@ -5,7 +5,7 @@
 // (`[inputDim, 3]`). It does not evaluate anything.
 
 import type * as ts from 'typescript';
-import type { Position, ShapeInfo } from './api';
+import type { Position, RecordedShape, ShapeInfo } from './api';
 import { nodeRange, offsetAt, positionAt } from './diagnostics';
 import { type Shape, formatShape, joinShape } from './shapes';
 import type { Value } from './values';
@@ -45,6 +45,18 @@ export class ShapeRecorder {
   /** Candidates bucketed by start line, built on the first query (the recording is finished by then). */
   private index: { byLine: Map<number, Candidate[]>; long: Candidate[] } | undefined;
 
+  /** The entry that stands for each recorded node: the one `shapeAt` shows. */
+  private chosen(): Array<[ts.Node, Entry]> {
+    const out: Array<[ts.Node, Entry]> = [];
+    for (const [node, entry] of this.concrete) {
+      const g = this.generic.get(node);
+      // Inside functions, the generic pass names the sizes (`[batch, 10]`); keep it when it knows every axis.
+      out.push([node, g && !g.live && isFullyKnown(g.shape) ? g : entry]);
+    }
+    for (const [node, entry] of this.generic) if (!this.concrete.has(node)) out.push([node, entry]);
+    return out;
+  }
+
   private buildIndex(sourceFile: ts.SourceFile): { byLine: Map<number, Candidate[]>; long: Candidate[] } {
     const byLine = new Map<number, Candidate[]>();
     const long: Candidate[] = [];
@@ -60,12 +72,7 @@ export class ShapeRecorder {
         else byLine.set(startLine, [candidate]);
       }
     };
-    for (const [node, entry] of this.concrete) {
-      const g = this.generic.get(node);
-      // Inside functions, the generic pass names the sizes (`[batch, 10]`); keep it when it knows every axis.
-      add(node, g && !g.live && isFullyKnown(g.shape) ? g : entry);
-    }
-    for (const [node, entry] of this.generic) if (!this.concrete.has(node)) add(node, entry);
+    for (const [node, entry] of this.chosen()) add(node, entry);
     return { byLine, long };
   }
 
@@ -81,11 +88,7 @@ export class ShapeRecorder {
       tensors++;
       if (isFullyKnown(entry.shape)) known++;
     };
-    for (const [node, entry] of this.concrete) {
-      const g = this.generic.get(node);
-      count(g && !g.live && isFullyKnown(g.shape) ? g : entry);
-    }
-    for (const [node, entry] of this.generic) if (!this.concrete.has(node)) count(entry);
+    for (const [, entry] of this.chosen()) count(entry);
     return { tensors, known };
   }
 
@@ -102,13 +105,21 @@ export class ShapeRecorder {
     for (let line = Math.max(0, pos.line - LINES_SCANNED_BACK); line <= pos.line; line++) this.index.byLine.get(line)?.forEach(consider);
     this.index.long.forEach(consider);
     const found = best as Candidate | undefined;
-    if (!found) return undefined;
-    const shape = found.entry.live ? found.entry.live() : found.entry.shape;
-    const info: ShapeInfo = { text: formatShape(shape), kind: found.entry.kind };
-    if (found.entry.dtype) info.dtype = found.entry.dtype;
-    if (found.entry.origin) info.origin = nodeRange(sourceFile, found.entry.origin);
-    return info;
+    return found ? infoOf(sourceFile, found.entry) : undefined;
   }
+
+  /** Every recorded expression with its exact range. */
+  all(sourceFile: ts.SourceFile): RecordedShape[] {
+    return this.chosen().map(([node, entry]) => ({ range: nodeRange(sourceFile, node), info: infoOf(sourceFile, entry) }));
+  }
+}
+
+function infoOf(sourceFile: ts.SourceFile, entry: Entry): ShapeInfo {
+  const shape = entry.live ? entry.live() : entry.shape;
+  const info: ShapeInfo = { text: formatShape(shape), kind: entry.kind };
+  if (entry.dtype) info.dtype = entry.dtype;
+  if (entry.origin) info.origin = nodeRange(sourceFile, entry.origin);
+  return info;
 }
 
 /** Expressions spanning more lines than this are few; they are checked for every query. */
