@@ -7,7 +7,7 @@
 import type * as ts from 'typescript';
 import type { Position, RecordedShape, ShapeInfo } from './api';
 import { nodeRange, offsetAt, positionAt } from './diagnostics';
-import { type Shape, formatShape, joinShape } from './shapes';
+import { type Dim, type Shape, formatShape, joinShape } from './shapes';
 import type { Value } from './values';
 
 interface Entry {
@@ -17,6 +17,11 @@ interface Entry {
   origin?: ts.Node;
   /** Layers and models keep changing after the expression ran (`model.add`), so they are read at the end. */
   live?: () => Shape;
+  /**
+   * Where evaluations of the node saw different known sizes: `rank` when even the ranks differed, else the axes
+   * that took two different numbers. The join makes those axes unknown; this keeps why.
+   */
+  varies?: 'rank' | Set<number>;
 }
 
 export class ShapeRecorder {
@@ -39,6 +44,8 @@ export class ShapeRecorder {
     };
     if (previous.dtype === entry.dtype && entry.dtype) joined.dtype = entry.dtype;
     if (previous.origin) joined.origin = previous.origin;
+    const varies = variesAfterJoin(previous, entry);
+    if (varies) joined.varies = varies;
     map.set(node, joined);
   }
 
@@ -50,8 +57,9 @@ export class ShapeRecorder {
     const out: Array<[ts.Node, Entry]> = [];
     for (const [node, entry] of this.concrete) {
       const g = this.generic.get(node);
-      // Inside functions, the generic pass names the sizes (`[batch, 10]`); keep it when it knows every axis.
-      out.push([node, g && !g.live && isFullyKnown(g.shape) ? g : entry]);
+      // Inside functions, the generic pass names the sizes (`[batch, 10]`); keep it when it knows every axis and
+      // the real calls do not contradict it (a closure's variable read at its final value, say).
+      out.push([node, g && !g.live && isFullyKnown(g.shape) && agreesWithCalls(g.shape, entry) ? g : entry]);
     }
     for (const [node, entry] of this.generic) if (!this.concrete.has(node)) out.push([node, entry]);
     return out;
@@ -125,8 +133,32 @@ function infoOf(sourceFile: ts.SourceFile, entry: Entry): ShapeInfo {
 /** Expressions spanning more lines than this are few; they are checked for every query. */
 const LINES_SCANNED_BACK = 40;
 
-function isFullyKnown(shape: Shape): boolean {
+function isFullyKnown(shape: Shape): shape is Dim[] {
   return shape !== null && shape.every((d) => d !== null);
+}
+
+function variesAfterJoin(a: Entry, b: Entry): Entry['varies'] {
+  if (a.varies === 'rank' || b.varies === 'rank') return 'rank';
+  if (a.shape === null || b.shape === null) return a.varies ?? b.varies;
+  if (a.shape.length !== b.shape.length) return 'rank';
+  const axes = new Set<number>([...(a.varies ?? []), ...(b.varies ?? [])]);
+  a.shape.forEach((d, i) => {
+    const other = b.shape?.[i];
+    if (typeof d === 'number' && typeof other === 'number' && d !== other) axes.add(i);
+  });
+  return axes.size > 0 ? axes : undefined;
+}
+
+/** True when every size the generic pass states as a number is one the real calls had on every call. */
+function agreesWithCalls(generic: Dim[], calls: Entry): boolean {
+  const varies = calls.varies;
+  if (varies === 'rank') return false;
+  if (calls.shape !== null && calls.shape.length !== generic.length) return false;
+  return generic.every((d, i) => {
+    if (typeof d !== 'number') return true;
+    const seen = calls.shape?.[i];
+    return !varies?.has(i) && (typeof seen !== 'number' || seen === d);
+  });
 }
 
 interface Candidate {
