@@ -83,6 +83,8 @@ export class Evaluator {
   private loopExitUncertain = false;
   readonly functionValues = new Map<ts.FunctionLikeDeclaration, FunctionValue>();
   readonly calledFunctions = new Set<ts.FunctionLikeDeclaration>();
+  /** Functions a generic evaluation called (a `tf.tidy` callback inside a function evaluated generically). */
+  private readonly calledGenerically = new Set<ts.FunctionLikeDeclaration>();
   layerCounters = new Map<string, number>();
   /** Named dims of `@shape` annotations, one frame per function call (they unify within a call). */
   private readonly dimFrames: Array<Map<string, Dim>> = [new Map()];
@@ -435,6 +437,7 @@ export class Evaluator {
     const node = fn.node;
     if (this.callDepth >= CALL_DEPTH_CAP || !node.body) return UNKNOWN;
     if (!this.generic) this.calledFunctions.add(node);
+    else this.calledGenerically.add(node);
     const scope = new Scope(fn.closure as Scope);
     // Arrow functions see `this` of where they were written; other functions get their receiver.
     const self = fn.thisValue ?? thisValue;
@@ -503,6 +506,9 @@ export class Evaluator {
    */
   private evaluateFunctionsGenerically(): void {
     for (const [node, fn] of [...this.functionValues]) {
+      // A closure that its enclosing function's generic evaluation already ran saw that function's named sizes;
+      // running it again over the closure a real call left behind would join those names with that call's numbers.
+      if (this.calledGenerically.has(node) && isNestedFunction(node)) continue;
       const args = node.parameters.map((p) => symbolicParameter(p));
       this.generic = true;
       this.silent = this.calledFunctions.has(node);
@@ -518,6 +524,11 @@ export class Evaluator {
       }
     }
   }
+}
+
+function isNestedFunction(node: ts.Node): boolean {
+  for (let p = node.parent; p && !ts.isSourceFile(p); p = p.parent) if (ts.isFunctionLike(p)) return true;
+  return false;
 }
 
 function symbolicParameter(p: ts.ParameterDeclaration): Value {
