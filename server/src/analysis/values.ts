@@ -49,6 +49,11 @@ export interface NativeFunctionValue {
   call(call: NativeCall): Value;
   /** Properties of namespace-like natives (`tf.layers`, `Math`); absent for plain functions. */
   props?: Map<string, Value>;
+  /**
+   * Set on a tfjs name that exists only so that code using it runs on (it returns unknown): the
+   * export-coverage script (scripts/apiCoverage.ts) does not count it as modelled.
+   */
+  placeholder?: true;
 }
 
 /** Where a layer-built tensor came from, so functional models can list their layers. */
