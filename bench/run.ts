@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { benchCellEndToEnd } from './cellEndToEnd';
+import { benchCliStartup } from './cliStartup';
 import { benchDashboard } from './dashboard';
 import { benchDataProfile } from './dataProfile';
 import { benchKernelRoundTrip } from './kernel';
@@ -18,6 +19,7 @@ import { benchTrainingStore } from './trainingStore';
 const BENCHMARKS: Record<string, () => unknown> = {
   'shape-check': benchShapeCheck,
   'lsp-latency': benchLspLatency,
+  'cli-startup': benchCliStartup,
   'kernel-round-trip': benchKernelRoundTrip,
   'cell-end-to-end': benchCellEndToEnd,
   'training-overhead': benchTrainingOverhead,

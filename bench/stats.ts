@@ -12,9 +12,9 @@ export function quantile(values: number[], q: number): number {
 export const median = (values: number[]) => quantile(values, 0.5);
 
 /** Runs a command to completion and returns its wall time in milliseconds; throws if it could not start. */
-export function timeProcess(command: string, args: string[], cwd: string): { ms: number; status: number | null; output: string } {
+export function timeProcess(command: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): { ms: number; status: number | null; output: string } {
   const started = process.hrtime.bigint();
-  const r = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.error) throw r.error;
   return { ms, status: r.status, output: `${r.stdout}${r.stderr}` };

@@ -2,9 +2,11 @@
 // inside user processes (kernel, scripts, training runs) and the webviews. `--production` minifies and drops
 // source maps; `--watch` rebuilds on change. Bundles go to dist/, which is what the .vsix ships.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { typescriptAsEsm } from './typescriptAsEsm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -28,6 +30,26 @@ function entries(dir, pattern) {
   return readdirSync(abs)
     .filter((f) => pattern.test(f))
     .map((f) => join(dir, f));
+}
+
+/** `mlts` subcommand → its source module in cli/src; dist/cli-<command>.js is built from each. */
+const CLI_COMMANDS = { check: 'checkCommand', run: 'runCommand', runs: 'runsCommand', ui: 'uiCommand' };
+
+/** Writes dist/cli-bundles.json (bundle name → SHA-256) after each build: the key of the CLI's V8 code cache. */
+function cliBundleManifest() {
+  return {
+    name: 'cli-bundle-manifest',
+    setup(build) {
+      build.onEnd((result) => {
+        if (result.errors.length > 0) return;
+        const hashes = {};
+        for (const out of Object.keys(CLI_COMMANDS).map((c) => `cli-${c}.js`)) {
+          hashes[out] = createHash('sha256').update(readFileSync(join(root, 'dist', out))).digest('hex');
+        }
+        writeFileSync(join(root, 'dist', 'cli-bundles.json'), JSON.stringify(hashes, null, 2) + '\n');
+      });
+    },
+  };
 }
 
 /** Each build's options; the `name` is only for the log. */
@@ -62,14 +84,27 @@ export const builds = [
     format: 'cjs',
     entryPoints: ['server/src/lsp/server.ts'],
     outfile: 'dist/server.js',
+    plugins: [typescriptAsEsm()],
   },
   {
+    // Only the dispatcher: each subcommand is a bundle of its own (below), loaded when that command runs.
     name: 'cli',
     ...node,
     format: 'cjs',
     entryPoints: ['cli/src/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    // The subcommands (names as in cli/src/commandModules.ts). Always minified: every start reads the whole bundle,
+    // and the TypeScript compiler inside is megabytes (the linked source map still maps stack traces).
+    name: 'cli-commands',
+    ...node,
+    format: 'cjs',
+    minify: true,
+    entryPoints: Object.entries(CLI_COMMANDS).map(([out, source]) => ({ in: `cli/src/${source}.ts`, out: `cli-${out}` })),
+    outdir: 'dist',
+    plugins: [typescriptAsEsm(), cliBundleManifest()],
   },
   {
     // Runtime code runs in the user's processes as ES modules (module.register needs a URL); esbuild stays a

@@ -7,7 +7,14 @@ export interface CommandIO {
 }
 
 /** A mistake in how the command was called; main.ts prints it with the usage and exits 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** True for a UsageError from any bundle: each command bundle has its own copy of the class. */
+export function isUsageError(err: unknown): err is UsageError {
+  return err instanceof Error && err.name === 'UsageError';
+}
 
 export const processIO: CommandIO = {
   cwd: process.cwd(),

@@ -1,10 +1,9 @@
 // The `mlts` command line: `mlts check | run | runs | ui`. It parses the subcommand and hands the rest of
 // the arguments to that command's module; commands print through CommandIO and return an exit status.
-import { runCheck } from './checkCommand';
-import { processIO, UsageError, type CommandIO } from './commandIO';
-import { runRunCommand } from './runCommand';
-import { runRunsCommand } from './runsCommand';
-import { runUiCommand } from './uiCommand';
+// This file is the whole of dist/cli.js, kept small on purpose: each subcommand is its own bundle, loaded only
+// when called (with a V8 code cache, see commandModules.ts), so `mlts check` never loads the run or ui code.
+import { isUsageError, processIO, UsageError, type CommandIO } from './commandIO';
+import { loadCommand, writeCommandCaches } from './commandModules';
 
 export const USAGE = `usage: mlts <command> [options]
 
@@ -26,16 +25,18 @@ export function main(argv: string[], io: CommandIO = processIO): number | Promis
   try {
     switch (command) {
       case 'check':
-        return runCheck(rest, io);
+        return loadCommand('check').runCheck(rest, io);
       case 'run':
-        return runRunCommand(rest, io).catch((err: unknown) => {
-          io.stderr(`mlts: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-          return 2;
-        });
+        return loadCommand('run')
+          .runRunCommand(rest, io)
+          .catch((err: unknown) => {
+            io.stderr(`mlts: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+            return 2;
+          });
       case 'runs':
-        return runRunsCommand(rest, io);
+        return loadCommand('runs').runRunsCommand(rest, io);
       case 'ui':
-        return runUiCommand(rest, io);
+        return loadCommand('ui').runUiCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
@@ -50,7 +51,8 @@ export function main(argv: string[], io: CommandIO = processIO): number | Promis
         throw new UsageError(`unknown command ${command}`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
+    // A command's bundle has its own copy of UsageError, hence the check by name rather than instanceof.
+    if (isUsageError(err)) {
       io.stderr(`mlts: ${err.message}\n\n${USAGE}`);
       return 2;
     }
@@ -62,5 +64,6 @@ export function main(argv: string[], io: CommandIO = processIO): number | Promis
 if (require.main === module) {
   void Promise.resolve(main(process.argv.slice(2))).then((code) => {
     process.exitCode = code;
+    writeCommandCaches();
   });
 }

@@ -12,9 +12,10 @@ export interface ProcessResult {
 }
 
 /** Runs `node args...` to completion (or kills it after `timeoutMs`) and collects its output. */
-export function runNode(args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<ProcessResult> {
+export function runNode(args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.cwd ?? repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = options.env ? { ...process.env, ...options.env } : process.env;
+    const child = spawn(process.execPath, args, { cwd: options.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
