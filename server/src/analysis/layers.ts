@@ -7,6 +7,9 @@
 import type * as ts from 'typescript';
 import type { Evaluator } from './evaluator';
 import { LAYER_RULES, cfg, declaredInputShape, mergeOutput } from './layerShapes';
+import { MORE_LAYER_FACTORIES, checkBidirectionalInput, checkBuiltShape, extraOutputShapes, mergeModeOf } from './layerApplication';
+import { checkInitialState } from './recurrentLayerRules';
+import { concreteOutput } from './preprocessingLayerRules';
 import { type Dim, type Shape, ShapeError, dimsDiffer, tfjsJsonShape, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import {
@@ -43,6 +46,7 @@ export const LAYER_FACTORIES: Record<string, string> = {
   zeroPadding2d: 'ZeroPadding2D', upSampling2d: 'UpSampling2D', concatenate: 'Concatenate', add: 'Add', multiply: 'Multiply',
   average: 'Average', maximum: 'Maximum', minimum: 'Minimum', subtract: 'Subtract', dot: 'Dot', cropping2D: 'Cropping2D',
   timeDistributed: 'TimeDistributed', bidirectional: 'Bidirectional', inputLayer: 'InputLayer',
+  ...MORE_LAYER_FACTORIES,
 };
 
 /** tfjs `toSnakeCase`, used for default layer names. */
@@ -57,17 +61,21 @@ export function uniqueName(ev: Evaluator, prefix: string): string {
   return `${prefix}${n}`;
 }
 
+const WRAPPERS = ['TimeDistributed', 'Bidirectional'];
+
 export function createLayer(ev: Evaluator, className: string, configValue: Value | undefined, node: ts.Node): LayerValue {
   const config: ObjectValue = configValue && configValue.kind === 'object' ? configValue : { kind: 'object', props: new Map(), open: !configValue || configValue.kind !== 'undefined' };
   const explicitName = stringOf(cfg(config, 'name'));
   const name = explicitName ?? uniqueName(ev, `${snakeCase(className)}_${className}`);
   const trainableFlag = cfg(config, 'trainable');
+  // Wrappers ignore their own `trainable` option: tfjs reads the wrapped layer's flag.
+  const inner = WRAPPERS.includes(className) ? cfg(config, 'layer') : undefined;
   const layer: LayerState = {
     className,
     name,
     config,
     params: null,
-    trainable: trainableFlag ? truthiness(trainableFlag) !== false : true,
+    trainable: inner?.kind === 'layer' ? inner.layer.trainable : trainableFlag ? truthiness(trainableFlag) !== false : true,
     origin: node,
   };
   return { kind: 'layer', layer };
@@ -89,14 +97,16 @@ export function checkLayerInput(layer: LayerState, shape: Dim[]): void {
   if (spec?.minNdim !== undefined && shape.length < spec.minNdim) {
     throw incompatible(layer, `expected min_ndim=${spec.minNdim}, found ndim=${shape.length}.`);
   }
+  if (!layer.builtInputShape) rule?.check?.(layer.config, shape, layer);
   const built = layer.builtInputShape;
-  if (built && rule?.featureAxis) {
+  if (built && rule?.builtSpecIsShape) checkBuiltShape(layer, built, shape, rule.featureAxis?.(layer.config) ?? -1);
+  else if (built && rule?.featureAxis) {
     const axis = rule.featureAxis(layer.config);
     const expected = axis < 0 ? built[built.length + axis] : built[axis];
     const actual = axis < 0 ? shape[shape.length + axis] : shape[axis];
     if (expected !== undefined && actual !== undefined && dimsDiffer(expected, actual)) {
-      // BatchNormalization reports its axis counted from the front, as tfjs normalises it in build.
-      const shown = layer.className === 'BatchNormalization' && axis < 0 ? shape.length + axis : axis;
+      // Most classes normalise the axis in build and report it counted from the front.
+      const shown = rule.axisFromFront && axis < 0 ? shape.length + axis : axis;
       throw incompatible(layer, `expected axis ${shown} of input shape to have value ${expected} but got shape ${tfjsShape(shape)}.`);
     }
   }
@@ -136,18 +146,19 @@ function wrapperOutput(ev: Evaluator, layer: LayerState, shape: Dim[]): Shape {
     layer.outputShape = innerOut ? [innerOut[0], shape[1], ...innerOut.slice(1)] : null;
     return layer.outputShape;
   }
+  checkBidirectionalInput(layer, inner, shape);
   const innerOut = layerOutputShape(ev, inner, shape);
-  const mode = stringOf(cfg(layer.config, 'mergeMode')) ?? 'concat';
+  const mode = mergeModeOf(layer);
   layer.params = inner.params === null ? null : inner.params * 2;
   layer.builtInputShape ??= shape;
-  if (!innerOut) return null;
+  if (!innerOut || mode === undefined) return null;
   const last = innerOut[innerOut.length - 1];
   layer.outputShape = mode === 'concat' ? [...innerOut.slice(0, -1), typeof last === 'number' ? last * 2 : null] : innerOut;
   return layer.outputShape;
 }
 
 /** `layer.apply(input)`: symbolic inputs give symbolic outputs; concrete tensors run the layer. */
-export function applyLayer(ev: Evaluator, layer: LayerState, input: Value, node: ts.Node): Value {
+export function applyLayer(ev: Evaluator, layer: LayerState, input: Value, node: ts.Node, kwargs?: Value): Value {
   const rule = LAYER_RULES[layer.className];
   if (rule?.merge) {
     const items = input.kind === 'array' ? input.items : undefined;
@@ -161,21 +172,20 @@ export function applyLayer(ev: Evaluator, layer: LayerState, input: Value, node:
   }
   const x = asTensor(input.kind === 'array' && input.items?.length === 1 ? input.items[0] : input);
   if (!x) return tensor(null, node);
-  const out = layerOutputShape(ev, layer, x.shape);
-  if (!x.symbolic && layer.deferredError) throw new ShapeError(layer.deferredError.code, layer.deferredError.message);
-  const result = withProducer(tensor(out, node, undefined, x.symbolic), layer, [x]);
-  const returnState = cfg(layer.config, 'returnState');
-  if (returnState && truthiness(returnState) === true && ['LSTM', 'GRU', 'SimpleRNN'].includes(layer.className)) {
-    // RNNs with returnState give [output, ...states]; each state is [batch, units].
-    const state = tensor(x.shape ? [x.shape[0], dimOfUnits(layer)] : null, node, undefined, x.symbolic);
-    return arrayOf([result, ...Array(layer.className === 'LSTM' ? 2 : 1).fill(state)]);
+  const initialState = kwargs && kwargs.kind === 'object' ? cfg(kwargs, 'initialState') : undefined;
+  if (initialState) {
+    const states = initialState.kind === 'array' ? initialState.items?.map((s) => asTensor(s)?.shape) : [asTensor(initialState)?.shape];
+    if (states) checkInitialState(layer.className, layer.config, states);
   }
+  let out = layerOutputShape(ev, layer, x.shape);
+  if (!x.symbolic && layer.deferredError) throw new ShapeError(layer.deferredError.code, layer.deferredError.message);
+  // Preprocessing layers answer a symbolic shape of their own; on data the image ops decide.
+  const onData = !x.symbolic && x.shape ? concreteOutput(layer.className, layer.config, x.shape) : undefined;
+  if (onData !== undefined) out = onData;
+  const result = withProducer(tensor(out, node, undefined, x.symbolic), layer, [x]);
+  const extras = x.shape ? extraOutputShapes(layer, x.shape) : undefined;
+  if (extras) return arrayOf([result, ...extras.map((s) => withProducer(tensor(s, node, undefined, x.symbolic), layer, [x]))]);
   return result;
-}
-
-function dimOfUnits(layer: LayerState): Dim {
-  const units = cfg(layer.config, 'units');
-  return units && units.kind === 'number' && units.value !== undefined ? units.value : null;
 }
 
 function withProducer(t: TensorValue, layer: LayerState, inputs: TensorValue[]): TensorValue {
@@ -199,7 +209,7 @@ export function layerFactory(ev: Evaluator, className: string): Value {
 export function layerMember(ev: Evaluator, layer: LayerState, key: string): Value {
   switch (key) {
     case 'apply':
-      return native('apply', (c) => applyLayer(ev, layer, c.args[0] ?? UNKNOWN, c.node));
+      return native('apply', (c) => applyLayer(ev, layer, c.args[0] ?? UNKNOWN, c.node, c.args[1]));
     case 'name':
       return str(layer.name);
     case 'output':
