@@ -23,7 +23,11 @@ export interface RelatedInfo {
 }
 
 export interface ShapeDiagnostic {
-  /** Stable code such as `shape-broadcast`, `shape-matmul`, `layer-input`, `fit-target`, `data-column`. */
+  /**
+   * Stable code such as `shape-broadcast`, `shape-matmul`, `layer-input`, `fit-target`, `data-column`; never an
+   * error: `input-skipped` (the file was not analysed), `analysis-incomplete` (part of it was not: deep nesting) and
+   * `analysis-stopped` (the time or step budget ran out there; where depends on the machine's speed).
+   */
   code: string;
   severity: Severity;
   message: string;
@@ -110,4 +114,9 @@ export interface AnalysisResult {
   recordedShapes(): RecordedShape[];
   models: ModelSummary[];
   stats: AnalysisStats;
+  /**
+   * Set when the file was not analysed at all (binary, too large, unparsable nesting), saying why; the
+   * diagnostics then hold one `input-skipped` warning. Editor features that parse the text themselves skip it too.
+   */
+  skipped?: string;
 }

@@ -3,7 +3,7 @@
 // loop or a helper called twice reports once). It decides nothing about shapes itself.
 
 import * as ts from 'typescript';
-import type { Position, Range, RelatedInfo, ShapeDiagnostic } from './api';
+import type { Position, Range, RelatedInfo, Severity, ShapeDiagnostic } from './api';
 
 /**
  * Line starts counted the way LSP counts lines (`\n`, `\r\n`, `\r` only). TypeScript's own line map
@@ -96,6 +96,15 @@ export class DiagnosticSink {
       }
     }
     this.byKey.set(key, { code, severity: 'error', message, range, related: relatedInfo });
+  }
+
+  /**
+   * Reports something about the analysis itself rather than about shapes (a file skipped, work cut short):
+   * never an error, and reported even next to a syntax error, since the user must learn what was not checked.
+   */
+  notice(code: string, message: string, range: Range, severity: Exclude<Severity, 'error'> = 'information'): void {
+    const key = `${range.start.line}:${range.start.character}:${code}`;
+    if (!this.byKey.has(key)) this.byKey.set(key, { code, severity, message, range, related: [] });
   }
 
   all(): ShapeDiagnostic[] {

@@ -15,6 +15,8 @@ import { ShapeRecorder } from './shapeRecorder';
 import { evaluateExpression, assignPattern, bindName, callValue } from './expressions';
 import { annotationShapeOf, applyVariableAnnotation, checkAgainstAnnotation, returnAnnotationOf } from './annotations';
 import { createGlobals } from './jsBuiltins';
+import { isStackOverflow } from './inputLimits';
+import { nodeRange } from './diagnostics';
 import { createClass } from './classes';
 import { bindImports } from './tfImports';
 import {
@@ -47,9 +49,19 @@ const STEP_BUDGET = 4_000_000;
 const STEPS_PER_LINE = 400;
 const TIME_BUDGET_MS = 800;
 const TIME_PER_LINE_MS = 0.1;
+/** However long the file, evaluation stops after this long (a 3 MB file would otherwise get 7 s). */
+const MAX_TIME_BUDGET_MS = 4000;
+/**
+ * Expressions nested deeper than this (counting through calls) are not evaluated: the statement holding
+ * one is reported as not analysed. It is well below where the JavaScript stack would run out (about 1,500).
+ */
+export const MAX_EXPRESSION_DEPTH = 500;
 const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'add', 'fill', 'sort', 'reverse', 'delete', 'clear']);
 
 class BudgetExceeded extends Error {}
+
+/** Thrown when expressions nest past MAX_EXPRESSION_DEPTH; the statement holding them is skipped. */
+class NestingTooDeep extends Error {}
 
 /** Thrown after a certain error was reported: like the tfjs exception, it ends the statement. */
 export class StatementAborted extends Error {}
@@ -75,8 +87,12 @@ export class Evaluator {
   /** Models created so far, for the summaries. */
   readonly models: import('./values').ModelState[] = [];
   private steps = 0;
+  private readonly started = Date.now();
   private readonly deadline: number;
   private readonly stepBudget: number;
+  private expressionDepth = 0;
+  /** The statement being executed, so that a stop for budget can say where it happened. */
+  private currentStatement: ts.Statement | undefined;
   private callDepth = 0;
   private readonly returnStack: Value[][] = [];
   private readonly yieldStack: Array<{ values: Value[]; complete: boolean }> = [];
@@ -95,7 +111,7 @@ export class Evaluator {
     this.host = options.host;
     this.sink = new DiagnosticSink(options.sourceFile);
     const lines = options.sourceFile.getLineStarts().length;
-    this.deadline = Date.now() + TIME_BUDGET_MS + lines * TIME_PER_LINE_MS;
+    this.deadline = this.started + Math.min(MAX_TIME_BUDGET_MS, TIME_BUDGET_MS + lines * TIME_PER_LINE_MS);
     this.stepBudget = STEP_BUDGET + lines * STEPS_PER_LINE;
   }
 
@@ -121,20 +137,39 @@ export class Evaluator {
       this.evaluateFunctionsGenerically();
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
+      this.noteBudgetStop(e.message);
     }
+  }
+
+  /** Says where the budget ran out: the user must see that the rest of the file was not checked. */
+  private noteBudgetStop(why: string): void {
+    const at = this.currentStatement ?? this.sourceFile.statements[0];
+    const range = at ? nodeRange(this.sourceFile, at) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    this.sink.notice(
+      'analysis-stopped',
+      `analysis stopped here: ${why}; what follows was not checked`,
+      { start: range.start, end: range.start },
+    );
   }
 
   /** Counts one unit of work; throws when the file's budget is spent. */
   tick(): void {
     this.steps++;
-    if (this.steps > this.stepBudget || ((this.steps & 255) === 0 && Date.now() > this.deadline)) {
-      throw new BudgetExceeded('analysis budget exceeded');
+    if (this.steps > this.stepBudget) throw new BudgetExceeded(`the ${this.stepBudget.toLocaleString('en-US')}-step budget for a file of this length was spent`);
+    if ((this.steps & 255) === 0 && Date.now() > this.deadline) {
+      throw new BudgetExceeded(`the ${Math.round(this.deadline - this.started)} ms time budget for a file of this length was spent`);
     }
   }
 
   evalExpr(node: ts.Expression, scope: Scope): Value {
     this.tick();
-    return evaluateExpression(this, node, scope);
+    if (this.expressionDepth >= MAX_EXPRESSION_DEPTH) throw new NestingTooDeep();
+    this.expressionDepth++;
+    try {
+      return evaluateExpression(this, node, scope);
+    } finally {
+      this.expressionDepth--;
+    }
   }
 
   /** Reports a shape contradiction found by a tfjs rule at `node`. */
@@ -148,17 +183,37 @@ export class Evaluator {
 
   execStatement(node: ts.Statement, scope: Scope): Completion {
     this.tick();
+    this.currentStatement = node;
     try {
       return this.execStatementUnguarded(node, scope);
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
       if (e instanceof StatementAborted) return { type: 'throw' };
+      if (e instanceof NestingTooDeep || isStackOverflow(e)) {
+        this.skipTooDeep(node, scope);
+        return NORMAL;
+      }
       if (e instanceof ShapeError) {
         this.reportShapeError(e, node);
         return { type: 'throw' };
       }
       // An internal problem: the statement's effects are unknown, the analysis goes on.
       return NORMAL;
+    }
+  }
+
+  /** Reports a statement whose expressions nest too deeply to evaluate; what it declares becomes unknown. */
+  private skipTooDeep(node: ts.Statement, scope: Scope): void {
+    this.sink.notice(
+      'analysis-incomplete',
+      `not analysed: this statement nests expressions more than ${MAX_EXPRESSION_DEPTH} levels deep`,
+      nodeRange(this.sourceFile, node),
+    );
+    if (!ts.isVariableStatement(node)) return;
+    try {
+      for (const d of node.declarationList.declarations) bindName(this, d.name, UNKNOWN, scope);
+    } catch {
+      // A pattern too deep to bind leaves its names undeclared, which reads as unknown too.
     }
   }
 

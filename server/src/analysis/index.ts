@@ -4,9 +4,10 @@
 
 import * as ts from 'typescript';
 import type { AnalysisResult, AnalyzeInput, LayerSummary, ModelSummary, Position } from './api';
-import { nodeRange } from './diagnostics';
+import { nodeRange, positionAt } from './diagnostics';
 import { Evaluator } from './evaluator';
 import { EMPTY_STATS, computeStats } from './analysisStats';
+import { isStackOverflow, notSourceReason, parseBounded, PARSER_CUT_DEPTH } from './inputLimits';
 import { formatShape } from './shapes';
 import type { ModelState } from './values';
 
@@ -57,23 +58,44 @@ function summarize(sourceFile: ts.SourceFile, model: ModelState): ModelSummary {
   };
 }
 
-const EMPTY_RESULT: AnalysisResult = { diagnostics: [], shapeAt: () => undefined, recordedShapes: () => [], models: [], stats: EMPTY_STATS };
+/** The result for a file that is not analysed at all: one notice at its start saying why. */
+export function skippedResult(reason: string): AnalysisResult {
+  const start = { line: 0, character: 0 };
+  return {
+    diagnostics: [{ code: 'input-skipped', severity: 'warning', message: reason, range: { start, end: start }, related: [] }],
+    shapeAt: () => undefined,
+    recordedShapes: () => [],
+    models: [],
+    stats: EMPTY_STATS,
+    skipped: reason,
+  };
+}
 
 export function analyze(input: AnalyzeInput): AnalysisResult {
-  let sourceFile: ts.SourceFile;
-  try {
-    sourceFile = ts.createSourceFile(input.fileName, input.text, ts.ScriptTarget.Latest, true, scriptKindOf(input.fileName));
-  } catch {
-    // TypeScript's parser itself can overflow the stack on absurdly deep nesting; nothing to analyse then.
-    return EMPTY_RESULT;
-  }
+  const notSource = notSourceReason(input.text);
+  if (notSource) return skippedResult(notSource);
+  const parsed = parseBounded(input.fileName, input.text, scriptKindOf(input.fileName));
+  if (parsed.kind === 'skipped') return skippedResult(parsed.reason);
+  const sourceFile = parsed.sourceFile;
   const options = input.host ? { sourceFile, fileName: input.fileName, host: input.host } : { sourceFile, fileName: input.fileName };
   const evaluator = new Evaluator(options);
+  for (const cut of parsed.cuts) {
+    evaluator.sink.notice(
+      'analysis-incomplete',
+      `not analysed: brackets nested ${cut.depth} deep, past the parser's reach; what lies deeper than ${PARSER_CUT_DEPTH} levels is unknown`,
+      { start: positionAt(sourceFile, cut.start), end: positionAt(sourceFile, cut.end) },
+    );
+  }
   try {
     evaluator.runProgram();
-  } catch {
-    // Evaluation problems (a stack overflow on deep nesting) are the analysis's own; what was found
-    // up to that point still stands.
+  } catch (e) {
+    // Evaluation problems outside any statement are the analysis's own; what was found up to that point
+    // still stands, and the user learns that the rest was not checked.
+    const why = isStackOverflow(e) ? 'the code nests too deeply' : 'an internal error';
+    evaluator.sink.notice('analysis-incomplete', `analysis stopped early (${why}); parts of the file were not checked`, {
+      start: { line: 0, character: 0 },
+      end: { line: 0, character: 0 },
+    });
   }
   let models: ModelSummary[] = [];
   let stats = EMPTY_STATS;

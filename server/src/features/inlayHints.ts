@@ -4,6 +4,7 @@
 // name's shape; it computes no shapes itself. Editor-free: the LSP layer converts the hints.
 import * as ts from 'typescript';
 import type { AnalysisResult, Position, Range } from '../analysis/index';
+import { isStackOverflow } from '../analysis/inputLimits';
 
 export interface ShapeHint {
   /** Where the hint is drawn: just after the declared name. */
@@ -23,8 +24,8 @@ function isInformative(shapeText: string): boolean {
 }
 
 export function shapeInlayHints(fileName: string, text: string, result: AnalysisResult, range?: Range): ShapeHint[] {
-  const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
   const hints: ShapeHint[] = [];
+  let source: ts.SourceFile;
   const visit = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && !node.type) {
       const start = source.getLineAndCharacterOfPosition(node.name.getStart(source));
@@ -36,6 +37,12 @@ export function shapeInlayHints(fileName: string, text: string, result: Analysis
     }
     ts.forEachChild(node, visit);
   };
-  visit(source);
+  try {
+    source = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    visit(source);
+  } catch (e) {
+    // Code nested deeper than the parser or this walk can follow gets the hints found before it.
+    if (!isStackOverflow(e)) throw e;
+  }
   return hints;
 }

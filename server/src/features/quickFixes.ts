@@ -6,6 +6,7 @@
 // Editor-free: the LSP layer wraps the results in CodeActions.
 import * as ts from 'typescript';
 import { analyze, type AnalysisHost, type AnalysisResult, type Range, type ShapeDiagnostic } from '../analysis/index';
+import { isStackOverflow } from '../analysis/inputLimits';
 
 export interface TextEdit {
   range: Range;
@@ -251,6 +252,16 @@ export interface QuickFixInput {
 }
 
 export function quickFixes(input: QuickFixInput): QuickFix[] {
+  try {
+    return findQuickFixes(input);
+  } catch (e) {
+    // Code nested deeper than the parser can follow gets no fixes rather than a failed request.
+    if (isStackOverflow(e)) return [];
+    throw e;
+  }
+}
+
+function findQuickFixes(input: QuickFixInput): QuickFix[] {
   const source = ts.createSourceFile(input.fileName, input.text, ts.ScriptTarget.Latest, true);
   const errorsBefore = errorCount(input.result);
   const fixes: QuickFix[] = [];

@@ -75,8 +75,9 @@ export class DocumentAnalyzer {
       const fileName = fileNameOf(document.uri);
       const text = document.getText();
       const result = analyze({ fileName, text, host: fileSystemHost });
-      // Declared data contracts (`@data-contract`) are checked against the data file's header and a sample.
-      result.diagnostics.push(...checkDataContracts(fileName, text));
+      // Declared data contracts (`@data-contract`) are checked against the data file's header and a sample,
+      // unless the file is not source at all (binary, too large), which `analyze` says without parsing it.
+      if (!result.skipped) result.diagnostics.push(...checkDataContracts(fileName, text));
       this.latest.set(document.uri, { version: document.version, result, durationMs: performance.now() - started });
       this.events.onResult(document, result);
       return result;

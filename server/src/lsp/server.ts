@@ -85,7 +85,8 @@ connection.languages.inlayHint.on(async ({ textDocument, range }): Promise<Inlay
   const document = documents.get(textDocument.uri);
   if (!document || !(await settings.get(textDocument.uri)).inlayHints.enabled) return [];
   const result = analyzer.current(document);
-  if (!result) return [];
+  // A skipped file (binary, too large, nested past the parser) is not parsed again for hints.
+  if (!result || result.skipped) return [];
   return shapeInlayHints(fileNameOf(document.uri), document.getText(), result, range).map((hint) => ({
     position: hint.position,
     label: hint.label,
@@ -114,7 +115,7 @@ connection.onCodeLens(({ textDocument }): CodeLens[] => {
 connection.onCodeAction(({ textDocument, range }): CodeAction[] => {
   const document = documents.get(textDocument.uri);
   const result = document && analyzer.current(document);
-  if (!document || !result) return [];
+  if (!document || !result || result.skipped) return [];
   const fixes = quickFixes({ fileName: fileNameOf(document.uri), text: document.getText(), host: fileSystemHost, result, range });
   return fixes.map((fix, i) => ({
     title: fix.title,
