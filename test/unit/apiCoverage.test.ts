@@ -32,5 +32,10 @@ test(`ops coverage is at least ${OPS_FLOOR_PERCENT}%`, () => {
   assert.ok(ops.percent >= OPS_FLOOR_PERCENT, `ops ${ops.percent.toFixed(1)}% < ${OPS_FLOOR_PERCENT}%; missing: ${ops.missing.join(', ')}`);
 });
 
-// Layer coverage: the layers part of issue 11 adds its assertion (100% of tf.layers.*) here, next
-// to the ops floor, using coverageOf(report, 'layer').
+test('every tf.layers factory has a shape rule (100% of layers)', () => {
+  const layers = coverageOf(report, 'layer');
+  // 4.22 exports 76 factories plus tf.layers.input; a smaller count means the enumeration lost some.
+  assert.ok(layers.total >= 77, `only ${layers.total} layer factories found`);
+  assert.deepEqual(layers.missing, [], 'layer factories without a shape rule');
+  assert.equal(layers.percent, 100);
+});

@@ -60,6 +60,8 @@ const LAYER_CASES: LayerCase[] = [
   { layer: 'tf.layers.convLstm2d({filters: 3, kernelSize: 3})', input: [4, 8, 8, 2] },
   { layer: "tf.layers.convLstm2d({filters: 3, kernelSize: 3, padding: 'same', returnSequences: true, returnState: true})", input: [4, 8, 8, 2] },
   { layer: "tf.layers.convLstm2d({filters: 3, kernelSize: 3, dataFormat: 'channelsFirst'})", input: [4, 2, 8, 8] },
+  { layer: 'tf.layers.convLstm2dCell({filters: 3, kernelSize: 3})', input: [8, 8, 2] },
+  { layer: 'tf.layers.convLstm2dCell({filters: 2, kernelSize: [3, 1], useBias: false})', input: [8, 8, 4] },
   { layer: "tf.layers.convLstm2d({filters: 3, kernelSize: 3, strides: 2, padding: 'same'})", input: [4, 8, 8, 2] },
   { layer: 'tf.layers.bidirectional({layer: tf.layers.lstm({units: 4})})', input: [7, 3] },
   { layer: "tf.layers.bidirectional({layer: tf.layers.gru({units: 4, returnSequences: true}), mergeMode: 'ave'})", input: [7, 3] },
