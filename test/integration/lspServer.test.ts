@@ -99,7 +99,7 @@ test('a CodeLens above the model summarises layers and parameters, honouring tra
   );
   assert.equal(lenses.length, 1);
   // dense 4→8: 4·8+8 = 40 params; dense 8→3 (frozen): 8·3+3 = 27.
-  assert.equal(lenses[0]!.command.title, 'Summary · 2 layers · 67 params (40 trainable)');
+  assert.equal(lenses[0]!.command.title, 'Summary · 2 layers · 67 params (40 trainable, 27 non-trainable)');
   assert.equal(lenses[0]!.command.command, 'mlts.showModelSummary');
   assert.equal(lenses[0]!.range.start.line, 2);
 });

@@ -96,3 +96,6 @@ export function wordAt(lineText: string, character: number): string {
   while (end < lineText.length && isWord(lineText.charAt(end))) end++;
   return lineText.slice(start, end);
 }
+
+/** `model.summary(); // summary: total 14949, trainable 13525` in test/fixtures/summaries: name, total, trainable. */
+export const SUMMARY_MARKER = /^\s*(\w+)\.summary\(\);\s*\/\/ summary: total (\d+), trainable (\d+)\s*$/;

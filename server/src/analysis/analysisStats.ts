@@ -9,10 +9,16 @@ import { nodeRange } from './diagnostics';
 import type { ShapeRecorder } from './shapeRecorder';
 import type { ModelState } from './values';
 
+/** Why the analysis cannot see a model (loaded from a file, built from values it does not know); not set after an error. */
+export function unseenReason(model: ModelState): string | undefined {
+  if (model.loadedBy) return `${model.variableName ? `\`${model.variableName}\`` : 'the model'} comes from \`${model.loadedBy}\``;
+  return model.unknownReason;
+}
+
 /** Why a model's shapes are unknown, or undefined when its every output shape is known. */
 export function modelUnknownReason(model: ModelState): string | undefined {
-  if (model.loadedBy) return `\`${modelDisplayName(model)}\` comes from \`${model.loadedBy}\``;
-  if (model.unknownReason) return model.unknownReason;
+  const unseen = unseenReason(model);
+  if (unseen !== undefined) return unseen;
   if (model.broken) return 'the analysis stopped following it (code it cannot see, or an error while building it)';
   if (!model.outputShapes) return model.layers.length === 0 ? 'it has no layers yet' : 'its input shape is not known';
   if (model.outputShapes.some((s) => s === null)) return 'its output shape depends on values the analysis does not know';

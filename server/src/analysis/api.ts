@@ -64,6 +64,10 @@ export interface LayerSummary {
   outputShape: string;
   params: number;
   trainable: boolean;
+  /** The parameters that train now (0 for a frozen layer; half of a BatchNormalization's). */
+  trainableParams: number;
+  /** For a nested model (type `Sequential` or `Model`), its own layers; the row itself is the whole model. */
+  layers?: LayerSummary[];
 }
 
 export interface ModelSummary {
@@ -73,6 +77,8 @@ export interface ModelSummary {
   layers: LayerSummary[];
   totalParams: number;
   trainableParams: number;
+  /** Set when the analysis cannot follow the model (`backbone` comes from `tf.loadLayersModel`); layers are then empty. */
+  unknownReason?: string;
 }
 
 /** A model whose shapes the analysis could not follow, and why (`backbone` comes from `tf.loadLayersModel`). */

@@ -10,6 +10,7 @@ import { Scope } from './scope';
 import { ShapeError } from './shapes';
 import { getMember } from './members';
 import { createClass } from './classes';
+import { assignTrainable } from './nestedModels';
 import {
   type ArrayValue,
   type NativeCall,
@@ -520,6 +521,7 @@ export function assignPattern(ev: Evaluator, target: ts.Expression, value: Value
   if (ts.isPropertyAccessExpression(target)) {
     const obj = ev.evalExpr(target.expression, scope);
     if (obj.kind === 'object') setProperty(ev, obj, target.name.text, value);
+    else if (target.name.text === 'trainable') assignTrainable(ev, obj, value);
     return;
   }
   if (ts.isElementAccessExpression(target)) {

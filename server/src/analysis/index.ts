@@ -6,10 +6,11 @@ import * as ts from 'typescript';
 import type { AnalysisResult, AnalyzeInput, LayerSummary, ModelSummary, Position } from './api';
 import { nodeRange, positionAt } from './diagnostics';
 import { Evaluator } from './evaluator';
-import { EMPTY_STATS, computeStats } from './analysisStats';
+import { EMPTY_STATS, computeStats, unseenReason } from './analysisStats';
 import { isStackOverflow, notSourceReason, parseBounded, PARSER_CUT_DEPTH } from './inputLimits';
 import { formatShape } from './shapes';
-import type { ModelState } from './values';
+import { layerParams, layerTrainableParams, summaryTotalParams, summaryTrainableParams } from './nestedModels';
+import type { LayerState, ModelState } from './values';
 
 export type {
   AnalysisHost,
@@ -35,27 +36,31 @@ function scriptKindOf(fileName: string): ts.ScriptKind {
   return ts.ScriptKind.TS;
 }
 
+function layerSummary(layer: LayerState): LayerSummary {
+  const summary: LayerSummary = {
+    name: layer.name,
+    type: layer.className,
+    outputShape: formatShape(layer.model ? (layer.model.outputShapes?.[0] ?? null) : (layer.outputShape ?? null)),
+    params: layerParams(layer),
+    trainable: layer.model ? layer.model.trainable : layer.trainable,
+    trainableParams: layerTrainableParams(layer),
+  };
+  // A nested model is one row, as `model.summary()` prints it; its own layers come with it for the table.
+  if (layer.model) summary.layers = layer.model.layers.map(layerSummary);
+  return summary;
+}
+
 function summarize(sourceFile: ts.SourceFile, model: ModelState): ModelSummary {
-  const layers: LayerSummary[] = model.layers.map((layer) => {
-    const params = layer.params ?? 0;
-    return { name: layer.name, type: layer.className, outputShape: formatShape(layer.outputShape ?? null), params, trainable: layer.trainable };
-  });
-  let total = 0;
-  let trainable = 0;
-  for (const layer of model.layers) {
-    const params = layer.params ?? 0;
-    total += params;
-    if (!layer.trainable) continue;
-    // BatchNormalization's moving mean and variance are not trainable.
-    trainable += layer.className === 'BatchNormalization' ? params / 2 : params;
-  }
-  return {
+  const summary: ModelSummary = {
     name: model.variableName ?? model.name,
     range: nodeRange(sourceFile, model.origin),
-    layers,
-    totalParams: total,
-    trainableParams: trainable,
+    layers: model.layers.map(layerSummary),
+    totalParams: summaryTotalParams(model),
+    trainableParams: summaryTrainableParams(model),
   };
+  const unseen = unseenReason(model);
+  if (unseen !== undefined) summary.unknownReason = unseen;
+  return summary;
 }
 
 /** The result for a file that is not analysed at all: one notice at its start saying why. */
@@ -103,7 +108,8 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     // A builder function called twice makes two models at one place; the last call's model stands for it.
     const byOrigin = new Map<ts.Node, ModelState>();
     for (const m of evaluator.models) byOrigin.set(m.origin, m);
-    models = [...byOrigin.values()].filter((m) => m.layers.length > 0).map((m) => summarize(sourceFile, m));
+    // A model the analysis cannot see gets a summary too, so that its CodeLens says why there is none.
+    models = [...byOrigin.values()].filter((m) => m.layers.length > 0 || unseenReason(m) !== undefined).map((m) => summarize(sourceFile, m));
     stats = computeStats(sourceFile, [...byOrigin.values()], evaluator.recorder);
   } catch {
     models = [];

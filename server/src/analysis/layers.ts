@@ -168,7 +168,9 @@ export function applyLayer(ev: Evaluator, layer: LayerState, input: Value, node:
     layer.outputShape = out;
     layer.params = 0;
     layer.builtInputShape ??= tensors[0]!.shape;
-    return withProducer(tensor(out, node, undefined, tensors.some((t) => t!.symbolic)), layer, tensors as TensorValue[]);
+    const merged = withProducer(tensor(out, node, undefined, tensors.some((t) => t!.symbolic)), layer, tensors as TensorValue[]);
+    if (merged.symbolic) layer.outputTensor = merged;
+    return merged;
   }
   const x = asTensor(input.kind === 'array' && input.items?.length === 1 ? input.items[0] : input);
   if (!x) return tensor(null, node);
@@ -183,6 +185,7 @@ export function applyLayer(ev: Evaluator, layer: LayerState, input: Value, node:
   const onData = !x.symbolic && x.shape ? concreteOutput(layer.className, layer.config, x.shape) : undefined;
   if (onData !== undefined) out = onData;
   const result = withProducer(tensor(out, node, undefined, x.symbolic), layer, [x]);
+  if (x.symbolic) layer.outputTensor = result;
   const extras = x.shape ? extraOutputShapes(layer, x.shape) : undefined;
   if (extras) return arrayOf([result, ...extras.map((s) => withProducer(tensor(s, node, undefined, x.symbolic), layer, [x]))]);
   return result;
@@ -213,10 +216,10 @@ export function layerMember(ev: Evaluator, layer: LayerState, key: string): Valu
     case 'name':
       return str(layer.name);
     case 'output':
-    case 'input': {
-      const shape = key === 'output' ? layer.outputShape : layer.builtInputShape;
-      return tensor(shape ?? null, layer.origin, undefined, true);
-    }
+      // The tensor the layer last produced keeps its producers, so `tf.model({inputs, outputs: layer.output})` works.
+      return layer.outputTensor ?? tensor(layer.outputShape ?? null, layer.origin, undefined, true);
+    case 'input':
+      return tensor(layer.builtInputShape ?? null, layer.origin, undefined, true);
     case 'outputShape':
       return layer.outputShape ? arrayOf(layer.outputShape.map((d) => (d === 'batch' ? { kind: 'null' } : dimValue(d)))) : arrayOfLength(null, UNKNOWN);
     case 'countParams':

@@ -12,6 +12,8 @@ import { LAYER_RULES, cfg, declaredInputShape, noneFromNulls } from './layerShap
 import { type Dim, type Shape, BATCH_DIM, ShapeError, broadcastShapes, dimsDiffer, formatShape, isKnown, tfjsJsonShape, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import { checkDataset } from './dataFiles';
+import { modelDisplayName, modelUnknownReason } from './analysisStats';
+import { collectTrainableWeights, layerAsValue, layerParams, modelAsLayer } from './nestedModels';
 import {
   type DatasetState,
   type LayerState,
@@ -22,7 +24,12 @@ import {
   UNDEFINED,
   UNKNOWN,
   arrayOf,
+  arrayOfLength,
+  bool,
+  dimValue,
   native,
+  num,
+  str,
   shapeArgOf,
   stringOf,
   tensor,
@@ -38,6 +45,7 @@ function newModel(ev: Evaluator, kind: ModelState['kind'], node: ts.Node): Model
     inputShapes: null,
     outputShapes: null,
     broken: false,
+    trainable: true,
   };
   if (ev.generic) model.generic = true;
   if (!ev.silent) ev.models.push(model);
@@ -50,11 +58,12 @@ export function createSequential(ev: Evaluator, c: NativeCall): Value {
   const layers = config && config.kind === 'object' ? config.props.get('layers') : undefined;
   if (layers && layers.kind === 'array' && layers.items) {
     for (const l of layers.items) {
-      // A loaded model or anything else the analysis cannot see makes the whole stack unknown.
+      // Anything the analysis cannot see makes the whole stack unknown.
       if (l.kind === 'layer') addLayer(ev, model, l.layer);
-      else model.broken = true;
+      else if (l.kind === 'model') addModel(ev, model, l.model);
+      else markUnseen(model, 'a layer in its list is not one the analysis knows');
     }
-  } else if (layers && layers.kind !== 'undefined') model.broken = true;
+  } else if (layers && layers.kind !== 'undefined') markUnseen(model, 'its layer list is not known');
   return { kind: 'model', model };
 }
 
@@ -124,8 +133,51 @@ export function createFunctional(ev: Evaluator, c: NativeCall): Value {
     const reached = new Map([...depthOf.keys()].map((layer, i) => [layer, i]));
     model.layers = [...depthOf.keys()].sort((a, b) => depthOf.get(b)! - depthOf.get(a)! || reached.get(a)! - reached.get(b)!);
   }
-  if (!inputs || !outputs) model.broken = true;
+  if (!inputs || !outputs) markUnseen(model, 'its inputs or outputs are not symbolic tensors the analysis can follow');
   return { kind: 'model', model };
+}
+
+/** Stops checking a model because of code the analysis cannot see, remembering why for hovers and stats. */
+function markUnseen(model: ModelState, reason: string): void {
+  if (!model.broken) model.unknownReason ??= reason;
+  model.broken = true;
+}
+
+/** A Sequential's symbolic tensors, as tfjs builds them on `add`, so `layer.output` can start a new model. */
+function chainOutput(model: ModelState, layer: LayerState, out: Shape): void {
+  const previous = model.layers.length >= 2 ? model.layers[model.layers.length - 2]!.outputTensor : model.inputs[0];
+  const t = tensor(out, layer.origin, undefined, true);
+  if (previous) t.producer = { layer, inputs: [previous] };
+  layer.outputTensor = t;
+}
+
+/** The symbolic input tfjs gives a Sequential whose first layer declares its input shape (`dense_Dense1_input`). */
+function sequentialInput(model: ModelState, layer: LayerState, shape: Shape): void {
+  const input = tensor(shape, layer.origin, undefined, true);
+  input.inputName = `${layer.name}_input`;
+  model.inputs = [input];
+}
+
+/** `model.add(backbone)`: a whole model as the next layer; its output shape continues the stack. */
+function addModel(ev: Evaluator, model: ModelState, inner: ModelState): void {
+  if (model.broken || (ev.generic && !model.generic)) return;
+  const reason = modelUnknownReason(inner);
+  if (reason !== undefined || inner.inputShapes?.length !== 1 || inner.outputShapes?.length !== 1) {
+    markUnseen(model, reason ?? `\`${modelDisplayName(inner)}\` has several inputs or outputs`);
+    return;
+  }
+  const layer = modelAsLayer(inner);
+  model.layers.push(layer);
+  let current: Shape;
+  if (model.outputShapes === null) {
+    model.inputShapes = [inner.inputShapes[0]!];
+    model.inputs = inner.inputs.slice(0, 1);
+    current = inner.inputShapes[0]!;
+  } else current = model.outputShapes[0]!;
+  const innerOut = inner.outputShapes[0]!;
+  const out = ev.uncertain || !innerOut ? null : current ? [current[0]!, ...innerOut.slice(1)] : innerOut;
+  model.outputShapes = [out];
+  chainOutput(model, layer, out);
 }
 
 /** `model.add(layer)` with tfjs Sequential's checks. */
@@ -152,10 +204,12 @@ function addLayer(ev: Evaluator, model: ModelState, layer: LayerState): void {
       );
     }
     model.inputShapes = [declared];
+    sequentialInput(model, layer, declared);
     current = declared;
   } else current = model.outputShapes[0];
   if (ev.uncertain) {
     model.outputShapes = [null];
+    chainOutput(model, layer, null);
     return;
   }
   let out: Shape;
@@ -173,11 +227,11 @@ function addLayer(ev: Evaluator, model: ModelState, layer: LayerState): void {
     );
   }
   model.outputShapes = [out];
+  chainOutput(model, layer, out);
 }
 
 function inputName(model: ModelState, i: number): string {
-  if (model.kind === 'sequential') return `${model.layers[0]?.name ?? 'input'}_input`;
-  return model.inputs[i]?.inputName ?? `input${i + 1}`;
+  return model.inputs[i]?.inputName ?? (model.kind === 'sequential' ? `${model.layers[0]?.name ?? 'input'}_input` : `input${i + 1}`);
 }
 
 function outputName(model: ModelState): string {
@@ -324,6 +378,17 @@ function predict(model: ModelState, c: NativeCall): Value {
   return outputValue(model, rank2OrHigher(xs[0].shape)?.[0], c.node);
 }
 
+/** `backbone.apply(symbolicInput)`: the model becomes one node of the graph, as a layer would. */
+function applySymbolic(model: ModelState, x: Value | undefined, node: ts.Node): Value {
+  const inputs = tensorsOf(x);
+  const out = outputValue(model, undefined, node);
+  if (!inputs || out.kind !== 'tensor' || model.broken) return out;
+  const layer = modelAsLayer(model);
+  out.producer = { layer, inputs };
+  layer.outputTensor = out;
+  return out;
+}
+
 function outputValue(model: ModelState, batch: Dim | undefined, node: ts.Node): Value {
   const outs = model.outputShapes;
   const make = (s: Shape) => tensor(s && batch !== undefined ? [batch, ...s.slice(1)] : s, node);
@@ -399,8 +464,9 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
       return native('add', (c) => {
         const l = c.args[0];
         if (l && l.kind === 'layer') addLayer(ev, model, l.layer);
-        // A nested or loaded model (or anything unknown) hides what the stack does from here on.
-        else if (!ev.generic || model.generic) model.broken = true;
+        else if (l && l.kind === 'model') addModel(ev, model, l.model);
+        // Anything unknown hides what the stack does from here on.
+        else if (!ev.generic || model.generic) markUnseen(model, 'a layer added to it is not one the analysis knows');
         return UNDEFINED;
       });
     case 'compile':
@@ -409,6 +475,7 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
         const args = c.args[0];
         const loss = args && args.kind === 'object' ? args.props.get('loss') : undefined;
         model.loss = lossName(loss) ?? (loss?.kind === 'array' && loss.items ? loss.items.map((l) => lossName(l) ?? 'unknown') : 'unknown');
+        collectTrainableWeights(model);
         return UNDEFINED;
       });
     case 'fit':
@@ -437,7 +504,7 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
           throwDeferred(model);
           return outputValue(model, t.shape?.[0], c.node);
         }
-        return outputValue(model, undefined, c.node);
+        return applySymbolic(model, x, c.node);
       });
     case 'fitDataset':
     case 'evaluateDataset':
@@ -447,18 +514,32 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
         return UNKNOWN;
       });
     case 'layers':
-      return arrayOf(model.layers.map((layer) => ({ kind: 'layer', layer })));
+      return model.kind === 'loaded' ? arrayOfLength(null, UNKNOWN) : arrayOf(model.layers.map(layerAsValue));
     case 'getLayer':
       return native(key, (c) => {
         const name = stringOf(c.args[0]);
         const index = c.args[1] && c.args[1].kind === 'number' ? c.args[1].value : undefined;
         const layer = name !== undefined ? model.layers.find((l) => l.name === name) : index !== undefined ? model.layers[index] : undefined;
-        return layer ? { kind: 'layer', layer } : UNKNOWN;
+        return layer ? layerAsValue(layer) : UNKNOWN;
       });
-    case 'outputs':
-      return arrayOf((model.outputShapes ?? []).map((s) => tensor(s, model.origin, undefined, true)));
+    case 'outputs': {
+      const last = model.kind === 'sequential' ? model.layers[model.layers.length - 1]?.outputTensor : undefined;
+      if (model.kind === 'loaded' || model.broken) return arrayOfLength(null, tensor(null, model.origin, undefined, true));
+      return arrayOf(last ? [last] : (model.outputShapes ?? []).map((s) => tensor(s, model.origin, undefined, true)));
+    }
     case 'inputs':
-      return arrayOf((model.inputShapes ?? []).map((s) => tensor(s, model.origin, undefined, true)));
+      if (model.kind === 'loaded') return arrayOfLength(null, tensor(null, model.origin, undefined, true));
+      return arrayOf(model.inputs.length > 0 ? model.inputs : (model.inputShapes ?? []).map((s) => tensor(s, model.origin, undefined, true)));
+    case 'outputShape': {
+      const out = model.outputShapes?.length === 1 && !model.broken ? model.outputShapes[0] : null;
+      return out ? arrayOf(out.map((d, i) => (i === 0 && d === BATCH_DIM ? { kind: 'null' } : dimValue(d)))) : UNKNOWN;
+    }
+    case 'trainable':
+      return bool(model.trainable);
+    case 'name':
+      return str(model.name);
+    case 'countParams':
+      return native(key, () => (model.kind === 'loaded' ? num() : num(model.layers.reduce((sum, l) => sum + layerParams(l), 0))));
     case 'summary':
     case 'save':
     case 'dispose':

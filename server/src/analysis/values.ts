@@ -87,6 +87,12 @@ export interface LayerState {
   /** A problem tfjs only raises when data flows through the layer (Reshape's target size). */
   deferredError?: { code: string; message: string };
   origin: ts.Node;
+  /** Set when a model's `trainable` setter froze (or thawed) this layer's weights without changing its own flag. */
+  weightsFrozen?: boolean;
+  /** The symbolic tensor the layer last produced, so `layer.output` can start a functional graph (truncated models). */
+  outputTensor?: TensorValue;
+  /** Set when this "layer" is a whole model used as a layer (`model.add(backbone)`, `backbone.apply(x)`). */
+  model?: ModelState;
 }
 
 export interface LayerValue { kind: 'layer'; layer: LayerState }
@@ -112,6 +118,12 @@ export interface ModelState {
   variableName?: string;
   /** Created while a function was evaluated over symbolic parameters (see Evaluator.generic). */
   generic?: boolean;
+  /** False after `model.trainable = false`: no weight of the model trains then. */
+  trainable: boolean;
+  /** The layer that stands for this model inside another model, made once so both see the same state. */
+  asLayer?: LayerState;
+  /** A functional model counts its trainable weights when compiled (tfjs `collectedTrainableWeights`). */
+  compiledTrainableParams?: number;
 }
 
 export interface ModelValue { kind: 'model'; model: ModelState }
