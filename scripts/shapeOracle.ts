@@ -3,7 +3,8 @@
 // files it runs the examples, the shape fixtures and the fixed programs of the shared shape corpus. It prints each
 // disagreement as `file:line:column` with both shapes, and the shape coverage per file and in total; with
 // `--unknowns`, also every observed expression whose shape the analysis did not fully know. Exits 1 on any
-// disagreement, or when a program without `// expect-error` lines stops early. It executes the programs it is given.
+// disagreement or false alarm (an error on a line that ran without throwing), or when a program without
+// `// expect-error` lines stops early. It executes the programs it is given.
 
 import path from 'node:path';
 import { SHAPE_CORPUS_DIR } from '../test/support/shapeCorpus';
@@ -15,9 +16,11 @@ const percent = (known: number, observed: number): string => (observed === 0 ? '
 
 function printReport(r: FileReport, showUnknowns: boolean): void {
   const rel = path.relative(process.cwd(), path.resolve(r.file));
-  const status = r.disagreements.length > 0 ? 'DISAGREE' : r.crash ? (r.expectsErrors ? 'stopped ' : 'CRASHED ') : 'ok      ';
+  const wrong = r.disagreements.length + r.falseAlarms.length > 0;
+  const status = wrong ? 'DISAGREE' : r.crash ? (r.expectsErrors ? 'stopped ' : 'CRASHED ') : 'ok      ';
   console.log(`${status} ${rel}  coverage ${percent(r.known, r.observed)} (${r.known}/${r.observed})  ${r.seconds.toFixed(1)} s`);
   for (const d of r.disagreements) console.log(`  ${rel}:${d.line}:${d.column}  ${d.expression}  analysis ${d.analysis}  tfjs ${d.runtime}`);
+  for (const a of r.falseAlarms) console.log(`  ${rel}:${a.line}:${a.column}  false alarm ${a.code}: ${a.message} (the line ran without throwing)`);
   if (r.crash) console.log(`  the run stopped at ${r.crash}`);
   for (const p of r.problems) console.log(`  ${rel}: ${p}`);
   if (showUnknowns) for (const u of r.unknowns) console.log(`  unknown ${rel}:${u.line}:${u.column}  ${u.expression}  analysis ${u.analysis}  tfjs ${u.runtime}`);
@@ -31,6 +34,7 @@ async function main(): Promise<void> {
   let observed = 0;
   let known = 0;
   let disagreements = 0;
+  let falseAlarms = 0;
   let stopped = 0;
   let crashed = 0;
   for (const file of programs) {
@@ -39,14 +43,15 @@ async function main(): Promise<void> {
     observed += r.observed;
     known += r.known;
     disagreements += r.disagreements.length;
+    falseAlarms += r.falseAlarms.length;
     if (r.crash) stopped++;
     if (r.crash && !r.expectsErrors) crashed++;
   }
   console.log(
     `${programs.length} programs, ${observed} tensor expressions observed: shape coverage ${percent(known, observed)} (${known}/${observed}), ` +
-      `${disagreements} disagreements, ${stopped} runs stopped early (${crashed} without expect-error lines)`,
+      `${disagreements} disagreements, ${falseAlarms} false alarms, ${stopped} runs stopped early (${crashed} without expect-error lines)`,
   );
-  process.exitCode = disagreements === 0 && crashed === 0 ? 0 : 1;
+  process.exitCode = disagreements === 0 && falseAlarms === 0 && crashed === 0 ? 0 : 1;
 }
 
 void main();

@@ -17,7 +17,11 @@ export class Observations {
   private readonly shapes = new Map<number, Map<string, ObservedShape>>();
   private readonly models = new Map<number, Set<tf.LayersModel>>();
 
+  /** Probes that ran at all, whatever their value: the lines that really executed. */
+  readonly ran = new Set<number>();
+
   readonly note = (k: number, value: unknown): unknown => {
+    this.ran.add(k);
     if (value instanceof tf.Tensor) this.add(k, { dims: value.shape.slice(), kind: 'tensor' });
     else if (value instanceof tf.SymbolicTensor) this.add(k, { dims: value.shape.slice(), kind: 'symbolic' });
     else if (value instanceof tf.LayersModel) {

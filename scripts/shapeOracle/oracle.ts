@@ -15,6 +15,7 @@ import { fileSystemHost } from '../../server/src/fileSystemHost';
 import { parseFixtureExpectations } from '../../test/unit/fixtureExpectations';
 import { runProgram, setUpTfjsCpu, frameIn } from '../tfjsProgramRunner';
 import { type Comparison, type ProbeRange, compareShapes } from './compare';
+import { type FalseAlarm, findFalseAlarms } from './falseAlarms';
 import { instrumentForOracle } from './instrument';
 import { Observations } from './observe';
 
@@ -27,6 +28,8 @@ export interface FileReport extends Comparison {
    * deliberate bugs (a later line using the value the erroring line never made); any other program must run to the end.
    */
   expectsErrors: boolean;
+  /** Errors the analysis reports on lines that ran without throwing (see falseAlarms.ts); judged only when the run ended. */
+  falseAlarms: FalseAlarm[];
   /** Problems with the program's markers. */
   problems: string[];
   seconds: number;
@@ -61,7 +64,7 @@ export async function runOracle(file: string, options: OracleOptions = {}): Prom
   const instrumented = instrumentForOracle(absolute, source, errorLines);
 
   const analysis = analyze({ fileName: absolute, text: source, host: fileSystemHost });
-  const sf = ts.createSourceFile(absolute, source, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(absolute, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const probes: ProbeRange[] = instrumented.probes.map((p) => ({
     start: positionAt(sf, p.start),
     end: positionAt(sf, p.end),
@@ -72,8 +75,10 @@ export async function runOracle(file: string, options: OracleOptions = {}): Prom
   observations.install();
   const crash = await runProgram(instrumented.text, { file: absolute, tmpDir: scratch, cwd: path.dirname(absolute), showOutput: options.showOutput });
   const comparison = compareShapes(probes, observations.finish(), analysis.recordedShapes());
+  const executedLines = new Set([...observations.ran].map((k) => probes[k].start.line));
+  const falseAlarms = crash ? [] : findFalseAlarms(sf, analysis.diagnostics, executedLines, new Set(errorLines));
   const seconds = (performance.now() - began) / 1000;
-  const report: FileReport = { file, ...comparison, problems: instrumented.problems, expectsErrors: errorLines.length > 0, seconds };
+  const report: FileReport = { file, ...comparison, falseAlarms, problems: instrumented.problems, expectsErrors: errorLines.length > 0, seconds };
   if (crash) {
     const e = crash as Error;
     report.crash = `line ${frameIn(crash, absolute)}: ${e.name ?? 'error'}: ${String(e.message ?? crash).split('\n')[0]}`;

@@ -1,13 +1,17 @@
 // Checks the oracle's own parts, so that "0 disagreements" means something: the instrumenter probes the expressions
 // the analysis records and nothing it must not touch (callees, assignment targets, optional chains), the recorder sees
-// real shapes, and the judge flags a size or a rank the run contradicts while letting named sizes and `?` pass.
+// real shapes, the judge flags a size or a rank the run contradicts while letting named sizes and `?` pass, and an
+// error on a line that ran is flagged as a false alarm.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ts from 'typescript';
+import type { ShapeDiagnostic } from '../../server/src/analysis/api';
 import { compareShapes, contradiction, parseShapeText } from '../../scripts/shapeOracle/compare';
+import { findFalseAlarms } from '../../scripts/shapeOracle/falseAlarms';
 import { instrumentForOracle } from '../../scripts/shapeOracle/instrument';
 import { runOracle } from '../../scripts/shapeOracle/oracle';
 
@@ -45,6 +49,18 @@ test('the judge flags numbers the run contradicts and lets names and unknowns pa
   assert.equal(r.observed, 1);
   assert.equal(r.known, 1);
   assert.deepEqual(r.disagreements.map((d) => [d.line, d.analysis, d.runtime]), [[2, '[2, 4]', '[2, 3]']]);
+});
+
+test('an error on a line that ran is a false alarm unless the line is marked or may have been caught', () => {
+  const source = ['const a = 1;', 'try {', '  const b = 2;', '} catch {}', 'const c = 3;'].join('\n');
+  const sf = ts.createSourceFile('/x.ml.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const at = (line: number): ShapeDiagnostic => ({
+    code: 'shape-reshape', severity: 'error', message: 'm', related: [],
+    range: { start: { line, character: 6 }, end: { line, character: 7 } },
+  });
+  const alarms = findFalseAlarms(sf, [at(0), at(2), at(4)], new Set([0, 2, 4]), new Set([4]));
+  assert.deepEqual(alarms.map((a) => a.line), [1]);
+  assert.deepEqual(findFalseAlarms(sf, [at(0)], new Set([2]), new Set()), [], 'a line that never ran is not judged');
 });
 
 test('a real run is observed and compared with the analysis', async () => {

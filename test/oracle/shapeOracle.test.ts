@@ -1,6 +1,7 @@
 // The runtime-oracle tier: runs the examples, the shape fixtures and the fixed programs of the shared shape corpus for
 // real (tfjs 4.22, cpu backend) and holds the static analysis to what they do: no expression may have a rank or a
-// size (a number) in the analysis that the run contradicts, and every program without `// expect-error` lines must
+// size (a number) in the analysis that the run contradicts, no error may sit on a line that ran without throwing,
+// and every program without `// expect-error` lines must
 // run to the end (one with them may stop on a consequence of its deliberate bugs). It prints the shape coverage, the
 // share of observed tensor expressions whose full shape the analysis knew, per program and in total.
 
@@ -33,6 +34,8 @@ for (const file of programs) {
     assert.ok(r.observed > 0, `${name}: the run observed no tensor expression`);
     const lines = r.disagreements.map((d) => `${name}:${d.line}:${d.column} ${d.expression}: analysis ${d.analysis}, tfjs ${d.runtime}`);
     assert.deepEqual(lines, [], 'the analysis contradicts the run');
+    const alarms = r.falseAlarms.map((a) => `${name}:${a.line}:${a.column} ${a.code}: ${a.message}`);
+    assert.deepEqual(alarms, [], 'the analysis reports errors on lines that ran without throwing');
   });
 }
 
