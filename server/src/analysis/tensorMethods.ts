@@ -7,6 +7,7 @@ import { isKnown, productDim, sizeOf } from './shapes';
 import { CONV_OPS } from './convOps';
 import { TENSOR_OPS } from './tensorOps';
 import { INDEXING_OPS } from './indexingOps';
+import { FAMILY_METHODS } from './opFamilies';
 import { assignToVariable } from './gradients';
 import {
   type TensorValue,
@@ -76,7 +77,7 @@ export function tensorMember(t: TensorValue, key: string): Value {
       return native(key, (c) => TENSOR_OPS.reshape([t, arrayOf(c.args)], c.node));
   }
   if (VOID_METHODS.has(key)) return native(key, () => UNDEFINED);
-  const op = TENSOR_OPS[key] ?? INDEXING_OPS[key] ?? CONV_OPS[key];
+  const op = TENSOR_OPS[key] ?? INDEXING_OPS[key] ?? CONV_OPS[key] ?? FAMILY_METHODS[key];
   if (op) return native(key, (c) => op([t, ...c.args], c.node));
   return UNKNOWN;
 }

@@ -11,6 +11,7 @@ import { createFunctional, createInput, createLoadedModel, createSequential } fr
 import { eye, fromShapeArgument, likeTensor, linspace, makeTensor, multinomial, oneHot, range, scalar } from './tensorCreation';
 import { type OpFn, TENSOR_OPS, confusionMatrix } from './tensorOps';
 import { INDEXING_OPS, SIGNAL_OPS } from './indexingOps';
+import { FAMILY_OPS, NAMESPACED_FAMILY_OPS } from './opFamilies';
 import { createLossNamespaces } from './lossOps';
 import { createGradientFunctions } from './gradients';
 import { type Value, UNDEFINED, UNKNOWN, namespace, native, tensor } from './values';
@@ -21,7 +22,7 @@ function op(name: string, fn: OpFn): Value {
 
 export function createTfNamespace(ev: Evaluator): Value {
   const props: Record<string, Value> = {};
-  for (const [name, fn] of Object.entries({ ...TENSOR_OPS, ...INDEXING_OPS, ...CONV_OPS })) props[name] = op(name, fn);
+  for (const [name, fn] of Object.entries({ ...TENSOR_OPS, ...INDEXING_OPS, ...CONV_OPS, ...FAMILY_OPS })) props[name] = op(name, fn);
   props.tensor = op('tensor', (args, node) => makeTensor(args, node));
   for (let rank = 1; rank <= 6; rank++) props[`tensor${rank}d`] = op(`tensor${rank}d`, (args, node) => makeTensor(args, node, rank));
   props.scalar = op('scalar', scalar);
@@ -43,6 +44,10 @@ export function createTfNamespace(ev: Evaluator): Value {
   props.oneHot = op('oneHot', oneHot);
   props.image = namespace('tf.image', Object.fromEntries(Object.entries(IMAGE_OPS).map(([k, f]) => [k, op(`image.${k}`, f)])));
   props.signal = namespace('tf.signal', Object.fromEntries(Object.entries(SIGNAL_OPS).map(([k, f]) => [k, op(`signal.${k}`, f)])));
+  for (const [ns, ops] of Object.entries(NAMESPACED_FAMILY_OPS)) {
+    const existing = props[ns]?.kind === 'native' ? Object.fromEntries(props[ns].props ?? []) : {};
+    props[ns] = namespace(`tf.${ns}`, { ...existing, ...Object.fromEntries(Object.entries(ops).map(([k, f]) => [k, op(`${ns}.${k}`, f)])) });
+  }
   props.browser = namespace('tf.browser', {
     fromPixels: op('browser.fromPixels', decodedImage(1, 3)),
     fromPixelsAsync: op('browser.fromPixelsAsync', decodedImage(1, 3)),

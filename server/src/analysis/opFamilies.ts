@@ -1,0 +1,21 @@
+// The op families added for the whole tfjs-core API (issue 11), gathered in one table each for the
+// top level (`tf.gatherND`) and for the op namespaces (`tf.linalg.qr`), so that tfNamespace.ts and
+// tensorMethods.ts take them in with one line each. The rules live in one file per family.
+
+import type { OpFn } from './tensorOps';
+import { SCATTER_GATHER_OPS } from './scatterGatherOps';
+import { SPACE_BATCH_OPS } from './spaceBatchOps';
+
+/** `tf.<name>` ops. */
+export const FAMILY_OPS: Record<string, OpFn> = {
+  ...SCATTER_GATHER_OPS,
+  ...SPACE_BATCH_OPS,
+};
+
+/** The ones tfjs also chains onto tensors (tfjs-core's public/chained_ops): `x.depthToSpace(2)`. */
+const CHAINED = ['batchToSpaceND', 'spaceToBatchND', 'depthToSpace', 'unsortedSegmentSum', 'dilation2d', 'pool', 'fft', 'ifft', 'rfft', 'irfft'];
+
+export const FAMILY_METHODS: Record<string, OpFn> = Object.fromEntries(CHAINED.filter((k) => FAMILY_OPS[k]).map((k) => [k, FAMILY_OPS[k]]));
+
+/** `tf.<namespace>.<name>` ops, merged into the namespace's existing members. */
+export const NAMESPACED_FAMILY_OPS: Record<string, Record<string, OpFn>> = {};
