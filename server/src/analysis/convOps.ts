@@ -1,7 +1,7 @@
-// Shape rules of the tfjs convolution, pooling and image-resize ops (`tf.conv2d`, `tf.maxPool`,
+// Shape rules of the tfjs 2-D convolution, pooling and image-resize ops (`tf.conv2d`, `tf.maxPool`,
 // `tf.image.resizeBilinear`, ...), with tfjs's rank and channel checks and its messages. Output sizes
 // follow tfjs-core's `computeConv2DInfo` ('same' rounds up, 'valid' shrinks; an empty output is not
-// an error for the ops). Convolution layers are in layers.ts.
+// an error for the ops). Convolution layers are in layers.ts, 3-D ops in conv3dOps.ts.
 
 import type * as ts from 'typescript';
 import { type Dim, type Shape, ShapeError, dimsDiffer, isKnown, opConvOutputLength, tfjsShape } from './shapes';
@@ -9,7 +9,8 @@ import { asTensor } from './tensorCreation';
 import type { OpFn } from './tensorOps';
 import { type Value, numberListOf, numberOf, shapeArgOf, stringOf, tensor } from './values';
 
-function pair(v: Value | undefined, fallback: number): [number, number] | undefined {
+/** A number or a pair of numbers (strides, sizes); undefined when not known. */
+export function pair(v: Value | undefined, fallback: number): [number, number] | undefined {
   if (!v || v.kind === 'undefined') return [fallback, fallback];
   const n = numberOf(v);
   if (n !== undefined) return [n, n];
@@ -30,28 +31,6 @@ function spatialLength(input: Dim, filter: number, stride: number, pad: Value | 
   if (!amounts || amounts.length !== 2 || typeof input !== 'number') return null;
   const effective = (filter - 1) * dilation + 1;
   return Math.floor((input + amounts[0] + amounts[1] - effective) / stride) + 1;
-}
-
-/** conv3d / maxPool3d / avgPool3d over [batch, depth, height, width, channels]. */
-function volumeOp(kind: 'conv' | 'pool'): OpFn {
-  return (args, node) => {
-    const x = asTensor(args[0])?.shape;
-    if (!x || (x.length !== 4 && x.length !== 5)) return tensor(null, node);
-    const batch = x.length === 4 ? [1, ...x] : x;
-    const filter = kind === 'conv' ? asTensor(args[1])?.shape : undefined;
-    const sizes = kind === 'conv' ? filter?.slice(0, 3) : (numberOf(args[1]) !== undefined ? Array(3).fill(numberOf(args[1])) : numberListOf(args[1]));
-    const strideArg = args[2];
-    const strides = numberOf(strideArg) !== undefined ? Array(3).fill(numberOf(strideArg)) : numberListOf(strideArg);
-    const padding = stringOf(args[3]);
-    if (!sizes || !strides || !padding || sizes.length !== 3) return tensor(null, node);
-    if (kind === 'conv' && filter && dimsDiffer(batch[4], filter[3])) {
-      throw new ShapeError('shape-conv', `Error in conv3d: depth of input (${batch[4]}) must match input depth for filter ${filter[3]}.`);
-    }
-    const spatial = [1, 2, 3].map((i) => (typeof sizes[i - 1] === 'number' ? opConvOutputLength(batch[i], sizes[i - 1] as number, strides[i - 1], padding) : null));
-    const channels = kind === 'conv' ? filter?.[4] ?? null : batch[4];
-    const out: Dim[] = [batch[0], ...spatial, channels];
-    return tensor(x.length === 4 ? out.slice(1) : out, node);
-  };
 }
 
 /** Checks the input rank of a 2-D op (3 or 4) and returns it as a batch of images. */
@@ -192,9 +171,6 @@ export const CONV_OPS: Record<string, OpFn> = {
   separableConv2d,
   maxPool: pool('maxPool'),
   avgPool: pool('avgPool'),
-  conv3d: volumeOp('conv'),
-  maxPool3d: volumeOp('pool'),
-  avgPool3d: volumeOp('pool'),
 };
 
 /** Images decoded from pixels or files: rank 3, height and width unknown, channels when given. */

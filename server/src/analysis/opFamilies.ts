@@ -3,13 +3,18 @@
 // tensorMethods.ts take them in with one line each. The rules live in one file per family.
 
 import type { OpFn } from './tensorOps';
+import { CONV3D_OPS } from './conv3dOps';
+import { FUSED_OPS } from './fusedOps';
+import { POOL2D_OPS } from './pool2dOps';
 import { SCATTER_GATHER_OPS } from './scatterGatherOps';
 import { SPACE_BATCH_OPS } from './spaceBatchOps';
 
-/** `tf.<name>` ops. */
+/** `tf.<name>` ops (conv3dOps.ts replaces convOps.ts's coarser conv3d and 3-D pooling). */
 export const FAMILY_OPS: Record<string, OpFn> = {
   ...SCATTER_GATHER_OPS,
   ...SPACE_BATCH_OPS,
+  ...CONV3D_OPS,
+  ...POOL2D_OPS,
 };
 
 /** The ones tfjs also chains onto tensors (tfjs-core's public/chained_ops): `x.depthToSpace(2)`. */
@@ -18,4 +23,6 @@ const CHAINED = ['batchToSpaceND', 'spaceToBatchND', 'depthToSpace', 'unsortedSe
 export const FAMILY_METHODS: Record<string, OpFn> = Object.fromEntries(CHAINED.filter((k) => FAMILY_OPS[k]).map((k) => [k, FAMILY_OPS[k]]));
 
 /** `tf.<namespace>.<name>` ops, merged into the namespace's existing members. */
-export const NAMESPACED_FAMILY_OPS: Record<string, Record<string, OpFn>> = {};
+export const NAMESPACED_FAMILY_OPS: Record<string, Record<string, OpFn>> = {
+  fused: FUSED_OPS,
+};
