@@ -17,6 +17,8 @@ interface Entry {
   origin?: ts.Node;
   /** Layers and models keep changing after the expression ran (`model.add`), so they are read at the end. */
   live?: () => Shape;
+  /** The layers or models `live` reads: an expression may hold a different one at each call (a builder function). */
+  sources?: Set<object>;
   /**
    * Where evaluations of the node saw different known sizes: `rank` when even the ranks differed, else the axes
    * that took two different numbers. The join makes those axes unknown; this keeps why.
@@ -37,7 +39,15 @@ export class ShapeRecorder {
       map.set(node, entry);
       return;
     }
-    if (previous.live && entry.live) return;
+    if (previous.live && entry.live && previous.sources && entry.sources) {
+      const sources = new Set([...previous.sources, ...entry.sources]);
+      if (sources.size === previous.sources.size) return;
+      const [prevLive, entryLive] = [previous.live, entry.live];
+      // Their shapes are read at the end and joined; past a few hundred objects (a loop), the shape is unknown.
+      const live = sources.size > MAX_LIVE_SOURCES ? () => null : () => joinShape(prevLive(), entryLive());
+      map.set(node, { ...previous, kind: previous.kind === entry.kind ? previous.kind : 'tensor', live, sources });
+      return;
+    }
     const joined: Entry = {
       kind: previous.kind === entry.kind ? previous.kind : 'tensor',
       shape: joinShape(previous.shape, entry.shape),
@@ -130,6 +140,9 @@ function infoOf(sourceFile: ts.SourceFile, entry: Entry): ShapeInfo {
   return info;
 }
 
+/** How many distinct layers or models one expression's shape joins before it is given up as unknown. */
+const MAX_LIVE_SOURCES = 200;
+
 /** Expressions spanning more lines than this are few; they are checked for every query. */
 const LINES_SCANNED_BACK = 40;
 
@@ -177,12 +190,12 @@ function entryOf(value: Value): Entry | undefined {
     }
     case 'layer': {
       const layer = value.layer;
-      return { kind: 'layer', shape: null, origin: layer.origin, live: () => layer.outputShape ?? null };
+      return { kind: 'layer', shape: null, origin: layer.origin, live: () => layer.outputShape ?? null, sources: new Set([layer]) };
     }
     case 'model': {
       const model = value.model;
       const live = () => (model.outputShapes && model.outputShapes.length === 1 && !model.broken ? model.outputShapes[0] : null);
-      return { kind: 'model', shape: null, origin: model.origin, live };
+      return { kind: 'model', shape: null, origin: model.origin, live, sources: new Set([model]) };
     }
     default:
       return undefined;
