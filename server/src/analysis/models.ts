@@ -107,6 +107,22 @@ function tensorsOf(v: Value | undefined): TensorValue[] | undefined {
   return undefined;
 }
 
+/** The InputLayer tfjs makes for each `tf.input` tensor, made once per tensor so that two models over it share it. */
+const INPUT_LAYERS = new WeakSet<LayerState>();
+const inputLayerByTensor = new WeakMap<TensorValue, LayerState>();
+
+function inputLayerOf(t: TensorValue): LayerState | undefined {
+  if (!t.origin) return undefined;
+  let layer = inputLayerByTensor.get(t);
+  if (!layer) {
+    const config = { kind: 'object' as const, props: new Map<string, Value>(), open: false };
+    layer = { className: 'InputLayer', name: t.inputName ?? 'input', config, params: 0, trainable: true, origin: t.origin, outputShape: t.shape, builtInputShape: t.shape, outputTensor: t };
+    inputLayerByTensor.set(t, layer);
+    INPUT_LAYERS.add(layer);
+  }
+  return layer;
+}
+
 /** `tf.model({inputs, outputs})`: input and output shapes, and the layers between them in order. */
 export function createFunctional(ev: Evaluator, c: NativeCall): Value {
   const model = newModel(ev, 'functional', c.node);
@@ -121,17 +137,21 @@ export function createFunctional(ev: Evaluator, c: NativeCall): Value {
     model.outputShapes = outputs.map((t) => t.shape);
     // tfjs lists a functional model's layers by depth (distance to the outputs, largest first),
     // ties in the order they are reached; a layer's depth is its longest path to an output.
+    // Its `layers` include an InputLayer for each input tensor (`model.layers[0]` is one), which summaries and
+    // parameter counts here leave out: those read `model.layers`, the list without them.
     const depthOf = new Map<LayerState, number>();
     const visit = (t: TensorValue, depth: number) => {
-      if (!t.producer || depth > 500) return;
-      const known = depthOf.get(t.producer.layer);
+      const layer = t.producer?.layer ?? (t.symbolic ? inputLayerOf(t) : undefined);
+      if (!layer || depth > 500) return;
+      const known = depthOf.get(layer);
       if (known !== undefined && known >= depth) return;
-      depthOf.set(t.producer.layer, depth);
-      for (const i of t.producer.inputs) visit(i, depth + 1);
+      depthOf.set(layer, depth);
+      for (const i of t.producer?.inputs ?? []) visit(i, depth + 1);
     };
     outputs.forEach((o) => visit(o, 0));
     const reached = new Map([...depthOf.keys()].map((layer, i) => [layer, i]));
-    model.layers = [...depthOf.keys()].sort((a, b) => depthOf.get(b)! - depthOf.get(a)! || reached.get(a)! - reached.get(b)!);
+    model.listedLayers = [...depthOf.keys()].sort((a, b) => depthOf.get(b)! - depthOf.get(a)! || reached.get(a)! - reached.get(b)!);
+    model.layers = model.listedLayers.filter((l) => !INPUT_LAYERS.has(l));
   }
   if (!inputs || !outputs) markUnseen(model, 'its inputs or outputs are not symbolic tensors the analysis can follow');
   return { kind: 'model', model };
@@ -514,12 +534,13 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
         return UNKNOWN;
       });
     case 'layers':
-      return model.kind === 'loaded' ? arrayOfLength(null, UNKNOWN) : arrayOf(model.layers.map(layerAsValue));
+      return model.kind === 'loaded' ? arrayOfLength(null, UNKNOWN) : arrayOf((model.listedLayers ?? model.layers).map(layerAsValue));
     case 'getLayer':
       return native(key, (c) => {
         const name = stringOf(c.args[0]);
         const index = c.args[1] && c.args[1].kind === 'number' ? c.args[1].value : undefined;
-        const layer = name !== undefined ? model.layers.find((l) => l.name === name) : index !== undefined ? model.layers[index] : undefined;
+        const listed = model.listedLayers ?? model.layers;
+        const layer = name !== undefined ? listed.find((l) => l.name === name) : index !== undefined ? listed[index] : undefined;
         return layer ? layerAsValue(layer) : UNKNOWN;
       });
     case 'outputs': {

@@ -103,6 +103,8 @@ export interface ModelState {
   name: string;
   origin: ts.Node;
   layers: LayerState[];
+  /** What `model.layers` shows when it differs from `layers`: a functional model's list with its InputLayers. */
+  listedLayers?: LayerState[];
   inputs: TensorValue[];
   /** Shapes with the batch axis first; null when the model has no input yet (lazy build). */
   inputShapes: Shape[] | null;
