@@ -255,7 +255,10 @@ function evaluateCall(ev: Evaluator, node: ts.CallExpression, scope: Scope): Val
   if (callee.kind === 'native') return callNative(ev, callee, values, complete, thisValue, node);
   // A declared function without a body is unseen code too. tfjs functions and tensor methods the analysis does not model still leave the caller's values alone.
   const tfjsReceiver = thisValue && (thisValue.kind === 'native' || thisValue.kind === 'tensor' || thisValue.kind === 'layer' || thisValue.kind === 'dataset');
-  if (!tfjsReceiver) escapeToUnknownCode([...values, ...(thisValue ? [thisValue] : [])]);
+  // A model's other methods (`execute`, `getWeights`, `setWeights`, `resetStates`) leave its layers as they are; only
+  // `pop` removes one. Breaking the model there would also blank every earlier hover of it, read at the end.
+  const modelMethodKeepsLayers = thisValue?.kind === 'model' && ts.isPropertyAccessExpression(target) && target.name.text !== 'pop';
+  if (!tfjsReceiver && !modelMethodKeepsLayers) escapeToUnknownCode([...values, ...(thisValue ? [thisValue] : [])]);
   return UNKNOWN;
 }
 
