@@ -1,7 +1,9 @@
 // Expands the CLI's path arguments into the list of files to check: files as given, directories recursed
 // into `*.ml.ts`, `*.ts` and `*.js` (skipping node_modules, dot-folders and `.d.ts`), and glob patterns with
-// `*`, `**` and `?` matched against paths relative to the current directory. Pure file-system walking; it
-// knows nothing of the analysis.
+// `*`, `**` and `?` matched against paths relative to the current directory. Only folders found while
+// walking are skipped, never the one named: `mlts check node_modules/@tensorflow-models` or
+// `'node_modules/@tensorflow-models/*/dist/**/*.js'` checks installed code (the real-code corpus test does).
+// Pure file-system walking; it knows nothing of the analysis.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 

@@ -49,3 +49,15 @@ test('a missing path and an empty glob are errors that name the argument', () =>
   assert.throws(() => expandFileArgs(['nope.ml.ts'], root), (err) => err instanceof FileSetError && /nope\.ml\.ts/.test(err.message));
   assert.throws(() => expandFileArgs(['*.py'], root), (err) => err instanceof FileSetError && /no files match \*\.py/.test(err.message));
 });
+
+test('a directory or glob inside node_modules is checked when named; node_modules below it are still skipped', () => {
+  const root = tree();
+  for (const file of ['node_modules/x/dist/i.js', 'node_modules/x/node_modules/y/j.js']) {
+    mkdirSync(join(root, file, '..'), { recursive: true });
+    writeFileSync(join(root, file), '');
+  }
+  const named = expandFileArgs(['node_modules/x'], root).map((f) => relative(root, f));
+  assert.deepEqual(named, [join('node_modules', 'x', 'dist', 'i.js'), join('node_modules', 'x', 'g.ts')]);
+  const globbed = expandFileArgs(['node_modules/x/**/*.js'], root).map((f) => relative(root, f));
+  assert.deepEqual(globbed, [join('node_modules', 'x', 'dist', 'i.js')]);
+});
