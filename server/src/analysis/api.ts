@@ -56,6 +56,8 @@ export interface ShapeInfo {
   kind: 'tensor' | 'symbolic' | 'layer' | 'model';
   /** Where the shape came from. */
   origin?: Range;
+  /** Why the shape is unknown, when the analysis knows (`backbone` comes from `tf.loadLayersModel`). */
+  unknownReason?: string;
 }
 
 export interface LayerSummary {

@@ -12,7 +12,7 @@ import { LAYER_RULES, cfg, declaredInputShape, noneFromNulls } from './layerShap
 import { type Dim, type Shape, BATCH_DIM, ShapeError, broadcastShapes, dimsDiffer, formatShape, isKnown, tfjsJsonShape, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import { checkDataset } from './dataFiles';
-import { modelDisplayName, modelUnknownReason } from './analysisStats';
+import { modelDisplayName, modelUnknownReason, unseenReason } from './analysisStats';
 import { collectTrainableWeights, layerAsValue, layerParams, modelAsLayer } from './nestedModels';
 import {
   type DatasetState,
@@ -153,8 +153,18 @@ export function createFunctional(ev: Evaluator, c: NativeCall): Value {
     model.listedLayers = [...depthOf.keys()].sort((a, b) => depthOf.get(b)! - depthOf.get(a)! || reached.get(a)! - reached.get(b)!);
     model.layers = model.listedLayers.filter((l) => !INPUT_LAYERS.has(l));
   }
-  if (!inputs || !outputs) markUnseen(model, 'its inputs or outputs are not symbolic tensors the analysis can follow');
+  if (!inputs || !outputs) {
+    const given = config && config.kind === 'object' ? [cfg(config, 'inputs'), cfg(config, 'outputs')] : [];
+    markUnseen(model, given.map(reasonCarried).find((r) => r !== undefined) ?? 'its inputs or outputs are not symbolic tensors the analysis can follow');
+  }
   return { kind: 'model', model };
+}
+
+/** The reason an unknown tensor (or a list of them) carries, as a loaded model's `inputs` do. */
+function reasonCarried(v: Value | undefined): string | undefined {
+  if (v?.kind === 'tensor') return v.unknownReason;
+  if (v?.kind === 'array') return (v.items ?? [v.element]).map(reasonCarried).find((r) => r !== undefined);
+  return undefined;
 }
 
 /** Stops checking a model because of code the analysis cannot see, remembering why for hovers and stats. */
@@ -398,6 +408,14 @@ function predict(model: ModelState, c: NativeCall): Value {
   return outputValue(model, rank2OrHigher(xs[0].shape)?.[0], c.node);
 }
 
+/** A symbolic tensor of a model the analysis cannot see, saying why. */
+function unknownTensorOf(model: ModelState): TensorValue {
+  const t = tensor(null, model.origin, undefined, true);
+  const reason = unseenReason(model);
+  if (reason !== undefined) t.unknownReason = reason;
+  return t;
+}
+
 /** `backbone.apply(symbolicInput)`: the model becomes one node of the graph, as a layer would. */
 function applySymbolic(model: ModelState, x: Value | undefined, node: ts.Node): Value {
   const inputs = tensorsOf(x);
@@ -412,7 +430,12 @@ function applySymbolic(model: ModelState, x: Value | undefined, node: ts.Node): 
 function outputValue(model: ModelState, batch: Dim | undefined, node: ts.Node): Value {
   const outs = model.outputShapes;
   const make = (s: Shape) => tensor(s && batch !== undefined ? [batch, ...s.slice(1)] : s, node);
-  if (!outs || model.broken) return tensor(null, node);
+  if (!outs || model.broken) {
+    const unknown = tensor(null, node);
+    const reason = unseenReason(model);
+    if (reason !== undefined) unknown.unknownReason = reason;
+    return unknown;
+  }
   return outs.length === 1 ? make(outs[0]) : arrayOf(outs.map(make));
 }
 
@@ -545,11 +568,11 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
       });
     case 'outputs': {
       const last = model.kind === 'sequential' ? model.layers[model.layers.length - 1]?.outputTensor : undefined;
-      if (model.kind === 'loaded' || model.broken) return arrayOfLength(null, tensor(null, model.origin, undefined, true));
+      if (model.kind === 'loaded' || model.broken) return arrayOfLength(null, unknownTensorOf(model));
       return arrayOf(last ? [last] : (model.outputShapes ?? []).map((s) => tensor(s, model.origin, undefined, true)));
     }
     case 'inputs':
-      if (model.kind === 'loaded') return arrayOfLength(null, tensor(null, model.origin, undefined, true));
+      if (model.kind === 'loaded') return arrayOfLength(null, unknownTensorOf(model));
       return arrayOf(model.inputs.length > 0 ? model.inputs : (model.inputShapes ?? []).map((s) => tensor(s, model.origin, undefined, true)));
     case 'outputShape': {
       const out = model.outputShapes?.length === 1 && !model.broken ? model.outputShapes[0] : null;

@@ -6,6 +6,7 @@
 
 import type * as ts from 'typescript';
 import type { Position, RecordedShape, ShapeInfo } from './api';
+import { unseenReason } from './analysisStats';
 import { nodeRange, offsetAt, positionAt } from './diagnostics';
 import { type Dim, type Shape, formatShape, joinShape } from './shapes';
 import type { Value } from './values';
@@ -24,6 +25,8 @@ interface Entry {
    * that took two different numbers. The join makes those axes unknown; this keeps why.
    */
   varies?: 'rank' | Set<number>;
+  /** Why the value is unknown (read at the end for models, which may become unknown after the expression ran). */
+  reason?: () => string | undefined;
 }
 
 export class ShapeRecorder {
@@ -54,6 +57,8 @@ export class ShapeRecorder {
     };
     if (previous.dtype === entry.dtype && entry.dtype) joined.dtype = entry.dtype;
     if (previous.origin) joined.origin = previous.origin;
+    const reason = previous.reason ?? entry.reason;
+    if (reason) joined.reason = reason;
     const varies = variesAfterJoin(previous, entry);
     if (varies) joined.varies = varies;
     map.set(node, joined);
@@ -137,6 +142,8 @@ function infoOf(sourceFile: ts.SourceFile, entry: Entry): ShapeInfo {
   const info: ShapeInfo = { text: formatShape(shape), kind: entry.kind };
   if (entry.dtype) info.dtype = entry.dtype;
   if (entry.origin) info.origin = nodeRange(sourceFile, entry.origin);
+  const reason = shape === null || shape.includes(null) ? entry.reason?.() : undefined;
+  if (reason !== undefined) info.unknownReason = reason;
   return info;
 }
 
@@ -186,6 +193,8 @@ function entryOf(value: Value): Entry | undefined {
       const e: Entry = { kind: value.symbolic ? 'symbolic' : 'tensor', shape: value.shape };
       if (value.dtype) e.dtype = value.dtype;
       if (value.origin) e.origin = value.origin;
+      const reason = value.unknownReason;
+      if (reason !== undefined) e.reason = () => reason;
       return e;
     }
     case 'layer': {
@@ -195,7 +204,7 @@ function entryOf(value: Value): Entry | undefined {
     case 'model': {
       const model = value.model;
       const live = () => (model.outputShapes && model.outputShapes.length === 1 && !model.broken ? model.outputShapes[0] : null);
-      return { kind: 'model', shape: null, origin: model.origin, live, sources: new Set([model]) };
+      return { kind: 'model', shape: null, origin: model.origin, live, sources: new Set([model]), reason: () => unseenReason(model) };
     }
     default:
       return undefined;

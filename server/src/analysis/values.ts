@@ -71,6 +71,8 @@ export interface TensorValue {
   inputName?: string;
   /** Set for `tf.variable`s, whose shape `assign` must keep. */
   variableName?: string;
+  /** Why the shape is unknown, when something the analysis cannot see made it so (a loaded model's output). */
+  unknownReason?: string;
   /** The flattened values, when the tensor was made from a small literal (gather indices). */
   values?: number[];
 }
@@ -355,8 +357,11 @@ export function widen(v: Value, depth = 0): Value {
       return str();
     case 'boolean':
       return bool();
-    case 'tensor':
-      return tensor(null, v.origin, v.dtype, v.symbolic);
+    case 'tensor': {
+      const t = tensor(null, v.origin, v.dtype, v.symbolic);
+      t.unknownReason = 'it changes in a loop the analysis could not follow exactly';
+      return t;
+    }
     case 'function':
     case 'native':
     case 'model':

@@ -1,5 +1,6 @@
 // Turns what the analysis knows about an expression (its ShapeInfo) into the Markdown a hover shows:
-// the shape with its symbolic names, the dtype, and where the shape came from. Editor-free: the LSP layer
+// the shape with its symbolic names, the dtype, where the shape came from, and why it is unknown when the
+// analysis knows (a model loaded from a file). Editor-free: the LSP layer
 // wraps the string in a Hover.
 import type { ShapeInfo } from '../analysis/index';
 
@@ -15,6 +16,7 @@ export function hoverMarkdown(info: ShapeInfo): string {
   const parts = [`**${KIND_LABEL[info.kind]}** \`${info.text}\``];
   if (info.dtype) parts.push(`\`${info.dtype}\``);
   const lines = [parts.join(' · ')];
+  if (info.unknownReason) lines.push(`unknown: ${info.unknownReason}`);
   const names = symbolicNames(info.text);
   if (names.length) lines.push(`Symbolic dimensions: ${names.map((n) => `\`${n}\``).join(', ')} — sizes known only when the code runs.`);
   if (info.origin) lines.push(`Shape from line ${info.origin.start.line + 1}.`);
