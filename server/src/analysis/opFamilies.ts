@@ -8,6 +8,7 @@ import { FUSED_OPS } from './fusedOps';
 import { POOL2D_OPS } from './pool2dOps';
 import { SCATTER_GATHER_OPS } from './scatterGatherOps';
 import { SPACE_BATCH_OPS } from './spaceBatchOps';
+import { SIGNAL_FAMILY_OPS, SPECTRAL_OPS } from './spectralOps';
 
 /** `tf.<name>` ops (conv3dOps.ts replaces convOps.ts's coarser conv3d and 3-D pooling). */
 export const FAMILY_OPS: Record<string, OpFn> = {
@@ -15,6 +16,7 @@ export const FAMILY_OPS: Record<string, OpFn> = {
   ...SPACE_BATCH_OPS,
   ...CONV3D_OPS,
   ...POOL2D_OPS,
+  ...SPECTRAL_OPS,
 };
 
 /** The ones tfjs also chains onto tensors (tfjs-core's public/chained_ops): `x.depthToSpace(2)`. */
@@ -25,4 +27,6 @@ export const FAMILY_METHODS: Record<string, OpFn> = Object.fromEntries(CHAINED.f
 /** `tf.<namespace>.<name>` ops, merged into the namespace's existing members. */
 export const NAMESPACED_FAMILY_OPS: Record<string, Record<string, OpFn>> = {
   fused: FUSED_OPS,
+  spectral: SPECTRAL_OPS,
+  signal: SIGNAL_FAMILY_OPS,
 };

@@ -1,0 +1,32 @@
+// The dtypes the op families of issue 11 give their outputs, as tfjs 4.22 does on the cpu backend
+// (checked by hand against tfjs; the shape fixtures prove only shapes). Hovers show them, and the
+// Fourier transforms depend on them: fft needs complex64 input, which rfft produces.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyze } from '../../server/src/analysis/index';
+
+/** The dtype shapeAt reports for each `const name = expression;` line, keyed by name. */
+function dtypesOf(lines: string[]): Record<string, string | undefined> {
+  const text = `import * as tf from '@tensorflow/tfjs';\n${lines.join('\n')}\n`;
+  const result = analyze({ fileName: '/work/dtypes.ml.ts', text });
+  const out: Record<string, string | undefined> = {};
+  lines.forEach((line, i) => {
+    const m = /^const (\w+) =/.exec(line);
+    if (m) out[m[1]] = result.shapeAt({ line: i + 1, character: 6 })?.dtype;
+  });
+  return out;
+}
+
+test('Fourier transforms: rfft, fft and ifft give complex64, irfft float32', () => {
+  assert.deepEqual(
+    dtypesOf([
+      'const spectrum = tf.rfft(tf.ones([4, 8]));',
+      'const forward = tf.spectral.fft(spectrum);',
+      'const back = spectrum.ifft();',
+      'const signal = tf.irfft(spectrum);',
+      'const frames = tf.signal.stft(tf.ones([100]), 16, 8);',
+    ]),
+    { spectrum: 'complex64', forward: 'complex64', back: 'complex64', signal: 'float32', frames: 'complex64' },
+  );
+});
