@@ -30,3 +30,15 @@ test('Fourier transforms: rfft, fft and ifft give complex64, irfft float32', () 
     { spectrum: 'complex64', forward: 'complex64', back: 'complex64', signal: 'float32', frames: 'complex64' },
   );
 });
+
+test('tf.image: crops and transforms are float32, thresholds and selected indices int32', () => {
+  assert.deepEqual(
+    dtypesOf([
+      'const crops = tf.image.cropAndResize(tf.ones([1, 4, 4, 3], "int32"), tf.ones([2, 4]), [0, 0], [2, 2]);',
+      'const binary = tf.image.threshold(tf.ones([4, 4, 3]));',
+      'const picked = tf.image.nonMaxSuppressionWithScore(tf.ones([3, 4]), tf.ones([3]), 2).selectedIndices;',
+      'const pickedScores = tf.image.nonMaxSuppressionWithScore(tf.ones([3, 4]), tf.ones([3]), 2).selectedScores;',
+    ]),
+    { crops: 'float32', binary: 'int32', picked: 'int32', pickedScores: 'float32' },
+  );
+});

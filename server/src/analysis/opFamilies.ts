@@ -5,6 +5,8 @@
 import type { OpFn } from './tensorOps';
 import { CONV3D_OPS } from './conv3dOps';
 import { FUSED_OPS } from './fusedOps';
+import { IMAGE_TRANSFORM_OPS } from './imageTransformOps';
+import { LINALG_OPS } from './linalgOps';
 import { POOL2D_OPS } from './pool2dOps';
 import { SCATTER_GATHER_OPS } from './scatterGatherOps';
 import { SPACE_BATCH_OPS } from './spaceBatchOps';
@@ -29,4 +31,6 @@ export const NAMESPACED_FAMILY_OPS: Record<string, Record<string, OpFn>> = {
   fused: FUSED_OPS,
   spectral: SPECTRAL_OPS,
   signal: SIGNAL_FAMILY_OPS,
+  image: IMAGE_TRANSFORM_OPS,
+  linalg: LINALG_OPS,
 };
