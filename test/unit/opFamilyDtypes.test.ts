@@ -42,3 +42,18 @@ test('tf.image: crops and transforms are float32, thresholds and selected indice
     { crops: 'float32', binary: 'int32', picked: 'int32', pickedScores: 'float32' },
   );
 });
+
+test('sparse, string and ragged results: int32 indices and splits, bool row flags, string tokens', () => {
+  assert.deepEqual(
+    dtypesOf([
+      'const filled = tf.sparse.sparseFillEmptyRows(tf.ones([2, 2], "int32"), tf.ones([2]), [3, 3], 0);',
+      'const flags = filled.emptyRowIndicator;',
+      'const rowIndices = filled.outputIndices;',
+      'const hashed = tf.string.stringToHashBucketFast(["a", "b"], 4);',
+      'const tokens = tf.string.stringSplit(["a b"], " ").values;',
+      'const splits = tf.raggedRange([0], [3], [1]).rtNestedSplits;',
+      'const ranged = tf.raggedRange([0], [3], [1]).rtDenseValues;',
+    ]),
+    { filled: undefined, flags: 'bool', rowIndices: 'int32', hashed: 'int32', tokens: 'string', splits: 'int32', ranged: 'float32' },
+  );
+});

@@ -8,9 +8,12 @@ import { FUSED_OPS } from './fusedOps';
 import { IMAGE_TRANSFORM_OPS } from './imageTransformOps';
 import { LINALG_OPS } from './linalgOps';
 import { POOL2D_OPS } from './pool2dOps';
+import { RAGGED_OPS } from './raggedOps';
 import { SCATTER_GATHER_OPS } from './scatterGatherOps';
 import { SPACE_BATCH_OPS } from './spaceBatchOps';
+import { SPARSE_OPS } from './sparseOps';
 import { SIGNAL_FAMILY_OPS, SPECTRAL_OPS } from './spectralOps';
+import { STRING_OPS } from './stringOps';
 
 /** `tf.<name>` ops (conv3dOps.ts replaces convOps.ts's coarser conv3d and 3-D pooling). */
 export const FAMILY_OPS: Record<string, OpFn> = {
@@ -19,6 +22,7 @@ export const FAMILY_OPS: Record<string, OpFn> = {
   ...CONV3D_OPS,
   ...POOL2D_OPS,
   ...SPECTRAL_OPS,
+  ...RAGGED_OPS,
 };
 
 /** The ones tfjs also chains onto tensors (tfjs-core's public/chained_ops): `x.depthToSpace(2)`. */
@@ -33,4 +37,6 @@ export const NAMESPACED_FAMILY_OPS: Record<string, Record<string, OpFn>> = {
   signal: SIGNAL_FAMILY_OPS,
   image: IMAGE_TRANSFORM_OPS,
   linalg: LINALG_OPS,
+  sparse: SPARSE_OPS,
+  string: STRING_OPS,
 };
