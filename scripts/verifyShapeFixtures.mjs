@@ -14,7 +14,8 @@
 //   3. compiles it with esbuild and runs it once, in this process;
 //   4. checks that each probe ran and every value it saw matches the caret's shape text (integer
 //      dims must be equal; a named dim such as `batch` must be null on a symbolic tensor and one
-//      consistent number on a concrete one; `?` matches anything), that each expect-error statement
+//      consistent number on a concrete one; `?` matches anything; a dataset's caret is its first element,
+//      `{xs: [2, 4], ys: [2, 3]}`, read after the run), that each expect-error statement
 //      threw, at least once if it runs more than once, an error that is not a
 //      TypeError/ReferenceError/SyntaxError or a dtype complaint and whose innermost frame in the
 //      fixture is the marked line (as in the shape corpus), and that nothing else threw.
@@ -39,7 +40,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURE_DIR = path.join(ROOT, 'test', 'fixtures', 'shapes');
 const ERROR_CODES = new Set([
   'shape-broadcast', 'shape-matmul', 'shape-reshape', 'shape-rank', 'shape-concat', 'shape-conv', 'shape-axis',
-  'tensor-ctor', 'layer-input', 'fit-input', 'fit-target', 'predict-input',
+  'tensor-ctor', 'layer-input', 'fit-input', 'fit-target', 'fit-config', 'data-config', 'predict-input',
 ]);
 const NON_SHAPE_ERRORS = new Set(['TypeError', 'ReferenceError', 'SyntaxError']);
 /** tfjs's dtype complaints ("must be float32 tensor, but got int32 tensor") are not shape errors. */
@@ -169,6 +170,59 @@ function parseShapeText(text) {
   return m[1].split(',').map((d) => d.trim());
 }
 
+// ------------------------------------------------------------------------------ dataset elements
+
+/** Marks a probe's dataset, replaced by its first element once the program has run (reading it is async). */
+const DATASET_ELEMENT = Symbol('dataset element');
+
+async function resolveDatasets(values) {
+  for (let i = 0; i < values.length; i++) {
+    if (!(values[i] instanceof tf.data.Dataset)) continue;
+    const first = await (await values[i].iterator()).next();
+    values[i] = { [DATASET_ELEMENT]: first.value };
+  }
+}
+
+/** The runtime element in the analysis's hover format (`{xs: [2, 4], ys: [2, 3]}`), or undefined. */
+function describeRuntime(v, depth = 0) {
+  if (depth > 5) return undefined;
+  if (v instanceof tf.Tensor) return `[${v.shape.join(', ')}]`;
+  if (v === null) return 'null';
+  if (['number', 'string', 'boolean', 'undefined'].includes(typeof v)) return typeof v;
+  if (Array.isArray(v)) {
+    const parts = v.map((p) => describeRuntime(p, depth + 1));
+    if (parts.length > 4 && parts.every((p) => p === parts[0])) return `${parts[0]}[${parts.length}]`;
+    return `[${parts.join(', ')}]`;
+  }
+  if (typeof v === 'object') return `{${Object.entries(v).map(([k, p]) => `${k}: ${describeRuntime(p, depth + 1)}`).join(', ')}}`;
+  return undefined;
+}
+
+const ELEMENT_TOKEN_RE = /[A-Za-z_$][\w$]*|\d+|\?|\S/g;
+const LEAF_TYPES = new Set(['number', 'string', 'boolean', 'undefined', 'null']);
+
+/**
+ * Compares a caret's element text with the runtime element's: equal token by token, except that a dim written
+ * as a name or `?` matches any size (a name one size throughout).
+ */
+function elementMismatch(expected, element) {
+  const shown = describeRuntime(element);
+  const want = expected.match(ELEMENT_TOKEN_RE) ?? [];
+  const have = shown?.match(ELEMENT_TOKEN_RE) ?? [];
+  const bound = new Map();
+  const differs = want.length !== have.length || want.some((w, i) => {
+    const h = have[i];
+    if (w === h) return false;
+    const isDim = (w === '?' || (/^[A-Za-z_]\w*$/.test(w) && !LEAF_TYPES.has(w) && want[i + 1] !== ':')) && /^\d+$/.test(h);
+    if (!isDim) return true;
+    if (w === '?') return false;
+    if (bound.has(w) && bound.get(w) !== h) return true;
+    bound.set(w, h);
+    return false;
+  });
+  return differs ? `expected dataset element ${expected}, tfjs has ${shown ?? 'an element it cannot describe'}` : undefined;
+}
+
 function runtimeShapeOf(value) {
   if (value instanceof tf.Tensor) return { shape: value.shape, symbolic: false };
   if (value instanceof tf.SymbolicTensor) return { shape: value.shape, symbolic: true };
@@ -178,6 +232,7 @@ function runtimeShapeOf(value) {
 
 /** Returns undefined when the runtime value matches the expected text, else why not. */
 function mismatch(expected, value) {
+  if (value && typeof value === 'object' && DATASET_ELEMENT in value) return elementMismatch(expected, value[DATASET_ELEMENT]);
   const dims = parseShapeText(expected);
   if (dims === undefined) return `cannot read shape text ${expected}`;
   const got = runtimeShapeOf(value);
@@ -241,6 +296,7 @@ async function verifyFixture(file, tmpDir, showErrors) {
     problems.push(`${rel}:${frameIn(crash, file)}: unexpected ${crash.name ?? 'error'}: ${String(crash.message ?? crash).split('\n')[0]}`);
   }
 
+  for (const values of seen) await resolveDatasets(values);
   expectations.carets.forEach((caret, k) => {
     const where = `${rel}:${caret.position.line + 1}:${caret.position.character + 1}`;
     if (seen[k].length === 0) {

@@ -223,7 +223,7 @@ test("tfjs's own null axes (not the analysis's unknowns) make Flatten fail, as i
 
 test('fitDataset targets only fail where the loss cannot broadcast them against the output', () => {
   const run = (ys: string, loss: string) =>
-    errorsOf(`const ds = tf.data.array([{xs: [1, 2], ys: ${ys}}]).batch(2);
+    errorsOf(`const ds = tf.data.array([{xs: [1, 2], ys: ${ys}}, {xs: [1, 2], ys: ${ys}}]).batch(2);
 const m = tf.sequential({layers: [tf.layers.dense({units: 3, inputShape: [2], activation: 'softmax'})]});
 m.compile({loss: '${loss}', optimizer: 'sgd'});
 await m.fitDataset(ds, {epochs: 1});

@@ -32,6 +32,14 @@ test(`ops coverage is at least ${OPS_FLOOR_PERCENT}%`, () => {
   assert.ok(ops.percent >= OPS_FLOOR_PERCENT, `ops ${ops.percent.toFixed(1)}% < ${OPS_FLOOR_PERCENT}%; missing: ${ops.missing.join(', ')}`);
 });
 
+test('every tf.data function is modelled (100% of data)', () => {
+  const data = coverageOf(report, 'data');
+  // 4.22 exports array, csv, func, generator, microphone, webcam and zip.
+  assert.ok(data.total >= 7, `only ${data.total} tf.data functions found`);
+  assert.deepEqual(data.missing, [], 'tf.data functions without a model');
+  assert.equal(data.percent, 100);
+});
+
 test('every tf.layers factory has a shape rule (100% of layers)', () => {
   const layers = coverageOf(report, 'layer');
   // 4.22 exports 76 factories plus tf.layers.input; a smaller count means the enumeration lost some.

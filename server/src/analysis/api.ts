@@ -50,10 +50,13 @@ export interface AnalyzeInput {
 
 /** The inferred shape under a position, for hovers and caret tests. */
 export interface ShapeInfo {
-  /** `[2, 4]`, `[batch, 10]`, `[?, 3]`; unknown rank is `?`. */
+  /**
+   * `[2, 4]`, `[batch, 10]`, `[?, 3]`; unknown rank is `?`. For a dataset, its element: tensors by shape, other
+   * leaves by type, objects and arrays by their parts (`{xs: [32, 784], ys: [32, 10]}`, `[number, [3]]`).
+   */
   text: string;
   dtype?: string;
-  kind: 'tensor' | 'symbolic' | 'layer' | 'model';
+  kind: 'tensor' | 'symbolic' | 'layer' | 'model' | 'dataset';
   /** Where the shape came from. */
   origin?: Range;
   /** Why the shape is unknown, when the analysis knows (`backbone` comes from `tf.loadLayersModel`). */

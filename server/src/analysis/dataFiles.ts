@@ -1,13 +1,10 @@
 // Data contracts of `tf.data`: `tf.data.csv` with a literal or constant path reads the CSV header
 // (a small prefix only, through the host) relative to the analysed file, checks `columnConfigs`
 // keys against it (tfjs raises that at the first read of the pipeline, so the problem is kept on the
-// dataset and reported there), and gives the element its structure ({xs: {...}, ys: {...}}).
-// `.map` runs the callback over that element, `.batch(n)` adds the batch axis, and `columnNames()`
-// returns the header. Checking a dataset against a model is in models.ts.
+// dataset and reported there), and gives the element its structure ({xs: {...}, ys: {...}}). The other
+// `tf.data` sources and the Dataset methods are in datasets.ts; checks against a model in datasetTraining.ts.
 
 import type { Evaluator } from './evaluator';
-import { type Dim, ShapeError } from './shapes';
-import { inferShape } from './tensorCreation';
 import {
   type DatasetState,
   type NativeCall,
@@ -15,15 +12,8 @@ import {
   type Value,
   UNDEFINED,
   UNKNOWN,
-  arrayOf,
-  arrayOfLength,
-  dimOf,
-  namespace,
-  native,
   num,
-  str,
   stringOf,
-  tensor,
   truthiness,
 } from './values';
 
@@ -94,10 +84,11 @@ export function closestName(name: string, candidates: string[]): string | undefi
   return best;
 }
 
-function csv(ev: Evaluator, c: NativeCall): Value {
+/** `tf.data.csv(url, config)`: the element's structure from the header and `columnConfigs`. */
+export function csv(ev: Evaluator, c: NativeCall): Value {
   const url = stringOf(c.args[0]);
   const config = c.args[1] && c.args[1].kind === 'object' ? c.args[1] : undefined;
-  const dataset: DatasetState = { element: UNKNOWN, origin: c.node };
+  const dataset: DatasetState = { element: UNKNOWN, origin: c.node, size: null };
   const path = url !== undefined ? resolveDataPath(ev.fileName, url) : undefined;
   const hasHeader = config?.props.get('hasHeader');
   const delimiterValue = config?.props.get('delimiter');
@@ -142,80 +133,3 @@ function csv(ev: Evaluator, c: NativeCall): Value {
   dataset.element = labels.props.size > 0 ? { kind: 'object', props: new Map<string, Value>([['xs', features], ['ys', labels]]), open: false } : features;
   return { kind: 'dataset', dataset };
 }
-
-/** What `.batch(n)` turns one element into: every leaf gains a leading axis of size n. */
-function batchElement(v: Value, n: Dim, depth = 0): Value {
-  if (depth > 4) return UNKNOWN;
-  if (v.kind === 'number' || v.kind === 'boolean') return tensor([n]);
-  if (v.kind === 'tensor') return tensor(v.shape ? [n, ...v.shape] : null, v.origin, v.dtype);
-  if (v.kind === 'array') {
-    const inferred = inferShape(v);
-    return tensor(inferred.complete ? [n, ...inferred.dims] : null);
-  }
-  if (v.kind === 'object') {
-    const props = new Map<string, Value>();
-    for (const [k, p] of v.props) props.set(k, batchElement(p, n, depth + 1));
-    return { kind: 'object', props, open: v.open };
-  }
-  return UNKNOWN;
-}
-
-function derived(dataset: DatasetState, element: Value): Value {
-  const next: DatasetState = { ...dataset, element };
-  return { kind: 'dataset', dataset: next };
-}
-
-export function datasetMember(dataset: DatasetState, key: string): Value {
-  switch (key) {
-    case 'map':
-      return native(key, (c) => derived(dataset, c.args[0] && dataset.element.kind !== 'unknown' ? c.invoke(c.args[0], [dataset.element]) : UNKNOWN));
-    case 'mapAsync':
-      return native(key, (c) => derived(dataset, c.args[0] && dataset.element.kind !== 'unknown' ? c.invoke(c.args[0], [dataset.element]) : UNKNOWN));
-    case 'batch':
-      return native(key, (c) => derived(dataset, batchElement(dataset.element, dimOf(c.args[0]))));
-    case 'shuffle':
-    case 'take':
-    case 'skip':
-    case 'prefetch':
-    case 'repeat':
-    case 'filter':
-      return native(key, () => derived(dataset, dataset.element));
-    case 'columnNames':
-      return native(key, () => {
-        checkDataset(dataset);
-        return dataset.columnNames ? arrayOf(dataset.columnNames.map((n) => str(n))) : arrayOfLength(null, str());
-      });
-    case 'forEachAsync':
-    case 'toArray':
-    case 'iterator':
-      return native(key, (c) => {
-        checkDataset(dataset);
-        if (key === 'forEachAsync' && c.args[0]) c.invoke(c.args[0], [dataset.element]);
-        return key === 'toArray' ? arrayOfLength(null, dataset.element) : UNKNOWN;
-      });
-    default:
-      return UNKNOWN;
-  }
-}
-
-/** Raises a dataset's deferred problem as a diagnostic at the reading call. */
-export function checkDataset(dataset: DatasetState): void {
-  const problem = dataset.deferredError;
-  if (problem && !problem.reported) {
-    problem.reported = true;
-    throw new ShapeError(problem.code, problem.message);
-  }
-}
-
-export function createDataNamespace(ev: Evaluator): Value {
-  return namespace('tf.data', {
-    csv: native('tf.data.csv', (c) => csv(ev, c)),
-    array: native('tf.data.array', (c) => {
-      const a = c.args[0];
-      const element = a && a.kind === 'array' ? (a.items ? a.items[0] ?? UNKNOWN : a.element) : UNKNOWN;
-      return { kind: 'dataset', dataset: { element, origin: c.node } };
-    }),
-    generator: native('tf.data.generator', (c) => ({ kind: 'dataset', dataset: { element: UNKNOWN, origin: c.node } })),
-  });
-}
-

@@ -1,6 +1,6 @@
 // Property lookup on abstract values: `arr.length`, `x.shape`, `model.fit`, `tf.layers.dense`, ...
 // It only dispatches on the kind of the receiver; what each member means lives with that kind
-// (jsBuiltins.ts for arrays and strings, tensorMethods.ts, layers.ts, models.ts, dataFiles.ts).
+// (jsBuiltins.ts for arrays and strings, tensorMethods.ts, layers.ts, models.ts, datasets.ts).
 
 import type * as ts from 'typescript';
 import type { Evaluator } from './evaluator';
@@ -8,7 +8,7 @@ import { arrayMember, stringMember } from './jsBuiltins';
 import { tensorMember } from './tensorMethods';
 import { layerMember } from './layers';
 import { modelMember } from './models';
-import { datasetMember } from './dataFiles';
+import { datasetMember } from './datasets';
 import { type ArrayValue, type Value, UNDEFINED, UNKNOWN, dimValue, num } from './values';
 
 /** The summary of an array's elements as a usable value (an empty array's bottom becomes unknown). */

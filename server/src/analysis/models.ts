@@ -1,21 +1,21 @@
 // Model values and their contracts: `tf.sequential` (layers given or added; tfjs's checks on add:
 // the first layer needs an input shape, no axis may shrink below zero), the functional API
 // (`tf.input`, `tf.model`), `compile`, and the data checks of `predict`, `fit` (with validationData),
-// `evaluate`, `trainOnBatch` and `fitDataset` with tfjs's messages (1-D inputs expanded to [n, 1],
+// `evaluate` and `trainOnBatch` with tfjs's messages (1-D inputs expanded to [n, 1],
 // batch axis skipped, tensor counts, targets against outputs and loss, equal sample counts). A model
-// that meets code the analysis cannot see is no longer checked. Layer rules are in layers.ts.
+// that meets code the analysis cannot see is no longer checked. Layer rules are in layers.ts; `fitDataset` and
+// `evaluateDataset` against a dataset's element in datasetTraining.ts.
 
 import type * as ts from 'typescript';
 import type { Evaluator } from './evaluator';
 import { checkLayerInput, layerOutputShape, uniqueName } from './layers';
 import { LAYER_RULES, cfg, declaredInputShape, noneFromNulls } from './layerShapes';
-import { type Dim, type Shape, BATCH_DIM, ShapeError, broadcastShapes, dimsDiffer, formatShape, isKnown, tfjsJsonShape, tfjsShape } from './shapes';
+import { type Dim, type Shape, BATCH_DIM, ShapeError, dimsDiffer, formatShape, isKnown, tfjsJsonShape, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
-import { checkDataset } from './dataFiles';
+import { checkDatasetAgainstModel, validationDatasetOf } from './datasetTraining';
 import { modelDisplayName, modelUnknownReason, unseenReason } from './analysisStats';
 import { collectTrainableWeights, layerAsValue, layerParams, modelAsLayer } from './nestedModels';
 import {
-  type DatasetState,
   type LayerState,
   type ModelState,
   type NativeCall,
@@ -260,11 +260,11 @@ function addLayer(ev: Evaluator, model: ModelState, layer: LayerState): void {
   chainOutput(model, layer, out);
 }
 
-function inputName(model: ModelState, i: number): string {
+export function inputName(model: ModelState, i: number): string {
   return model.inputs[i]?.inputName ?? (model.kind === 'sequential' ? `${model.layers[0]?.name ?? 'input'}_input` : `input${i + 1}`);
 }
 
-function outputName(model: ModelState): string {
+export function outputName(model: ModelState): string {
   return model.layers[model.layers.length - 1]?.name ?? 'output';
 }
 
@@ -337,7 +337,7 @@ function checkTrainingData(model: ModelState, data: TensorValue[], shapes: Shape
 }
 
 /** The loss of output `i`, lower-cased without underscores; 'unknown' when it cannot be named. */
-function lossOf(model: ModelState, i: number): string {
+export function lossOf(model: ModelState, i: number): string {
   const loss = model.loss;
   if (loss === undefined) return 'none';
   const name = typeof loss === 'string' ? loss : loss[i];
@@ -443,7 +443,7 @@ function outputValue(model: ModelState, batch: Dim | undefined, node: ts.Node): 
  * Data reaching the first layer directly (fitDataset, or `model.apply` on a concrete tensor): tfjs
  * raises the first layer's `assertInputCompatibility` error rather than the fit/predict checks.
  */
-function checkAtFirstLayer(model: ModelState, x: TensorValue, code: string): void {
+export function checkAtFirstLayer(model: ModelState, x: TensorValue, code: string): void {
   const want = model.inputShapes?.[0];
   if (model.broken || !x.shape || !want) return;
   const first = model.layers[0];
@@ -464,33 +464,6 @@ function checkAtFirstLayer(model: ModelState, x: TensorValue, code: string): voi
       throw new ShapeError(code, `Error when checking input: expected ${inputName(model, 0)} to have shape ${tfjsJsonShape(want)} but got array with shape ${tfjsJsonShape(x.shape)}.`, modelRelated(model, x));
     }
   }
-}
-
-/** `fitDataset`: the batched element's features against the model input (targets are not checked by tfjs). */
-function checkFitDataset(model: ModelState, dataset: DatasetState): void {
-  checkDataset(dataset);
-  const element = dataset.element;
-  let xs: Value | undefined;
-  if (element.kind === 'object') xs = element.props.get('xs');
-  else if (element.kind === 'array' && element.items) xs = element.items[0];
-  const x = asTensor(xs);
-  if (x) checkAtFirstLayer(model, x, 'fit-input');
-  checkDatasetTargets(model, asTensor(element.kind === 'object' ? element.props.get('ys') : element.kind === 'array' ? element.items?.[1] : undefined));
-}
-
-/**
- * fitDataset does not compare targets with the outputs, but the loss combines them elementwise:
- * targets that do not broadcast against the output fail there (`[b, 1]` against `[b, 3]` trains).
- */
-function checkDatasetTargets(model: ModelState, y: TensorValue | undefined): void {
-  const output = model.outputShapes?.length === 1 ? model.outputShapes[0] : null;
-  if (!y || !y.shape || !output || model.broken) return;
-  const loss = lossOf(model, 0);
-  if (!['categoricalcrossentropy', 'meansquarederror', 'meanabsoluteerror', 'binarycrossentropy'].includes(loss)) return;
-  const out = [y.shape[0] ?? null, ...output.slice(1)];
-  // categoricalCrossentropy multiplies target by log(output); the others subtract target from output.
-  if (loss === 'categoricalcrossentropy') broadcastShapes(y.shape, out);
-  else broadcastShapes(out, y.shape);
 }
 
 function lossName(loss: Value | undefined): string | undefined {
@@ -553,7 +526,13 @@ export function modelMember(ev: Evaluator, model: ModelState, key: string): Valu
     case 'evaluateDataset':
       return native(key, (c) => {
         const ds = c.args[0];
-        if (ds && ds.kind === 'dataset') checkFitDataset(model, ds.dataset);
+        const fitting = key === 'fitDataset';
+        if (ds && ds.kind === 'dataset') checkDatasetAgainstModel(model, ds.dataset, c.args[1], fitting);
+        // Validation data is evaluated after the first epoch: a dataset as evaluateDataset, tensors as evaluate.
+        const validation = fitting && c.args[1]?.kind === 'object' ? c.args[1].props.get('validationData') : undefined;
+        const validationDataset = validationDatasetOf(c.args[1]);
+        if (validationDataset) checkDatasetAgainstModel(model, validationDataset, undefined, false);
+        else if (validation && validation.kind === 'array' && validation.items && validation.items.length >= 2) checkFit(model, validation.items[0], validation.items[1]);
         return UNKNOWN;
       });
     case 'layers':

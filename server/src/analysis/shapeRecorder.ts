@@ -1,4 +1,4 @@
-// Remembers the shape each tensor/layer/model expression had while the program was evaluated, so
+// Remembers the shape each tensor/layer/model expression had (and each dataset's element) while the program was evaluated, so
 // that `shapeAt` can answer hovers and caret tests after the run. A node evaluated several times
 // (loops, helpers called twice) keeps the join of what it saw; inside a function body, the shapes
 // seen while evaluating over symbolic parameters are preferred because they name the sizes
@@ -10,6 +10,7 @@ import { unseenReason } from './analysisStats';
 import { nodeRange, offsetAt, positionAt } from './diagnostics';
 import { type Dim, type Shape, formatShape, joinShape } from './shapes';
 import type { Value } from './values';
+import { describeElement } from './datasets';
 
 interface Entry {
   kind: ShapeInfo['kind'];
@@ -27,6 +28,8 @@ interface Entry {
   varies?: 'rank' | Set<number>;
   /** Why the value is unknown (read at the end for models, which may become unknown after the expression ran). */
   reason?: () => string | undefined;
+  /** A dataset's element as a hover shows it (`{xs: [32, 784], ys: [32, 10]}`); datasets have no shape. */
+  element?: string;
 }
 
 export class ShapeRecorder {
@@ -49,6 +52,11 @@ export class ShapeRecorder {
       // Their shapes are read at the end and joined; past a few hundred objects (a loop), the shape is unknown.
       const live = sources.size > MAX_LIVE_SOURCES ? () => null : () => joinShape(prevLive(), entryLive());
       map.set(node, { ...previous, kind: previous.kind === entry.kind ? previous.kind : 'tensor', live, sources });
+      return;
+    }
+    if (previous.element !== undefined || entry.element !== undefined) {
+      // A node that held two different elements (or a dataset and something else) says only that it varies.
+      if (previous.element !== entry.element) map.set(node, { kind: 'dataset', shape: null, element: '?' });
       return;
     }
     const joined: Entry = {
@@ -139,7 +147,7 @@ export class ShapeRecorder {
 
 function infoOf(sourceFile: ts.SourceFile, entry: Entry): ShapeInfo {
   const shape = entry.live ? entry.live() : entry.shape;
-  const info: ShapeInfo = { text: formatShape(shape), kind: entry.kind };
+  const info: ShapeInfo = { text: entry.element ?? formatShape(shape), kind: entry.kind };
   if (entry.dtype) info.dtype = entry.dtype;
   if (entry.origin) info.origin = nodeRange(sourceFile, entry.origin);
   const reason = shape === null || shape.includes(null) ? entry.reason?.() : undefined;
@@ -206,6 +214,8 @@ function entryOf(value: Value): Entry | undefined {
       const live = () => (model.outputShapes && model.outputShapes.length === 1 && !model.broken ? model.outputShapes[0] : null);
       return { kind: 'model', shape: null, origin: model.origin, live, sources: new Set([model]), reason: () => unseenReason(model) };
     }
+    case 'dataset':
+      return { kind: 'dataset', shape: null, origin: value.dataset.origin, element: describeElement(value.dataset.element) };
     default:
       return undefined;
   }

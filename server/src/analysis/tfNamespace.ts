@@ -5,7 +5,7 @@
 
 import type { Evaluator } from './evaluator';
 import { CONV_OPS, IMAGE_OPS, decodedImage } from './convOps';
-import { createDataNamespace } from './dataFiles';
+import { createDataNamespace } from './datasets';
 import { LAYER_FACTORIES, layerFactory } from './layers';
 import { createFunctional, createInput, createLoadedModel, createSequential } from './models';
 import { eye, fromShapeArgument, likeTensor, linspace, makeTensor, multinomial, oneHot, range, scalar } from './tensorCreation';

@@ -135,6 +135,10 @@ export interface ModelValue { kind: 'model'; model: ModelState }
 export interface DatasetState {
   /** An abstract element as the pipeline yields it (object of tensors/arrays, or a tensor). */
   element: Value;
+  /** How many elements it yields, as tfjs's `dataset.size` (Infinity for endless streams); null when unknown. */
+  size?: number | null;
+  /** Set for a tfjs LazyIterator (`tf.data.webcam`, `dataset.iterator()`): `next`/`capture`, no `batch`. */
+  iterator?: true;
   columnNames?: string[];
   /** A problem raised at the first read of the pipeline (a bad `columnConfigs` key). */
   deferredError?: { code: string; message: string; reported: boolean; related?: { message: string; file: string } };

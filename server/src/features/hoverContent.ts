@@ -9,6 +9,7 @@ const KIND_LABEL: Record<ShapeInfo['kind'], string> = {
   symbolic: 'Symbolic tensor',
   layer: 'Layer output',
   model: 'Model output',
+  dataset: 'Dataset element',
 };
 
 /** Markdown for a hover over an expression whose shape the analysis inferred. */

@@ -80,7 +80,9 @@ function knownDims(shapeText: string | undefined): number[] | undefined {
 }
 
 function shapeTextOf(ctx: FixContext, node: ts.Node): string | undefined {
-  return ctx.result.shapeAt(ctx.source.getLineAndCharacterOfPosition(node.getEnd() - 1))?.text;
+  const info = ctx.result.shapeAt(ctx.source.getLineAndCharacterOfPosition(node.getEnd() - 1));
+  // A dataset's text describes its element, not a shape to rewrite code with.
+  return info?.kind === 'dataset' ? undefined : info?.text;
 }
 
 /** Adds `.expandDims(0)` to the data argument of predict/fit/evaluate. */
