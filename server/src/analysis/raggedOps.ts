@@ -102,7 +102,7 @@ function checkDefaultValue(defaults: Shape, values: Shape): void {
  * shape as an index into that shape (so `[3, 4, 3]` over [5, 2] values becomes [3, 4, 3, 2]); the
  * rule repeats that, because it is what tfjs returns.
  */
-function combineShapes(raggedRank: number, shape: number[], values: number[]): number[] {
+function combineShapes(raggedRank: number, shape: number[], values: number[]): number[] | undefined {
   const out = shape.slice();
   if (raggedRank + values.length !== out.length) {
     throw new ShapeError(
@@ -123,6 +123,8 @@ function combineShapes(raggedRank: number, shape: number[], values: number[]): n
         );
       }
     } else if (Number.isInteger(index) && index >= 0) {
+      // Past the end tfjs leaves holes that no shape can hold; the result is then not known.
+      if (index > out.length) return undefined;
       out[index] = valueDim;
     }
   }
@@ -155,7 +157,9 @@ function raggedTensorToTensor(args: Value[], node: ts.Node): Value {
   const below = shape.find((d) => d < -1);
   if (below !== undefined) throw new ShapeError('shape-axis', `Dimension ${below} must be >= -1`);
   if (!values.shape.every(isKnown)) return tensor(null, node, dtype);
-  const combined: Dim[] = combineShapes(raggedRank, shape, values.shape as number[]).map((d) => (d < 0 ? null : d));
+  const combinedSizes = combineShapes(raggedRank, shape, values.shape as number[]);
+  if (!combinedSizes) return tensor(null, node, dtype);
+  const combined: Dim[] = combinedSizes.map((d) => (d < 0 ? null : d));
   if (combined[0] === null && partitions) {
     // The first size comes from the first partition: a FIRST_DIM_SIZE value, or the rows of ROW_SPLITS.
     if (known[0] === 'FIRST_DIM_SIZE') combined[0] = knownNumbers(partitions[0])?.[0] ?? null;
