@@ -4,11 +4,15 @@
 
 import type { OpFn } from './tensorOps';
 import { CONV3D_OPS } from './conv3dOps';
+import { COUNTING_SEARCH_OPS } from './countingSearchOps';
 import { FUSED_OPS } from './fusedOps';
 import { IMAGE_TRANSFORM_OPS } from './imageTransformOps';
 import { LINALG_OPS } from './linalgOps';
+import { PLAIN_OPS, WINDOW_SIGNAL_OPS } from './plainOps';
 import { POOL2D_OPS } from './pool2dOps';
 import { RAGGED_OPS } from './raggedOps';
+import { RANK_VARIANT_OPS } from './rankVariantOps';
+import { RNN_CELL_OPS } from './rnnCellOps';
 import { SCATTER_GATHER_OPS } from './scatterGatherOps';
 import { SPACE_BATCH_OPS } from './spaceBatchOps';
 import { SPARSE_OPS } from './sparseOps';
@@ -23,6 +27,10 @@ export const FAMILY_OPS: Record<string, OpFn> = {
   ...POOL2D_OPS,
   ...SPECTRAL_OPS,
   ...RAGGED_OPS,
+  ...RANK_VARIANT_OPS,
+  ...COUNTING_SEARCH_OPS,
+  ...PLAIN_OPS,
+  ...RNN_CELL_OPS,
 };
 
 /** The ones tfjs also chains onto tensors (tfjs-core's public/chained_ops): `x.depthToSpace(2)`. */
@@ -34,7 +42,7 @@ export const FAMILY_METHODS: Record<string, OpFn> = Object.fromEntries(CHAINED.f
 export const NAMESPACED_FAMILY_OPS: Record<string, Record<string, OpFn>> = {
   fused: FUSED_OPS,
   spectral: SPECTRAL_OPS,
-  signal: SIGNAL_FAMILY_OPS,
+  signal: { ...SIGNAL_FAMILY_OPS, ...WINDOW_SIGNAL_OPS },
   image: IMAGE_TRANSFORM_OPS,
   linalg: LINALG_OPS,
   sparse: SPARSE_OPS,

@@ -22,6 +22,7 @@ import {
 } from './shapes';
 import { asTensor } from './tensorCreation';
 import {
+  type NativeCall,
   type TensorValue,
   type Value,
   arrayOf,
@@ -35,7 +36,11 @@ import {
   truthiness,
 } from './values';
 
-export type OpFn = (args: Value[], node: ts.Node) => Value;
+/**
+ * An op's shape rule over its arguments. `call` is there for the few ops that call back into user
+ * code (`tf.multiRNNCell` runs the cell functions it is given); the rest ignore it.
+ */
+export type OpFn = (args: Value[], node: ts.Node, call?: NativeCall) => Value;
 
 const UNARY_OPS = [
   'abs', 'acos', 'acosh', 'asin', 'asinh', 'atan', 'atanh', 'ceil', 'clone', 'cos', 'cosh', 'elu', 'erf', 'exp',
@@ -323,9 +328,10 @@ function concat(args: Value[], node: ts.Node): Value {
     for (let r = 0; r < rank; r++) {
       if (r === axis) continue;
       if (dimsDiffer(s[r], shapes[0][r])) {
+        // tfjs's concat_util names the tensor's index where its message says "axis"; kept as tfjs writes it.
         throw new ShapeError(
           'shape-concat',
-          `Error in concat${rank}D: Shape of tensors[${i}] (${tfjsShape(s)}) does not match the shape of the rest (${tfjsShape(shapes[0])}) along the non-concatenated axis ${r}.`,
+          `Error in concat${rank}D: Shape of tensors[${i}] (${tfjsShape(s)}) does not match the shape of the rest (${tfjsShape(shapes[0])}) along the non-concatenated axis ${i}.`,
           related(`tensors[${i}]`, list[i]).concat(related('tensors[0]', list[0])),
         );
       }

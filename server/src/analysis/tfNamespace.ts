@@ -17,7 +17,7 @@ import { createGradientFunctions } from './gradients';
 import { type Value, UNDEFINED, UNKNOWN, namespace, native, tensor } from './values';
 
 function op(name: string, fn: OpFn): Value {
-  return native(`tf.${name}`, (c) => (c.argsComplete ? fn(c.args, c.node) : tensor(null, c.node)));
+  return native(`tf.${name}`, (c) => (c.argsComplete ? fn(c.args, c.node, c) : tensor(null, c.node)));
 }
 
 export function createTfNamespace(ev: Evaluator): Value {
