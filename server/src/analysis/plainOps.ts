@@ -90,8 +90,8 @@ function elementCount(s: Shape): Dim {
 
 /** `tf.meshgrid(x, y, {indexing})`: two grids of `[y.size, x.size]` ('xy') or `[x.size, y.size]` ('ij'). */
 function meshgrid(args: Value[], node: ts.Node): Value {
-  const given = args.filter((a) => a.kind !== 'undefined');
-  if (given.length === 0) return arrayOf([]);
+  // tfjs answers [] when x is undefined, whatever follows.
+  if (!args[0] || args[0].kind === 'undefined') return arrayOf([]);
   const x = asTensor(args[0]);
   if (!args[1] || args[1].kind === 'undefined') return arrayOf([tensor(x?.shape ?? null, node, x?.dtype)]);
   const y = asTensor(args[1]);
