@@ -77,7 +77,7 @@ export async function runProgram(instrumented: string, options: RunOptions): Pro
     if (options.cwd) process.chdir(options.cwd);
     const out = esbuild.transformSync(patched, { loader: 'ts', format: 'esm', target: 'es2022', sourcemap: 'inline', sourcefile: options.file });
     // A fresh name per run: Node caches modules by URL.
-    const outFile = path.join(options.tmpDir, `${runs++}-${path.basename(options.file).replace(/\.ts$/, '.mjs')}`);
+    const outFile = path.join(options.tmpDir, `${runs++}-${path.basename(options.file).replace(/\.[cm]?[jt]s$/, '') + '.mjs'}`);
     fs.writeFileSync(outFile, out.code);
     await import(pathToFileURL(outFile).href);
     return undefined;

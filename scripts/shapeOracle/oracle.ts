@@ -16,7 +16,9 @@ import { parseFixtureExpectations } from '../../test/unit/fixtureExpectations';
 import { runProgram, setUpTfjsCpu, frameIn } from '../tfjsProgramRunner';
 import { type Comparison, type ProbeRange, compareShapes } from './compare';
 import { type FalseAlarm, findFalseAlarms } from './falseAlarms';
+import { realCodeCorpus } from '../../test/support/realCodeCorpus';
 import { instrumentForOracle } from './instrument';
+import { type SpecRun, installJasmine, isJasmineSpecFile, prepareSpecFile } from './jasmineHarness';
 import { Observations } from './observe';
 
 export interface FileReport extends Comparison {
@@ -33,6 +35,10 @@ export interface FileReport extends Comparison {
   /** Problems with the program's markers. */
   problems: string[];
   seconds: number;
+  /** For a jasmine spec file (tfjs-core's `*_test.js`): how many specs ran, and those that threw. */
+  specs?: SpecRun;
+  /** Why the file could not be run here (a spec file importing internals tfjs does not export); nothing was judged. */
+  skipped?: string;
 }
 
 export interface OracleOptions {
@@ -42,9 +48,11 @@ export interface OracleOptions {
 let tmpDir: string | undefined;
 
 /** Prepares tfjs and a scratch folder once per process. */
+let tfjs: Awaited<ReturnType<typeof setUpTfjsCpu>> | undefined;
+
 async function setUp(): Promise<string> {
   if (tmpDir) return tmpDir;
-  await setUpTfjsCpu();
+  tfjs = await setUpTfjsCpu();
   tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlts-shape-oracle-'));
   process.once('exit', () => fs.rmSync(tmpDir as string, { recursive: true, force: true }));
   return tmpDir;
@@ -71,17 +79,43 @@ export async function runOracle(file: string, options: OracleOptions = {}): Prom
     text: shorten(source.slice(p.start, p.end)),
   }));
 
+  let program = instrumented.text;
+  let jasmine: ReturnType<typeof installJasmine> | undefined;
+  if (isJasmineSpecFile(absolute)) {
+    const prepared = prepareSpecFile(absolute, program, tfjs as NonNullable<typeof tfjs>);
+    if ('skip' in prepared) {
+      const none = compareShapes([], new Map(), analysis.recordedShapes());
+      return { file, ...none, falseAlarms: [], problems: [], expectsErrors: false, seconds: (performance.now() - began) / 1000, skipped: prepared.skip };
+    }
+    program = prepared.text;
+    jasmine = installJasmine(tfjs as NonNullable<typeof tfjs>, absolute);
+  }
+
   const observations = new Observations();
   observations.install();
-  const crash = await runProgram(instrumented.text, { file: absolute, tmpDir: scratch, cwd: path.dirname(absolute), showOutput: options.showOutput });
+  let crash: unknown;
+  // A spec that starts a promise it does not await can reject after it ended; that must not end this process.
+  const floating: unknown[] = [];
+  const onRejection = (e: unknown) => floating.push(e);
+  if (jasmine) process.on('unhandledRejection', onRejection);
+  try {
+    crash = await runProgram(program, { file: absolute, tmpDir: scratch, cwd: path.dirname(absolute), showOutput: options.showOutput });
+  } finally {
+    jasmine?.uninstall();
+    process.off('unhandledRejection', onRejection);
+  }
+  const specs = jasmine?.result();
+  for (const e of floating) specs?.failures.push({ name: '(a promise no spec awaited)', message: String((e as Error)?.message ?? e).split('\n')[0] });
   const comparison = compareShapes(probes, observations.finish(), analysis.recordedShapes());
   const executedLines = new Set([...observations.ran].map((k) => probes[k].start.line));
+  // A spec that threw stopped on its line: that line did not run to its end, so an error there is not judged.
+  for (const f of specs?.failures ?? []) if (f.line !== undefined) executedLines.delete(f.line);
   const falseAlarms = crash ? [] : findFalseAlarms(sf, analysis.diagnostics, executedLines, new Set(errorLines));
   const seconds = (performance.now() - began) / 1000;
-  const report: FileReport = { file, ...comparison, falseAlarms, problems: instrumented.problems, expectsErrors: errorLines.length > 0, seconds };
+  const report: FileReport = { file, ...comparison, falseAlarms, problems: instrumented.problems, expectsErrors: errorLines.length > 0, seconds, specs };
   if (crash) {
     const e = crash as Error;
-    report.crash = `line ${frameIn(crash, absolute)}: ${e.name ?? 'error'}: ${String(e.message ?? crash).split('\n')[0]}`;
+    report.crash = `line ${frameIn(crash, absolute)}: ${e.name ?? 'error'}: ${String(e.message ?? crash).split('\n').slice(0, 3).join(' ')}`;
   }
   return report;
 }
@@ -95,4 +129,17 @@ export function defaultPrograms(root: string, corpusDir: string | undefined): st
     ...list(path.join(root, 'test', 'fixtures', 'shapes'), () => true),
     ...(corpusDir ? list(corpusDir, (f) => f.endsWith('.fixed.ml.ts')) : []),
   ];
+}
+
+/**
+ * The part of the real-code corpus (test/support/realCodeCorpus.ts) that runs here: the jasmine specs of tfjs-core's
+ * ops (`dist/ops/**`). Its other specs register backends and kernels, profile the engine or use the file system and
+ * browser storage, which would change the tfjs this process shares with every later program; the models' specs are
+ * CommonJS bundles that load weights from the network.
+ */
+export function realCodePrograms(root: string): string[] {
+  return realCodeCorpus(root)
+    .flatMap((c) => c.files)
+    .filter((f) => isJasmineSpecFile(f) && f.includes('/@tensorflow/tfjs-core/dist/ops/'))
+    .map((f) => path.join(root, f));
 }

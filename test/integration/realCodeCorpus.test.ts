@@ -11,8 +11,22 @@ import { dist, repoRoot, runNode } from './processes';
 import { realCodeCorpus } from '../support/realCodeCorpus';
 
 const usagePreload = join(repoRoot, 'test', 'support', 'reportResourceUsage.cjs');
-/** Measured: about 8 s of CPU for ~950 files on the 2-core machine; the bound catches a runaway, not noise. */
-const MAX_CPU_MS = 90_000;
+/**
+ * Measured: about 60–100 s of CPU for ~950 files on the 2-core machine since callbacks nested in other functions
+ * (tfjs-core's `it` inside `describe`) are analysed too; the bound catches a runaway, not noise.
+ */
+const MAX_CPU_MS = 300_000;
+
+/**
+ * Errors that are right: tfjs-core's specs call an op with bad shapes inside `try { … } catch (ex) {
+ * expect(ex.message).toBe(…) }` to test its message, and tfjs does throw there (the real-code oracle runs these
+ * specs: `npm run oracle -- --real-code`). Any other error in the corpus is a false alarm.
+ */
+const TRUE_POSITIVES = new Set([
+  'node_modules/@tensorflow/tfjs-core/dist/ops/boolean_mask_test.js:93 shape-axis',
+  'node_modules/@tensorflow/tfjs-core/dist/ops/setdiff1d_async_test.js:69 shape-rank',
+  'node_modules/@tensorflow/tfjs-core/dist/ops/setdiff1d_async_test.js:80 shape-rank',
+]);
 const MAX_PEAK_RSS_KB = 2_000_000;
 
 interface FileStats {
@@ -40,8 +54,11 @@ test('mlts check over the real-code corpus: 0 errors, real coverage, bounded', a
   assert.equal(r.stderr.replace(usage[0], '').trim(), '', 'nothing else on stderr');
   const json = JSON.parse(r.stdout) as CheckJson;
   const errors = json.diagnostics.filter((d) => d.severity === 'error');
-  assert.deepEqual(errors.map((d) => `${d.file}:${d.line} ${d.code}: ${d.message}`), [], 'no false alarms');
-  assert.equal(r.code, 0);
+  const found = new Set(errors.map((d) => `${d.file}:${d.line} ${d.code}`));
+  const falseAlarms = errors.filter((d) => !TRUE_POSITIVES.has(`${d.file}:${d.line} ${d.code}`));
+  assert.deepEqual(falseAlarms.map((d) => `${d.file}:${d.line} ${d.code}: ${d.message}`), [], 'no false alarms');
+  assert.deepEqual([...TRUE_POSITIVES].filter((k) => !found.has(k)), [], 'the bugs tfjs-core\'s specs plant deliberately are found');
+  assert.equal(r.code, errors.length > 0 ? 1 : 0);
   assert.equal(json.files, files.length);
 
   const byPackage = corpus.map((source) => {

@@ -7,7 +7,7 @@ import type * as ts from 'typescript';
 import { type Dim, type Shape, ShapeError, dimsDiffer, isKnown, opConvOutputLength, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import type { OpFn } from './tensorOps';
-import { type Value, numberListOf, numberOf, shapeArgOf, stringOf, tensor } from './values';
+import { UNDEFINED, type Value, numberListOf, numberOf, shapeArgOf, stringOf, tensor } from './values';
 
 /** A number or a pair of numbers (strides, sizes); undefined when not known. */
 export function pair(v: Value | undefined, fallback: number): [number, number] | undefined {
@@ -64,8 +64,10 @@ function conv2d(args: Value[], node: ts.Node): Value {
   if (strides.some((st) => st > 1) && dilations.some((d) => d > 1)) {
     throw new ShapeError('shape-conv', `Error in conv2D: Either strides or dilations must be 1. Got strides ${strides[0]} and dilations '${dilations[0]}'`);
   }
-  const oh = typeof f[0] === 'number' ? spatialLength(h, f[0], strides[0], args[3], 1, dilations[0]) : null;
-  const ow = typeof f[1] === 'number' ? spatialLength(w, f[1], strides[1], args[3], 2, dilations[1]) : null;
+  // Explicit pads are listed in the data format's axis order: [[0, 0], [0, 0], [top, bottom], [left, right]] for NCHW.
+  const [hAxis, wAxis] = channelsFirst ? [2, 3] : [1, 2];
+  const oh = typeof f[0] === 'number' ? spatialLength(h, f[0], strides[0], args[3], hAxis, dilations[0]) : null;
+  const ow = typeof f[1] === 'number' ? spatialLength(w, f[1], strides[1], args[3], wAxis, dilations[1]) : null;
   const out: Dim[] = channelsFirst ? [b, f[3], oh, ow] : [b, oh, ow, f[3]];
   return tensor(input.squeeze ? out.slice(1) : out, node);
 }
@@ -113,18 +115,20 @@ function depthwiseConv2d(args: Value[], node: ts.Node): Value {
       `Error in depthwiseConv2d: number of input channels (${c}) must match the inChannels dimension in filter ${f[2]}.`,
     );
   }
+  // tf.depthwiseConv2d(x, filter, strides, pad, dataFormat, dilations): pad is a string or explicit pads.
   const strides = pair(args[2], 1);
-  const padding = stringOf(args[3]);
-  if (!strides || !padding) return tensor(null, node);
-  const oh = typeof f[0] === 'number' ? opConvOutputLength(h, f[0], strides[0], padding) : null;
-  const ow = typeof f[1] === 'number' ? opConvOutputLength(w, f[1], strides[1], padding) : null;
+  const dilations = pair(args[5], 1);
+  if (!strides || !dilations || !args[3]) return tensor(null, node);
+  const oh = typeof f[0] === 'number' ? spatialLength(h, f[0], strides[0], args[3], 1, dilations[0]) : null;
+  const ow = typeof f[1] === 'number' ? spatialLength(w, f[1], strides[1], args[3], 2, dilations[1]) : null;
   const oc = typeof c === 'number' && typeof f[3] === 'number' ? c * f[3] : null;
   const out: Dim[] = [b, oh, ow, oc];
   return tensor(input.squeeze ? out.slice(1) : out, node);
 }
 
 function separableConv2d(args: Value[], node: ts.Node): Value {
-  const depthwise = depthwiseConv2d([args[0], args[1], args[3], args[4]], node);
+  // tf.separableConv2d(x, depthwiseFilter, pointwiseFilter, strides, pad, dilation, dataFormat)
+  const depthwise = depthwiseConv2d([args[0], args[1], args[3], args[4], args[6] ?? UNDEFINED, args[5] ?? UNDEFINED], node);
   const pointwise = asTensor(args[2])?.shape;
   if (depthwise.kind !== 'tensor' || !depthwise.shape || !pointwise || pointwise.length !== 4) return tensor(null, node);
   const out = [...depthwise.shape];

@@ -81,7 +81,7 @@ export class DiagnosticSink {
     return this.syntaxErrors.some((offset) => offset >= start && offset <= end);
   }
 
-  report(code: string, message: string, node: ts.Node, related: RelatedNode[] = []): void {
+  report(code: string, message: string, node: ts.Node, related: RelatedNode[] = [], severity: 'error' | 'warning' = 'error'): void {
     if (this.nearSyntaxError(node)) return;
     const range = nodeRange(this.sourceFile, node);
     const key = `${range.start.line}:${range.start.character}:${code}`;
@@ -95,7 +95,7 @@ export class DiagnosticSink {
         relatedInfo.push(info);
       }
     }
-    this.byKey.set(key, { code, severity: 'error', message, range, related: relatedInfo });
+    this.byKey.set(key, { code, severity, message, range, related: relatedInfo });
   }
 
   /**

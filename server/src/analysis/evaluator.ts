@@ -11,6 +11,7 @@ import type { AnalysisHost } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { Scope } from './scope';
 import { type Dim, ShapeError } from './shapes';
+import { isExpectedToThrow } from './throwAssertions';
 import { ShapeRecorder } from './shapeRecorder';
 import { evaluateExpression, assignPattern, bindName, callValue } from './expressions';
 import { annotationShapeOf, applyVariableAnnotation, checkAgainstAnnotation, returnAnnotationOf } from './annotations';
@@ -178,7 +179,7 @@ export class Evaluator {
     const related = error.related
       .filter((r) => r.node && typeof r.node === 'object')
       .map((r) => ({ message: r.message, node: r.node as ts.Node }));
-    this.sink.report(error.code, error.message, node, related);
+    this.sink.report(error.code, error.message, node, related, error.severity);
   }
 
   execStatement(node: ts.Statement, scope: Scope): Completion {
@@ -560,23 +561,38 @@ export class Evaluator {
    * since their calls already checked them with the real arguments.
    */
   private evaluateFunctionsGenerically(): void {
-    for (const [node, fn] of [...this.functionValues]) {
-      // A closure that its enclosing function's generic evaluation already ran saw that function's named sizes;
-      // running it again over the closure a real call left behind would join those names with that call's numbers.
-      if (this.calledGenerically.has(node) && isNestedFunction(node)) continue;
-      const args = node.parameters.map((p) => symbolicParameter(p));
-      this.generic = true;
-      this.silent = this.calledFunctions.has(node);
-      this.uncertainDepth++;
-      try {
-        callValue(this, fn, args, undefined);
-      } catch (e) {
-        if (e instanceof BudgetExceeded) throw e;
-      } finally {
-        this.generic = false;
-        this.silent = false;
-        this.uncertainDepth--;
+    // A worklist, not one pass over a snapshot: a callback written inside another function (a test's `it`
+    // inside its `describe`, a handler inside a setup function) only becomes a value while its enclosing
+    // function runs, and it must be checked too.
+    const done = new Set<ts.FunctionLikeDeclaration>();
+    for (let progressed = true; progressed; ) {
+      progressed = false;
+      for (const [node, fn] of [...this.functionValues]) {
+        if (done.has(node)) continue;
+        done.add(node);
+        progressed = true;
+        this.evaluateGenerically(node, fn);
       }
+    }
+  }
+
+  private evaluateGenerically(node: ts.FunctionLikeDeclaration, fn: FunctionValue): void {
+    // A closure that its enclosing function's generic evaluation already ran saw that function's named sizes;
+    // running it again over the closure a real call left behind would join those names with that call's numbers.
+    if (this.calledGenerically.has(node) && isNestedFunction(node)) return;
+    const args = node.parameters.map((p) => symbolicParameter(p));
+    this.generic = true;
+    // A function the code itself expects to throw (`expect(() => …).toThrow()`) is checked for shapes, not errors.
+    this.silent = this.calledFunctions.has(node) || isExpectedToThrow(node);
+    this.uncertainDepth++;
+    try {
+      callValue(this, fn, args, undefined);
+    } catch (e) {
+      if (e instanceof BudgetExceeded) throw e;
+    } finally {
+      this.generic = false;
+      this.silent = false;
+      this.uncertainDepth--;
     }
   }
 }

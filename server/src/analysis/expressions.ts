@@ -10,6 +10,7 @@ import { Scope } from './scope';
 import { ShapeError } from './shapes';
 import { getMember } from './members';
 import { createClass } from './classes';
+import { thrownBy } from './throwAssertions';
 import { assignTrainable } from './nestedModels';
 import {
   type ArrayValue,
@@ -250,9 +251,15 @@ function evaluateCall(ev: Evaluator, node: ts.CallExpression, scope: Scope): Val
   } else {
     callee = ev.evalExpr(target, scope);
   }
-  const { values, complete } = evaluateArguments(ev, node.arguments, scope);
+  const expected = thrownBy(node);
+  // `expectAsync(run(bad)).toBeRejected()`: the argument itself is the call the code expects to fail.
+  const { values, complete } = expected && !ts.isFunctionLike(skipOuter(expected))
+    ? expectingThrow(ev, () => evaluateArguments(ev, node.arguments, scope), { values: [UNKNOWN], complete: false })
+    : evaluateArguments(ev, node.arguments, scope);
   if (callee.kind === 'function' && callee.node.body) return complete ? ev.callFunction(callee, values, thisValue, node) : UNKNOWN;
   if (callee.kind === 'native') return callNative(ev, callee, values, complete, thisValue, node);
+  const fn = values[0];
+  if (fn?.kind === 'function' && expected === node.arguments[0]) expectingThrow(ev, () => ev.callFunction(fn, []), UNKNOWN);
   // A declared function without a body is unseen code too. tfjs functions and tensor methods the analysis does not model still leave the caller's values alone.
   const tfjsReceiver = thisValue && (thisValue.kind === 'native' || thisValue.kind === 'tensor' || thisValue.kind === 'layer' || thisValue.kind === 'dataset');
   // A model's other methods (`execute`, `getWeights`, `setWeights`, `resetStates`) leave its layers as they are; only
@@ -260,6 +267,27 @@ function evaluateCall(ev: Evaluator, node: ts.CallExpression, scope: Scope): Val
   const modelMethodKeepsLayers = thisValue?.kind === 'model' && ts.isPropertyAccessExpression(target) && target.name.text !== 'pop';
   if (!tfjsReceiver && !modelMethodKeepsLayers) escapeToUnknownCode([...values, ...(thisValue ? [thisValue] : [])]);
   return UNKNOWN;
+}
+
+/**
+ * Runs code the program asserts will throw: `expect(f).toThrowError()` calls `f` right there, with the variables it
+ * closes over as they are now, and so does the analysis, reporting nothing inside (the exception is what the code
+ * asserts). Left to the generic pass, `f` would see those variables at their final values (a `let` reassigned for the
+ * next case) and record the wrong shapes. When the code throws as expected, `otherwise` stands for its result.
+ */
+function expectingThrow<T>(ev: Evaluator, run: () => T, otherwise: T): T {
+  const silent = ev.silent;
+  ev.silent = true;
+  ev.uncertainDepth++;
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof StatementAborted)) throw e;
+    return otherwise;
+  } finally {
+    ev.silent = silent;
+    ev.uncertainDepth--;
+  }
 }
 
 /**

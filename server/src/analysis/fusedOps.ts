@@ -5,9 +5,9 @@
 
 import type * as ts from 'typescript';
 import { CONV_OPS } from './convOps';
-import { ShapeError, broadcastShapes } from './shapes';
+import { ShapeError, broadcastShapes, isKnown, tfjsShape } from './shapes';
 import { type OpFn, TENSOR_OPS, shapeOf } from './tensorOps';
-import { type Value, UNDEFINED, tensor } from './values';
+import { type Value, UNDEFINED, stringOf, tensor } from './values';
 
 function field(config: Value | undefined, key: string): Value {
   return config && config.kind === 'object' ? config.props.get(key) ?? UNDEFINED : UNDEFINED;
@@ -36,7 +36,18 @@ const fusedConvRank = (m: string) => m.replace(/^Error in conv2d: (input|filter)
 function fusedConv2d(args: Value[], node: ts.Node): Value {
   const c = args[0];
   const plain = [field(c, 'x'), field(c, 'filter'), field(c, 'strides'), field(c, 'pad'), field(c, 'dataFormat'), field(c, 'dilations')];
-  return withBias(runPlain(CONV_OPS.conv2d, plain, node, fusedConvRank), c, node);
+  const out = runPlain(CONV_OPS.conv2d, plain, node, fusedConvRank);
+  if (stringOf(field(c, 'dataFormat')) !== 'NCHW') return withBias(out, c, node);
+  // Channels first: tfjs takes only a scalar or a 1-D bias, one value per output channel (or one for all).
+  const bias = shapeOf(field(c, 'bias'));
+  const channels = out.kind === 'tensor' && out.shape ? out.shape[out.shape.length - 3] : null;
+  if (bias && bias.length > 1) {
+    throw new ShapeError('shape-rank', `Error in fused conv2d: only supports scalar or 1-D Tensor bias for NCHW format but got the bias of rank-${bias.length}.`);
+  }
+  if (bias && bias.length === 1 && isKnown(bias[0]) && bias[0] !== 1 && isKnown(channels) && bias[0] !== channels) {
+    throw new ShapeError('shape-broadcast', `Error in fused conv2d: bias shape (${tfjsShape(bias)}) is not compatible with the number of output channels (${channels})`);
+  }
+  return out;
 }
 
 function fusedDepthwiseConv2d(args: Value[], node: ts.Node): Value {

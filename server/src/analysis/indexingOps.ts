@@ -123,11 +123,19 @@ function stridedSlice(args: Value[], node: ts.Node): Value {
       out.push(i >= begin.length ? d : null);
       return;
     }
+    // tfjs's slice_util (sliceInfo, canonical): indices clamp to [0, d] going forward and to [-1, d - 1] going
+    // backward, and a masked index takes the end it iterates from.
     const stride = strides[i] ?? 1;
-    const clamp = (v: number) => Math.max(0, Math.min(v < 0 ? v + d : v, d));
-    const b = beginMask! & (1 << i) ? (stride > 0 ? 0 : d) : clamp(begin[i]);
-    const e = endMask! & (1 << i) ? (stride > 0 ? d : 0) : clamp(end[i]);
-    out.push(Math.max(0, Math.ceil((e - b) / stride)));
+    const valid: [number, number] = stride > 0 ? [0, d] : [-1, d - 1];
+    const canonical = (x: number, which: 0 | 1, masked: boolean) => {
+      if (masked) return stride > 0 ? valid[which] : valid[1 - which];
+      const fwd = x < 0 ? d + x : x;
+      return Math.min(Math.max(fwd, valid[0]), valid[1]);
+    };
+    const b = canonical(begin[i], 0, (beginMask! & (1 << i)) !== 0);
+    const e = canonical(end[i] ?? d, 1, (endMask! & (1 << i)) !== 0);
+    const interval = e - b;
+    out.push(interval === 0 || interval < 0 !== stride < 0 ? 0 : Math.trunc(interval / stride) + (interval % stride !== 0 ? 1 : 0));
   });
   return tensor(out, node, x.dtype);
 }
@@ -143,7 +151,14 @@ function gather(args: Value[], node: ts.Node): Value {
   const dim = x.shape[axis];
   const bad = isKnown(dim) && batchDims === 0 ? knownNumbers(args[1])?.find((i) => i < 0 || i >= dim) : undefined;
   if (bad !== undefined && isKnown(dim)) {
-    throw new ShapeError('shape-axis', `GatherV2: the index value ${bad} is not in [0, ${dim - 1}]`, related('input', args[0]));
+    // The cpu and wasm kernels check every index; webgl and webgpu fill zeros (they check only in DEBUG mode),
+    // so this is a bug on every backend but an exception on only some of them.
+    throw new ShapeError(
+      'shape-axis',
+      `GatherV2: the index value ${bad} is not in [0, ${dim - 1}] (the cpu and wasm backends throw this; webgl and webgpu return zeros for it)`,
+      related('input', args[0]),
+      'warning',
+    );
   }
   return tensor([...x.shape.slice(0, axis), ...indices.shape.slice(batchDims), ...x.shape.slice(axis + 1)], node, x.dtype);
 }
@@ -228,9 +243,15 @@ export const INDEXING_OPS: Record<string, OpFn> = {
     const c = shapeOf(args[0]);
     return tensor([null, c ? c.length : null], node, 'int32');
   },
+  // tfjs's unique(x, axis = 0): values keep x's shape with an unknown count along the axis; indices has one entry per
+  // slice along it.
   unique: (args, node) => {
     const x = shapeOf(args[0]);
-    return objectOf({ values: tensor(x ? [null, ...x.slice(1)] : null, node), indices: tensor(x ? [x[0]] : null, node, 'int32') });
+    const axisArg = args[1] && args[1].kind !== 'undefined' ? numberOf(args[1]) : 0;
+    if (!x || axisArg === undefined || x.length === 0) return objectOf({ values: tensor(null, node), indices: tensor(null, node, 'int32') });
+    const axis = axisArg < 0 ? axisArg + x.length : axisArg;
+    const values = x.map((d, i) => (i === axis ? null : d));
+    return objectOf({ values: tensor(values, node, asTensor(args[0])?.dtype), indices: tensor([x[axis] ?? null], node, 'int32') });
   },
   split,
   slice,

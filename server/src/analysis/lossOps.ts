@@ -11,7 +11,15 @@ import { type Value, namespace, native, numberOf, objectOf, num, tensor } from '
 export const REDUCTION = { NONE: 0, MEAN: 1, SUM: 2, SUM_BY_NONZERO_WEIGHTS: 3 };
 
 /** Where each loss takes its `reduction` argument. */
-const LOSSES: Record<string, { reductionIndex: number; dropsClassAxis?: boolean }> = {
+interface LossRule {
+  reductionIndex: number;
+  /** softmaxCrossEntropy sums over the last (class) axis and drops it. */
+  dropsClassAxis?: boolean;
+  /** cosineDistance sums over the axis its argument at this index names, keeping it as 1. */
+  keepsAxisAt?: number;
+}
+
+const LOSSES: Record<string, LossRule> = {
   meanSquaredError: { reductionIndex: 3 },
   absoluteDifference: { reductionIndex: 3 },
   hingeLoss: { reductionIndex: 3 },
@@ -19,7 +27,7 @@ const LOSSES: Record<string, { reductionIndex: number; dropsClassAxis?: boolean 
   logLoss: { reductionIndex: 4 },
   sigmoidCrossEntropy: { reductionIndex: 4 },
   softmaxCrossEntropy: { reductionIndex: 4, dropsClassAxis: true },
-  cosineDistance: { reductionIndex: 4, dropsClassAxis: true },
+  cosineDistance: { reductionIndex: 4, keepsAxisAt: 2 },
 };
 
 function shapesMatch(op: string, a: Shape, b: Shape): void {
@@ -29,7 +37,7 @@ function shapesMatch(op: string, a: Shape, b: Shape): void {
   }
 }
 
-function loss(name: string, rule: { reductionIndex: number; dropsClassAxis?: boolean }): Value {
+function loss(name: string, rule: LossRule): Value {
   return native(`tf.losses.${name}`, (c) => {
     const labels = asTensor(c.args[0])?.shape ?? null;
     const predictions = asTensor(c.args[1])?.shape ?? null;
@@ -39,6 +47,12 @@ function loss(name: string, rule: { reductionIndex: number; dropsClassAxis?: boo
     if (reduction === undefined) return tensor(null, c.node);
     if (reduction !== REDUCTION.NONE) return tensor([], c.node);
     const shape = predictions ?? labels;
+    if (shape && rule.keepsAxisAt !== undefined) {
+      const axisArg = numberOf(c.args[rule.keepsAxisAt]);
+      if (axisArg === undefined) return tensor(shape.map(() => null), c.node);
+      const axis = axisArg < 0 ? axisArg + shape.length : axisArg;
+      return tensor(shape.map((d, i) => (i === axis ? 1 : d)), c.node);
+    }
     return tensor(shape && rule.dropsClassAxis ? shape.slice(0, -1) : shape, c.node);
   });
 }

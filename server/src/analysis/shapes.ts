@@ -27,6 +27,8 @@ export class ShapeError extends Error {
     message: string,
     /** Where each side's shape came from: syntax nodes (typed loosely to keep this module syntax-free). */
     readonly related: Array<{ message: string; node?: unknown }> = [],
+    /** 'warning' where only some backends throw (cpu and wasm check what webgl and webgpu let through). */
+    readonly severity: 'error' | 'warning' = 'error',
   ) {
     super(message);
   }

@@ -191,7 +191,9 @@ export function range(args: Value[], node: ts.Node): Value {
   }
   const step = args[2] && args[2].kind !== 'undefined' ? numberOf(args[2]) : 1;
   if (begin === undefined || stop === undefined || step === undefined || step === 0) return tensor([null], node);
-  return tensor([Math.max(Math.ceil((stop - begin) / step), 0)], node, stringOf(args[3]));
+  // The cpu kernel's rangeImpl: empty when the step points away from stop (a step of 1 counts down, though).
+  const empty = begin === stop || (begin < stop && step < 0) || (stop < begin && step > 1);
+  return tensor([empty ? 0 : Math.abs(Math.ceil((stop - begin) / step))], node, stringOf(args[3]));
 }
 
 export function eye(args: Value[], node: ts.Node): Value {

@@ -32,6 +32,13 @@ function nestedArray(shape: TensorValue['shape'], depth = 0): Value {
   return arrayOfLength(d, inner);
 }
 
+/** The list a chained concat or stack passes on: the tensor itself, then its argument, spread when it is an array. */
+function chainedList(t: TensorValue, x: Value | undefined): Value {
+  if (!x) return arrayOf([t]);
+  if (x.kind !== 'array') return arrayOf([t, x]);
+  return x.items ? arrayOf([t, ...x.items]) : arrayOfLength(null, UNKNOWN);
+}
+
 const VOID_METHODS = new Set(['print', 'dispose']);
 
 export function tensorMember(t: TensorValue, key: string): Value {
@@ -68,9 +75,10 @@ export function tensorMember(t: TensorValue, key: string): Value {
         return TENSOR_OPS.reshape([t, other && other.kind === 'tensor' && other.shape ? arrayOf(other.shape.map(dimValue)) : UNKNOWN], c.node);
       });
     case 'concat':
-      return native(key, (c) => TENSOR_OPS.concat([arrayOf([t, ...(c.args[0] ? [c.args[0]] : [])]), c.args[1] ?? UNDEFINED], c.node));
+      // tfjs's chained concat and stack spread an array argument (`a.concat([b, c])` is `tf.concat([a, b, c])`).
+      return native(key, (c) => TENSOR_OPS.concat([chainedList(t, c.args[0]), c.args[1] ?? UNDEFINED], c.node));
     case 'stack':
-      return native(key, (c) => TENSOR_OPS.stack([arrayOf([t, ...(c.args[0] ? [c.args[0]] : [])]), c.args[1] ?? UNDEFINED], c.node));
+      return native(key, (c) => TENSOR_OPS.stack([chainedList(t, c.args[0]), c.args[1] ?? UNDEFINED], c.node));
     case 'as2D':
     case 'as3D':
     case 'as4D':

@@ -1,6 +1,7 @@
 // Resolves how a file imports TensorFlow.js: `import * as tf from '@tensorflow/tfjs'`, the node
 // and GPU packages, default imports, named imports (`import {tensor2d, layers as L}`), and
-// `const tf = require(...)` (handled by the `require` global, which calls `tfModuleFor`).
+// `const tf = require(...)` (handled by the `require` global, which calls `tfModuleFor`), and a tfjs
+// package's own code importing its public entry by a relative path (tfjs-core's tests: `'../index'`).
 // Other imports bind to unknown values. It does not define what the tf functions do.
 
 import * as ts from 'typescript';
@@ -13,9 +14,32 @@ const TF_MODULES = /^@tensorflow\/tfjs(-node|-node-gpu|-core|-layers|-data)?$/;
 
 const namespaces = new WeakMap<Evaluator, Value>();
 
+/**
+ * The public entry of a tfjs package reached by a relative path from inside that package: tfjs-core's own
+ * tests import it as `'../index'`, tfjs-layers' modules as `'@tensorflow/tfjs-core'`. Only the package's
+ * entry counts; a relative import of one of its internal modules stays unknown.
+ */
+const TF_PACKAGE_ENTRY = /(^|\/)node_modules\/@tensorflow\/tfjs(-core|-layers|-data)?\/dist(\/index(\.js)?)?$/;
+
+/** `specifier` resolved against the folder of `fileName`, with `/` separators (the analysis has no file system). */
+function resolveRelative(fileName: string, specifier: string): string {
+  const parts = fileName.replace(/\\/g, '/').split('/').slice(0, -1);
+  for (const part of specifier.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '.' && part !== '') parts.push(part);
+  }
+  return parts.join('/');
+}
+
+function isTfModule(ev: Evaluator, specifier: string): boolean {
+  if (TF_MODULES.test(specifier)) return true;
+  return (specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../')) &&
+    TF_PACKAGE_ENTRY.test(resolveRelative(ev.fileName, specifier));
+}
+
 /** The namespace value for a tfjs module specifier, or undefined when it is not tfjs. */
 export function tfModuleFor(ev: Evaluator, specifier: string): Value | undefined {
-  if (!TF_MODULES.test(specifier)) return undefined;
+  if (!isTfModule(ev, specifier)) return undefined;
   let ns = namespaces.get(ev);
   if (!ns) {
     ns = createTfNamespace(ev);
