@@ -188,6 +188,8 @@ function padding(mirror: boolean): OpFn {
     return tensor(
       x.map((d, i) => {
         const p = numberListOf(paddings[i]);
+        // A named axis padded by nothing keeps its name (known sizes go through the checks below).
+        if (p && p[0] === 0 && p[1] === 0 && !isKnown(d)) return d;
         if (!p || !isKnown(d)) return null;
         if (mirror) {
           const limit = reflect ? d - 1 : d;
