@@ -73,7 +73,7 @@ function flatten(kind: 'input' | 'output', names: string[], values: Value, code:
   return undefined;
 }
 
-/** fitDataset's config: it must be given, with a positive integer `epochs`. */
+/** fitDataset's config: it must be given, with a positive integer `epochs`, and without `validationSplit`. */
 function checkConfig(config: Value | undefined): void {
   if (isAbsent(config)) {
     // tfjs means to assert this, but reads `config.batchesPerEpoch` first and fails with a TypeError.
@@ -83,11 +83,20 @@ function checkConfig(config: Value | undefined): void {
   const epochs = config!.props.get('epochs');
   if (epochs === undefined && config!.open) return;
   const value = epochs === undefined || epochs.kind === 'undefined' ? 'undefined' : epochs.kind === 'null' ? 'null' : epochs.kind === 'number' && epochs.value !== undefined ? String(epochs.value) : undefined;
-  if (value === undefined) return;
-  const n = Number(value);
-  if (!(n > 0 && Number.isInteger(n))) {
+  if (value !== undefined && !isPositiveInteger(Number(value))) {
     throw new ShapeError('fit-config', `For fitDataset(), config.epochs is expected to be a positive integer, but got ${value}`);
   }
+  const batches = config!.props.get('batchesPerEpoch');
+  if (batches?.kind === 'number' && batches.value !== undefined && !isPositiveInteger(batches.value)) {
+    throw new ShapeError('fit-config', `For fitDataset(), config.batchesPerEpoch is expected to be a positive integer if specified, but got ${batches.value}`);
+  }
+  if (!isAbsent(config!.props.get('validationSplit'))) {
+    throw new ShapeError('fit-config', '`validationSplit` is not supported by `fitDataset()`. Use validationData instead.');
+  }
+}
+
+function isPositiveInteger(n: number): boolean {
+  return n > 0 && Number.isInteger(n);
 }
 
 /**

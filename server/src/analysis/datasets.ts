@@ -6,7 +6,7 @@
 // on the element the analysis knows. Checking a dataset against a model is in datasetTraining.ts.
 
 import type * as ts from 'typescript';
-import type { Evaluator } from './evaluator';
+import { type Evaluator, GENERATOR_YIELDS_FOLLOWED } from './evaluator';
 import { csv } from './dataFiles';
 import { type Dim, BATCH_DIM, ShapeError, formatShape } from './shapes';
 import { inferShape } from './tensorCreation';
@@ -163,6 +163,7 @@ export function datasetMember(ds: DatasetState, key: string): Value {
     case 'toArray':
       return native(key, () => {
         checkDataset(ds);
+        if (size === Infinity && !ds.iterator) throw new ShapeError('data-config', 'Can not convert infinite data stream to array.');
         return arrayOfLength(size !== null && Number.isFinite(size) ? size : null, ds.element);
       });
     default:
@@ -177,6 +178,8 @@ function datasetOnlyMember(ds: DatasetState, key: string): Value {
       return native(key, (c) => {
         const small = c.args[1] === undefined || truthiness(c.args[1]) !== false;
         const n = dimOf(c.args[0]);
+        // tfjs's message keeps the line break and indentation of its template literal.
+        if (typeof n === 'number' && n <= 0) throw new ShapeError('data-config', `batchSize needs to be positive, but it is\n      ${n}`);
         return derived(ds, batchElement(ds.element, batchDim(size, n, small)), batchedSize(size, sizeOf(c.args[0]), small));
       });
     case 'repeat':
@@ -244,10 +247,10 @@ function isGeneratorFunction(fn: Value): boolean {
  * `tf.data.generator(fn)`: the element is what `fn()`'s iterator yields. A generator function's call gives
  * the yielded values (see Evaluator.callFunction); a function returning an iterator object gives its `next()`.
  */
-function generatorElement(c: NativeCall): Value {
+function generatorElement(ev: Evaluator, c: NativeCall): Value {
   const fn = c.args[0];
   if (!fn) return UNKNOWN;
-  const made = c.invoke(fn, []);
+  const made = ev.withYieldLimit(GENERATOR_YIELDS_FOLLOWED, () => c.invoke(fn, []));
   if (isGeneratorFunction(fn) || made.kind === 'array') return elementOfArray(made);
   if (made.kind === 'object') {
     const next = made.props.get('next');
@@ -346,7 +349,7 @@ export function createDataNamespace(ev: Evaluator): Value {
       const size = a && a.kind === 'array' && typeof a.length === 'number' ? a.length : null;
       return dataset(a ? elementOfArray(a) : UNKNOWN, c.node, size);
     }),
-    generator: native('tf.data.generator', (c) => dataset(generatorElement(c), c.node, null)),
+    generator: native('tf.data.generator', (c) => dataset(generatorElement(ev, c), c.node, null)),
     func: native('tf.data.func', (c) => dataset(c.args[0] ? iteratorResultValue(c.invoke(c.args[0], [])) : UNKNOWN, c.node, null)),
     zip: native('tf.data.zip', (c) => {
       const z = c.args[0] ? zipped(c.args[0]) : undefined;

@@ -67,6 +67,12 @@ class NestingTooDeep extends Error {}
 /** Thrown after a certain error was reported: like the tfjs exception, it ends the statement. */
 export class StatementAborted extends Error {}
 
+/** How many yields of a generator the analysis follows where the generator may be endless (see `withYieldLimit`). */
+export const GENERATOR_YIELDS_FOLLOWED = 16;
+
+/** Thrown at a generator's last followed yield (see `withYieldLimit`): the generator's call ends there. */
+class GeneratorSuspended extends Error {}
+
 export interface EvaluatorOptions {
   sourceFile: ts.SourceFile;
   fileName: string;
@@ -96,7 +102,8 @@ export class Evaluator {
   private currentStatement: ts.Statement | undefined;
   private callDepth = 0;
   private readonly returnStack: Value[][] = [];
-  private readonly yieldStack: Array<{ values: Value[]; complete: boolean }> = [];
+  private readonly yieldStack: Array<{ values: Value[]; complete: boolean; limit?: number }> = [];
+  private nextYieldLimit: number | undefined;
   private loopExitUncertain = false;
   readonly functionValues = new Map<ts.FunctionLikeDeclaration, FunctionValue>();
   readonly calledFunctions = new Set<ts.FunctionLikeDeclaration>();
@@ -188,7 +195,7 @@ export class Evaluator {
     try {
       return this.execStatementUnguarded(node, scope);
     } catch (e) {
-      if (e instanceof BudgetExceeded) throw e;
+      if (e instanceof BudgetExceeded || e instanceof GeneratorSuspended) throw e;
       if (e instanceof StatementAborted) return { type: 'throw' };
       if (e instanceof NestingTooDeep || isStackOverflow(e)) {
         this.skipTooDeep(node, scope);
@@ -520,7 +527,10 @@ export class Evaluator {
     const isGenerator = !!(node as ts.FunctionDeclaration).asteriskToken;
     this.callDepth++;
     this.returnStack.push([]);
-    if (isGenerator) this.yieldStack.push({ values: [], complete: true });
+    if (isGenerator) {
+      this.yieldStack.push({ values: [], complete: true, limit: this.nextYieldLimit });
+      this.nextYieldLimit = undefined;
+    }
     try {
       let result: Value;
       if (ts.isBlock(node.body)) {
@@ -539,6 +549,9 @@ export class Evaluator {
       const annotated = returnAnnotationOf(node);
       if (annotated) result = checkAgainstAnnotation(this, node.body, annotated, result).value;
       return result;
+    } catch (e) {
+      if (!(isGenerator && e instanceof GeneratorSuspended)) throw e;
+      return arrayOfLength(null, joinAll(this.yieldStack[this.yieldStack.length - 1].values));
     } finally {
       this.dimFrames.pop();
       this.callDepth--;
@@ -552,6 +565,21 @@ export class Evaluator {
     if (!top) return;
     top.values.push(value);
     if (this.uncertain) top.complete = false;
+    if (top.limit !== undefined && top.values.length >= top.limit) throw new GeneratorSuspended();
+  }
+
+  /**
+   * Runs `call` so that the generator function it calls first is followed only to its `limit`-th yield, and its
+   * call gives an array of unknown length of those values: enough for an endless `while (true) yield` that
+   * `tf.data.generator` reads lazily, which would otherwise spend the file's budget on a loop.
+   */
+  withYieldLimit(limit: number, call: () => Value): Value {
+    this.nextYieldLimit = limit;
+    try {
+      return call();
+    } finally {
+      this.nextYieldLimit = undefined;
+    }
   }
 
   /**
@@ -586,7 +614,8 @@ export class Evaluator {
     this.silent = this.calledFunctions.has(node) || isExpectedToThrow(node);
     this.uncertainDepth++;
     try {
-      callValue(this, fn, args, undefined);
+      // Hovers need a generator's first yields, not the end of a `while (true)` that a dataset reads lazily.
+      this.withYieldLimit(GENERATOR_YIELDS_FOLLOWED, () => callValue(this, fn, args, undefined));
     } catch (e) {
       if (e instanceof BudgetExceeded) throw e;
     } finally {
