@@ -396,7 +396,7 @@ function rangeProblem(range: Range, lines: string[]): string | undefined {
 }
 
 const SEVERITIES = new Set(['error', 'warning', 'information']);
-const KINDS = new Set(['tensor', 'symbolic', 'layer', 'model', 'dataset']);
+const KINDS = new Set(['tensor', 'symbolic', 'layer', 'model', 'dataset', 'value']);
 
 /** Runs the analysis on one program and returns what is wrong, or undefined. */
 function checkProgram(text: string, r: Rng): string | undefined {

@@ -56,7 +56,8 @@ export interface ShapeInfo {
    */
   text: string;
   dtype?: string;
-  kind: 'tensor' | 'symbolic' | 'layer' | 'model' | 'dataset';
+  /** `value`: nothing is known about it, not even that it is a tensor; `unknownReason` says why. */
+  kind: 'tensor' | 'symbolic' | 'layer' | 'model' | 'dataset' | 'value';
   /** Where the shape came from. */
   origin?: Range;
   /** Why the shape is unknown, when the analysis knows (`backbone` comes from `tf.loadLayersModel`). */

@@ -638,7 +638,12 @@ function symbolicParameter(p: ts.ParameterDeclaration): Value {
     return { kind: 'number', symbol: p.name.text };
   }
   const typeText = p.type ? p.type.getText() : '';
-  if (/Tensor/.test(typeText)) return tensor(null, p);
+  if (/Tensor/.test(typeText)) {
+    const t = tensor(null, p);
+    const name = ts.isIdentifier(p.name) ? `\`${p.name.text}\`` : 'this parameter';
+    t.unknownReason = `it depends on the parameter ${name}, which has no \`@shape\` annotation, and no call the analysis saw gives its shape`;
+    return t;
+  }
   if (p.initializer && ts.isNumericLiteral(p.initializer)) return num(Number(p.initializer.text));
   return UNKNOWN;
 }

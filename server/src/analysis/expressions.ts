@@ -266,7 +266,47 @@ function evaluateCall(ev: Evaluator, node: ts.CallExpression, scope: Scope): Val
   // `pop` removes one. Breaking the model there would also blank every earlier hover of it, read at the end.
   const modelMethodKeepsLayers = thisValue?.kind === 'model' && ts.isPropertyAccessExpression(target) && target.name.text !== 'pop';
   if (!tfjsReceiver && !modelMethodKeepsLayers) escapeToUnknownCode([...values, ...(thisValue ? [thisValue] : [])]);
-  return UNKNOWN;
+  return tfjsReceiver ? UNKNOWN : unseenCallResult(target, callee, thisValue);
+}
+
+/** What a call into code the analysis cannot see gives: nothing, with the reason a hover shows. */
+function unseenCallResult(target: ts.Expression, callee: Value, thisValue: Value | undefined): Value {
+  // `x.shape.slice(1)` on an unknown `x`: the reason is why `x` is unknown.
+  const inherited = reasonIn([callee, thisValue]);
+  if (inherited !== undefined) return { kind: 'unknown', reason: inherited };
+  const text = target.getText();
+  const name = text.length > 40 || /\s/.test(text) ? 'a function' : `\`${text}(…)\``;
+  const known = thisValue !== undefined && thisValue.kind !== 'unknown';
+  return { kind: 'unknown', reason: `it depends on ${name}, ${known ? 'which the analysis does not model' : 'code the analysis cannot see'}` };
+}
+
+/** The reason an unknown argument carries (an unseen call, an unannotated parameter, a widened loop), if any. */
+function reasonIn(values: Array<Value | undefined>, depth = 0): string | undefined {
+  for (const v of values) {
+    if (!v) continue;
+    if (v.kind === 'unknown' && v.reason) return v.reason;
+    if (v.kind === 'tensor' && v.unknownReason) return v.unknownReason;
+    if (v.kind === 'array' && v.items && depth < 2) {
+      const inner = reasonIn(v.items, depth + 1);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** A tensor an op made with sizes it could not know takes the reason of the argument that hid them. */
+function withInheritedReason(result: Value, thisValue: Value | undefined, args: Value[], callee: string): Value {
+  if (result.kind === 'unknown' && !result.bottom && result.reason === undefined) {
+    // A tfjs function that gives nothing does so because of its arguments (a callback's result, say); a JavaScript
+    // built-in such as `JSON.parse` because the analysis does not compute it.
+    const reason = reasonIn([thisValue, ...args]) ?? (callee.startsWith('tf.') ? undefined : `it depends on \`${callee}(…)\`, whose result the analysis does not model`);
+    return reason === undefined ? result : { kind: 'unknown', reason };
+  }
+  if (result.kind !== 'tensor' || result.unknownReason !== undefined || (result.shape !== null && !result.shape.includes(null))) return result;
+  if (result === thisValue || args.includes(result)) return result;
+  const reason = reasonIn([thisValue, ...args]);
+  if (reason !== undefined) result.unknownReason = reason;
+  return result;
 }
 
 /**
@@ -326,7 +366,7 @@ export function callNative(
   };
   if (thisValue) call.thisValue = thisValue;
   try {
-    return callee.call(call);
+    return withInheritedReason(callee.call(call), thisValue, args, callee.name);
   } catch (e) {
     if (e instanceof ShapeError) {
       ev.reportShapeError(e, node);

@@ -149,7 +149,7 @@ export function createGlobals(ev: Evaluator): Scope {
     parseInt: native('parseInt', (c) => { const s = c.args[0]; return num(s?.kind === 'string' && s.value !== undefined ? parseInt(s.value, 10) : undefined); }),
     parseFloat: native('parseFloat', (c) => { const s = c.args[0]; return num(s?.kind === 'string' && s.value !== undefined ? parseFloat(s.value) : undefined); }),
     console: namespace('console', { log: native('log', () => UNDEFINED), warn: native('warn', () => UNDEFINED), error: native('error', () => UNDEFINED), info: native('info', () => UNDEFINED), table: native('table', () => UNDEFINED) }),
-    JSON: namespace('JSON', { stringify: native('stringify', () => str()), parse: native('parse', () => UNKNOWN) }),
+    JSON: namespace('JSON', { stringify: native('JSON.stringify', () => str()), parse: native('JSON.parse', () => UNKNOWN) }),
     Promise: native('Promise', () => UNKNOWN, { all: identity, resolve: identity, allSettled: identity }),
     Map: openObject,
     Set: native('Set', (c) => {

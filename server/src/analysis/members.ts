@@ -18,6 +18,9 @@ export function elementSummary(arr: ArrayValue): Value {
 
 export function getMember(ev: Evaluator, obj: Value, key: string | number, _site: ts.Node): Value {
   switch (obj.kind) {
+    case 'unknown':
+      // What is read from an unknown value is unknown for the same reason (`x.shape[0]` of an unseen `x`).
+      return obj.reason === undefined ? UNKNOWN : { kind: 'unknown', reason: obj.reason };
     case 'array': {
       if (key === 'length') return dimValue(obj.length);
       const index = typeof key === 'number' ? key : /^\d+$/.test(key) ? Number(key) : undefined;

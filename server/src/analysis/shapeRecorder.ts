@@ -214,6 +214,11 @@ function entryOf(value: Value): Entry | undefined {
       const live = () => (model.outputShapes && model.outputShapes.length === 1 && !model.broken ? model.outputShapes[0] : null);
       return { kind: 'model', shape: null, origin: model.origin, live, sources: new Set([model]), reason: () => unseenReason(model) };
     }
+    case 'unknown': {
+      // Only an unknown that knows why: a hover then says what the analysis could not see.
+      const reason = value.reason;
+      return reason === undefined ? undefined : { kind: 'value', shape: null, reason: () => reason };
+    }
     case 'dataset':
       return { kind: 'dataset', shape: null, origin: value.dataset.origin, element: describeElement(value.dataset.element) };
     default:

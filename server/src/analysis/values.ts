@@ -9,7 +9,12 @@ import type * as ts from 'typescript';
 import { type Dim, type Shape, isKnown, joinDim, joinShape } from './shapes';
 
 /** `bottom` marks the element summary of an empty array: it joins as the identity. */
-export interface UnknownValue { kind: 'unknown'; bottom?: true }
+export interface UnknownValue {
+  kind: 'unknown';
+  bottom?: true;
+  /** Why nothing is known, for hovers: "it depends on `preprocess(…)`, code the analysis cannot see". */
+  reason?: string;
+}
 export interface NumberValue { kind: 'number'; value?: number; symbol?: string }
 export interface StringValue { kind: 'string'; value?: string }
 export interface BooleanValue { kind: 'boolean'; value?: boolean }

@@ -10,6 +10,7 @@ const KIND_LABEL: Record<ShapeInfo['kind'], string> = {
   layer: 'Layer output',
   model: 'Model output',
   dataset: 'Dataset element',
+  value: 'Value',
 };
 
 /** Markdown for a hover over an expression whose shape the analysis inferred. */
