@@ -145,7 +145,7 @@ function layerNormAxes(c: ObjectValue, rank: number): number[] | undefined {
 }
 
 /** gamma (scale) and beta (center) per normalised feature, on by default. */
-function affineCount(c: ObjectValue): number | undefined {
+export function affineCount(c: ObjectValue): number | undefined {
   const center = cfgFlag(c, 'center', true);
   const scale = cfgFlag(c, 'scale', true);
   return center === undefined || scale === undefined ? undefined : Number(center) + Number(scale);

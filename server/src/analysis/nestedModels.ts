@@ -14,6 +14,7 @@
 
 import type { Evaluator } from './evaluator';
 import { type LayerState, type ModelState, type Value, truthiness } from './values';
+import { affineCount } from './layerShapes';
 
 /** The layer that stands for `model` inside another model; the same object every time. */
 export function modelAsLayer(model: ModelState): LayerState {
@@ -56,8 +57,10 @@ export function totalParams(model: ModelState): number {
 export function layerTrainableParams(layer: LayerState): number {
   if (layer.model) return liveTrainableParams(layer.model);
   if (!layer.trainable || layer.weightsFrozen) return 0;
-  // BatchNormalization's moving mean and variance are non-trainable weights: half of its parameters.
-  return layer.className === 'BatchNormalization' ? (layer.params ?? 0) / 2 : (layer.params ?? 0);
+  if (layer.className !== 'BatchNormalization') return layer.params ?? 0;
+  // BatchNormalization's moving mean and variance never train; gamma and beta do unless `scale`/`center` turn them off.
+  const affine = affineCount(layer.config) ?? 2;
+  return ((layer.params ?? 0) * affine) / (2 + affine);
 }
 
 function liveTrainableParams(model: ModelState): number {
