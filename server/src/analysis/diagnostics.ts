@@ -107,6 +107,16 @@ export class DiagnosticSink {
     if (!this.byKey.has(key)) this.byKey.set(key, { code, severity, message, range, related: [] });
   }
 
+  /** What was reported so far, for a snapshot; diagnostics never change once reported, so they are shared. */
+  entries(): Array<[string, ShapeDiagnostic]> {
+    return [...this.byKey];
+  }
+
+  /** Takes back what a snapshot's sink had reported (over the same text, so the ranges still hold). */
+  resume(entries: ReadonlyArray<[string, ShapeDiagnostic]>): void {
+    for (const [key, diagnostic] of entries) this.byKey.set(key, diagnostic);
+  }
+
   all(): ShapeDiagnostic[] {
     return [...this.byKey.values()].sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,

@@ -13,22 +13,26 @@ import { Scope } from './scope';
 import { type Dim, ShapeError } from './shapes';
 import { isExpectedToThrow } from './throwAssertions';
 import { ShapeRecorder } from './shapeRecorder';
-import { evaluateExpression, assignPattern, bindName, callValue } from './expressions';
+import { evaluateExpression, bindName, callValue } from './expressions';
 import { annotationShapeOf, applyVariableAnnotation, checkAgainstAnnotation, returnAnnotationOf } from './annotations';
 import { createGlobals } from './jsBuiltins';
 import { isStackOverflow } from './inputLimits';
 import { nodeRange } from './diagnostics';
 import { createClass } from './classes';
 import { bindImports } from './tfImports';
+import { assignedNames } from './assignedNames';
+import { execFor, execForOf, execWhile } from './loops';
 import {
   type FunctionValue,
+  type ModelState,
+  type TensorValue,
   type Value,
   UNDEFINED,
   UNKNOWN,
   arrayOf,
   arrayOfLength,
-  iterableOf,
   joinAll,
+  strictEquals,
   num,
   tensor,
   truthiness,
@@ -43,7 +47,6 @@ export type Completion =
   | { type: 'continue'; label?: string };
 
 const NORMAL: Completion = { type: 'normal' };
-const LOOP_ITERATION_CAP = 3000;
 const CALL_DEPTH_CAP = 40;
 /** Work and time allowed per file: a base for small files plus a share per line for long ones. */
 const STEP_BUDGET = 4_000_000;
@@ -57,7 +60,6 @@ const MAX_TIME_BUDGET_MS = 4000;
  * one is reported as not analysed. It is well below where the JavaScript stack would run out (about 1,500).
  */
 export const MAX_EXPRESSION_DEPTH = 500;
-const MUTATING_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'set', 'add', 'fill', 'sort', 'reverse', 'delete', 'clear']);
 
 class BudgetExceeded extends Error {}
 
@@ -79,12 +81,38 @@ export interface EvaluatorOptions {
   host?: AnalysisHost;
 }
 
+/**
+ * The state that carries from one top-level statement to the next (besides the diagnostics and recorded shapes):
+ * what a cell-boundary snapshot copies (incrementalAnalysis.ts). Between top-level statements, every stack of
+ * the evaluator is empty.
+ */
+export interface ProgramState {
+  moduleScope: Scope;
+  models: ModelState[];
+  functionValues: Map<ts.FunctionLikeDeclaration, FunctionValue>;
+  /** How many of the first `functionValues` are the file's top-level functions, hoisted at the start. */
+  hoistedCount: number;
+  calledFunctions: Set<ts.FunctionLikeDeclaration>;
+  layerCounters: Map<string, number>;
+  dims: Map<string, Dim>;
+  variables: Map<string, TensorValue>;
+  liveSources: ShapeRecorder['sources'];
+}
+
+/** The counters a snapshot keeps besides the state objects. */
+export interface ProgramProgress {
+  steps: number;
+  elapsedMs: number;
+  /** The largest offset of a top-level function read before its declaration's statement ran (-1 for none). */
+  forwardReadPos: number;
+}
+
 export class Evaluator {
-  readonly sink: DiagnosticSink;
-  readonly recorder = new ShapeRecorder();
-  readonly sourceFile: ts.SourceFile;
+  sink!: DiagnosticSink;
+  recorder!: ShapeRecorder;
+  sourceFile!: ts.SourceFile;
   readonly fileName: string;
-  readonly host: AnalysisHost | undefined;
+  host: AnalysisHost | undefined;
   /** Greater than zero while running code that may or may not execute (unknown branches, widened loops). */
   uncertainDepth = 0;
   /** True while a function body is evaluated over symbolic parameters rather than at a call. */
@@ -92,35 +120,117 @@ export class Evaluator {
   /** True while a generic evaluation only collects shapes for hovers (the function was called). */
   silent = false;
   /** Models created so far, for the summaries. */
-  readonly models: import('./values').ModelState[] = [];
+  models: ModelState[] = [];
+  /** `tf.variable`s created so far, by name, for `variableGrads`. */
+  variables = new Map<string, TensorValue>();
+  /** The globals (JavaScript builtins); made once, they never change, so later runs of the same evaluator share them. */
+  readonly globals: Scope;
+  moduleScope!: Scope;
+  /** Called before each top-level statement runs, with its index; incremental analysis takes snapshots there. */
+  beforeTopLevel: ((index: number) => void) | undefined;
   private steps = 0;
-  private readonly started = Date.now();
-  private readonly deadline: number;
-  private readonly stepBudget: number;
+  private started = Date.now();
+  private deadline = 0;
+  private stepBudget = 0;
   private expressionDepth = 0;
   /** The statement being executed, so that a stop for budget can say where it happened. */
   private currentStatement: ts.Statement | undefined;
+  /** Where the top-level statement being run ends; past the last statement, the whole file. */
+  private topLevelEnd = 0;
+  private forwardReadPos = -1;
+  private nextTopLevel = 0;
+  private budgetSpent = false;
   private callDepth = 0;
   private readonly returnStack: Value[][] = [];
   private readonly yieldStack: Array<{ values: Value[]; complete: boolean; limit?: number }> = [];
   private nextYieldLimit: number | undefined;
-  private loopExitUncertain = false;
-  readonly functionValues = new Map<ts.FunctionLikeDeclaration, FunctionValue>();
-  readonly calledFunctions = new Set<ts.FunctionLikeDeclaration>();
+  /** Set when a loop body's exit depended on an unknown condition (loops.ts widens the loop then). */
+  loopExitUncertain = false;
+  functionValues = new Map<ts.FunctionLikeDeclaration, FunctionValue>();
+  private hoistedCount = 0;
+  calledFunctions = new Set<ts.FunctionLikeDeclaration>();
   /** Functions a generic evaluation called (a `tf.tidy` callback inside a function evaluated generically). */
   private readonly calledGenerically = new Set<ts.FunctionLikeDeclaration>();
   layerCounters = new Map<string, number>();
   /** Named dims of `@shape` annotations, one frame per function call (they unify within a call). */
-  private readonly dimFrames: Array<Map<string, Dim>> = [new Map()];
+  private dimFrames: Array<Map<string, Dim>> = [new Map()];
 
   constructor(options: EvaluatorOptions) {
-    this.sourceFile = options.sourceFile;
     this.fileName = options.fileName;
-    this.host = options.host;
-    this.sink = new DiagnosticSink(options.sourceFile);
-    const lines = options.sourceFile.getLineStarts().length;
+    this.globals = createGlobals(this);
+    this.beginRun(options.sourceFile, options.host);
+  }
+
+  /** Starts a fresh run over `sourceFile` (the same file's next version, for incremental analysis). */
+  beginRun(sourceFile: ts.SourceFile, host: AnalysisHost | undefined, progress?: ProgramProgress): void {
+    this.sourceFile = sourceFile;
+    this.host = host;
+    this.sink = new DiagnosticSink(sourceFile);
+    this.recorder = new ShapeRecorder();
+    this.models = [];
+    this.variables = new Map();
+    this.moduleScope = new Scope(this.globals);
+    this.functionValues = new Map();
+    this.calledFunctions = new Set();
+    this.calledGenerically.clear();
+    this.layerCounters = new Map();
+    this.dimFrames = [new Map()];
+    const lines = sourceFile.getLineStarts().length;
+    this.started = Date.now() - (progress?.elapsedMs ?? 0);
     this.deadline = this.started + Math.min(MAX_TIME_BUDGET_MS, TIME_BUDGET_MS + lines * TIME_PER_LINE_MS);
     this.stepBudget = STEP_BUDGET + lines * STEPS_PER_LINE;
+    this.steps = progress?.steps ?? 0;
+    this.forwardReadPos = progress?.forwardReadPos ?? -1;
+    this.topLevelEnd = 0;
+    this.currentStatement = undefined;
+  }
+
+  /** The state between top-level statements (live objects: a snapshot copies them). */
+  programState(): ProgramState {
+    return {
+      moduleScope: this.moduleScope,
+      models: this.models,
+      functionValues: this.functionValues,
+      hoistedCount: this.hoistedCount,
+      calledFunctions: this.calledFunctions,
+      layerCounters: this.layerCounters,
+      dims: this.dimFrames[0],
+      variables: this.variables,
+      liveSources: this.recorder.sources,
+    };
+  }
+
+  /** Leaves time spent outside evaluation (taking snapshots) out of the file's time budget. */
+  excludeTime(ms: number): void {
+    this.started += ms;
+    this.deadline += ms;
+  }
+
+  progress(): ProgramProgress {
+    return { steps: this.steps, elapsedMs: Date.now() - this.started, forwardReadPos: this.forwardReadPos };
+  }
+
+  /** Takes over a copied state; the recorder and sink must have been resumed by the caller. */
+  adoptState(state: ProgramState): void {
+    this.moduleScope = state.moduleScope;
+    this.models = state.models;
+    this.functionValues = state.functionValues;
+    this.hoistedCount = state.hoistedCount;
+    this.calledFunctions = state.calledFunctions;
+    this.layerCounters = state.layerCounters;
+    this.dimFrames = [state.dims];
+    this.variables = state.variables;
+  }
+
+  /**
+   * Notes that a top-level function was read before its declaration's statement ran (hoisting): what ran so far
+   * then depends on code further down, so no snapshot before that declaration may be reused.
+   */
+  noteFunctionRead(fn: FunctionValue): void {
+    const node = fn.node;
+    if (node.pos >= this.topLevelEnd && ts.isFunctionDeclaration(node) && node.parent && ts.isSourceFile(node.parent)) {
+      this.forwardReadPos = Math.max(this.forwardReadPos, node.pos);
+    }
   }
 
   dimBinding(name: string): Dim | undefined {
@@ -135,13 +245,53 @@ export class Evaluator {
     return this.uncertainDepth > 0;
   }
 
+  /** Runs the whole program, then every function over symbolic parameters. */
   runProgram(): void {
-    const globals = createGlobals(this);
-    const moduleScope = new Scope(globals);
-    bindImports(this, this.sourceFile, moduleScope);
+    this.startProgram();
+    this.continueProgram(Infinity);
+    this.finishProgram();
+  }
+
+  /** Binds the imports and hoists the top-level functions; top-level statements then run from the first. */
+  startProgram(): void {
+    bindImports(this, this.sourceFile, this.moduleScope);
+    this.hoistFunctions(this.sourceFile.statements, this.moduleScope);
+    this.hoistedCount = this.functionValues.size;
+    this.resumeProgramAt(0);
+  }
+
+  /** Top-level statements run from `index` on next, the state before it being in place. */
+  resumeProgramAt(index: number): void {
+    this.nextTopLevel = index;
+    this.budgetSpent = false;
+  }
+
+  /**
+   * Runs top-level statements until they have all run or the clock passes `until` (checked between statements, so
+   * that a caller can run a long file in slices). True when none is left to run.
+   */
+  continueProgram(until: number): boolean {
+    const statements = this.sourceFile.statements;
     try {
-      this.hoistFunctions(this.sourceFile.statements, moduleScope);
-      for (const statement of this.sourceFile.statements) this.execStatement(statement, moduleScope);
+      for (; this.nextTopLevel < statements.length; this.nextTopLevel++) {
+        if (Date.now() >= until) return false;
+        this.beforeTopLevel?.(this.nextTopLevel);
+        this.topLevelEnd = statements[this.nextTopLevel].end;
+        this.execStatement(statements[this.nextTopLevel], this.moduleScope);
+      }
+    } catch (e) {
+      if (!(e instanceof BudgetExceeded)) throw e;
+      this.noteBudgetStop(e.message);
+      this.budgetSpent = true;
+    }
+    return true;
+  }
+
+  /** After the top-level statements: every function once more over symbolic parameters (unless the budget ran out). */
+  finishProgram(): void {
+    if (this.budgetSpent) return;
+    this.topLevelEnd = this.sourceFile.end + 1;
+    try {
       this.evaluateFunctionsGenerically();
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
@@ -243,9 +393,9 @@ export class Evaluator {
     if (ts.isReturnStatement(node)) return { type: 'return', value: node.expression ? this.evalExpr(node.expression, scope) : UNDEFINED };
     if (ts.isIfStatement(node)) return this.execIf(node, scope);
     if (ts.isBlock(node)) return this.execBlock(node.statements, new Scope(scope));
-    if (ts.isForStatement(node)) return this.execFor(node, scope);
-    if (ts.isForOfStatement(node) || ts.isForInStatement(node)) return this.execForOf(node, scope);
-    if (ts.isWhileStatement(node) || ts.isDoStatement(node)) return this.execWhile(node, scope);
+    if (ts.isForStatement(node)) return execFor(this, node, scope);
+    if (ts.isForOfStatement(node) || ts.isForInStatement(node)) return execForOf(this, node, scope);
+    if (ts.isWhileStatement(node) || ts.isDoStatement(node)) return execWhile(this, node, scope);
     if (ts.isBreakStatement(node)) return node.label ? { type: 'break', label: node.label.text } : { type: 'break' };
     if (ts.isContinueStatement(node)) return node.label ? { type: 'continue', label: node.label.text } : { type: 'continue' };
     if (ts.isThrowStatement(node)) {
@@ -381,112 +531,6 @@ export class Evaluator {
       if (c.type === 'break' && !c.label) return NORMAL;
       if (c.type !== 'normal') return c;
     }
-    return NORMAL;
-  }
-
-  private execFor(node: ts.ForStatement, scope: Scope): Completion {
-    const loopScope = new Scope(scope);
-    if (node.initializer) {
-      if (ts.isVariableDeclarationList(node.initializer)) this.execVariableList(node.initializer, loopScope);
-      else this.evalExpr(node.initializer, loopScope);
-    }
-    for (let i = 0; ; i++) {
-      if (node.condition) {
-        const cond = truthiness(this.evalExpr(node.condition, loopScope));
-        if (cond === false) return NORMAL;
-        if (cond === undefined || i >= LOOP_ITERATION_CAP) return this.widenLoop(node, loopScope, () => undefined);
-      } else if (i >= LOOP_ITERATION_CAP) return this.widenLoop(node, loopScope, () => undefined);
-      const outcome = this.runIteration(node.statement, loopScope);
-      if (outcome === 'break') return NORMAL;
-      if (outcome === 'widen') return this.widenLoop(node, loopScope, () => undefined);
-      if (typeof outcome === 'object') return outcome;
-      if (node.incrementor) this.evalExpr(node.incrementor, loopScope);
-    }
-  }
-
-  private execWhile(node: ts.WhileStatement | ts.DoStatement, scope: Scope): Completion {
-    for (let i = 0; ; i++) {
-      if (ts.isWhileStatement(node) || i > 0) {
-        const cond = truthiness(this.evalExpr(node.expression, scope));
-        if (cond === false) return NORMAL;
-        if (cond === undefined || i >= LOOP_ITERATION_CAP) return this.widenLoop(node, scope, () => undefined);
-      }
-      const outcome = this.runIteration(node.statement, scope);
-      if (outcome === 'break') return NORMAL;
-      if (outcome === 'widen') return this.widenLoop(node, scope, () => undefined);
-      if (typeof outcome === 'object') return outcome;
-    }
-  }
-
-  private execForOf(node: ts.ForOfStatement | ts.ForInStatement, scope: Scope): Completion {
-    const iterable = iterableOf(this.evalExpr(node.expression, scope));
-    let items: Value[] | undefined;
-    let summary: Value = UNKNOWN;
-    if (ts.isForInStatement(node)) {
-      if (iterable.kind === 'object' && !iterable.open) items = [...iterable.props.keys()].map((k) => ({ kind: 'string', value: k }));
-      else if (iterable.kind === 'array' && iterable.items) items = iterable.items.map((_, i) => ({ kind: 'string', value: String(i) }));
-    } else if (iterable.kind === 'array') {
-      items = iterable.items;
-      summary = iterable.element;
-    } else if (iterable.kind === 'dataset') {
-      // `for await (const batch of dataset)` sees elements of the pipeline's shape.
-      summary = iterable.dataset.element;
-    } else if (iterable.kind === 'string' && iterable.value !== undefined) {
-      items = [...iterable.value].map((ch) => ({ kind: 'string', value: ch }));
-    }
-    const bindLoopVariable = (loopScope: Scope, value: Value) => {
-      const init = node.initializer;
-      if (ts.isVariableDeclarationList(init)) {
-        for (const d of init.declarations) bindName(this, d.name, value, loopScope);
-      } else assignPattern(this, init, value, loopScope);
-    };
-    if (!items || items.length > LOOP_ITERATION_CAP) {
-      return this.widenLoop(node, scope, (s) => bindLoopVariable(s, summary));
-    }
-    for (const item of items) {
-      const loopScope = new Scope(scope);
-      bindLoopVariable(loopScope, item);
-      const outcome = this.runIteration(node.statement, loopScope);
-      if (outcome === 'break') return NORMAL;
-      if (outcome === 'widen') return this.widenLoop(node, scope, (s) => bindLoopVariable(s, summary));
-      if (typeof outcome === 'object') return outcome;
-    }
-    return NORMAL;
-  }
-
-  /** Runs one loop iteration: 'next', 'break', 'widen' (exit became uncertain), or an abrupt completion. */
-  private runIteration(body: ts.Statement, scope: Scope): 'next' | 'break' | 'widen' | Completion {
-    const saved = this.loopExitUncertain;
-    this.loopExitUncertain = false;
-    const c = this.execStatement(body, new Scope(scope));
-    const exitUncertain = this.loopExitUncertain;
-    this.loopExitUncertain = saved;
-    if (c.type === 'break' && !c.label) return 'break';
-    if (c.type === 'return' || c.type === 'throw' || c.type === 'break') return c;
-    if (exitUncertain) return 'widen';
-    return 'next';
-  }
-
-  /** Gives up following a loop exactly: what it assigns becomes unknown, and the body runs once as maybe-executed. */
-  private widenLoop(loop: ts.Node, scope: Scope, bind: (s: Scope) => void): Completion {
-    const assigned = assignedNames(loop);
-    const havoc = () => {
-      for (const name of assigned) scope.update(name, widen);
-    };
-    havoc();
-    this.uncertainDepth++;
-    try {
-      const bodyScope = new Scope(scope);
-      bind(bodyScope);
-      const body = (loop as ts.IterationStatement).statement;
-      if (ts.isForStatement(loop) && loop.incrementor) {
-        this.execStatement(body, bodyScope);
-        this.evalExpr(loop.incrementor, bodyScope);
-      } else this.execStatement(body, bodyScope);
-    } finally {
-      this.uncertainDepth--;
-    }
-    havoc();
     return NORMAL;
   }
 
@@ -648,47 +692,3 @@ function symbolicParameter(p: ts.ParameterDeclaration): Value {
   return UNKNOWN;
 }
 
-export function strictEquals(a: Value, b: Value): boolean | undefined {
-  if ((a.kind === 'undefined' || a.kind === 'null') && a.kind === b.kind) return true;
-  if (a.kind === 'number' && b.kind === 'number') {
-    if (a.value !== undefined && b.value !== undefined) return a.value === b.value;
-    if (a.symbol !== undefined && a.symbol === b.symbol) return true;
-    return undefined;
-  }
-  if (a.kind === 'string' && b.kind === 'string') return a.value !== undefined && b.value !== undefined ? a.value === b.value : undefined;
-  if (a.kind === 'boolean' && b.kind === 'boolean') return a.value !== undefined && b.value !== undefined ? a.value === b.value : undefined;
-  if (a.kind === 'unknown' || b.kind === 'unknown') return undefined;
-  if (['number', 'string', 'boolean', 'undefined', 'null'].includes(a.kind) && ['number', 'string', 'boolean', 'undefined', 'null'].includes(b.kind)) {
-    return a.kind === b.kind ? undefined : false;
-  }
-  return a === b ? true : undefined;
-}
-
-/** Names a piece of code may assign or mutate, so that a widened loop can forget them. */
-export function assignedNames(node: ts.Node): Set<string> {
-  const names = new Set<string>();
-  const baseName = (e: ts.Expression): string | undefined => {
-    while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
-    return ts.isIdentifier(e) ? e.text : undefined;
-  };
-  const addPattern = (e: ts.Node) => {
-    if (ts.isIdentifier(e)) names.add(e.text);
-    else if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
-      const b = baseName(e);
-      if (b) names.add(b);
-    } else ts.forEachChild(e, addPattern);
-  };
-  const visit = (n: ts.Node) => {
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
-      addPattern(n.left);
-    } else if ((ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) && (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)) {
-      addPattern(n.operand);
-    } else if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && MUTATING_METHODS.has(n.expression.name.text)) {
-      const b = baseName(n.expression.expression);
-      if (b) names.add(b);
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(node);
-  return names;
-}

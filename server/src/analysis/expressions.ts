@@ -5,7 +5,7 @@
 
 import * as ts from 'typescript';
 import type { Evaluator } from './evaluator';
-import { StatementAborted, strictEquals } from './evaluator';
+import { StatementAborted } from './evaluator';
 import { Scope } from './scope';
 import { ShapeError } from './shapes';
 import { getMember } from './members';
@@ -30,6 +30,7 @@ import {
   str,
   truthiness,
   widen,
+  strictEquals,
 } from './values';
 
 export function evaluateExpression(ev: Evaluator, node: ts.Expression, scope: Scope): Value {
@@ -64,7 +65,7 @@ function evaluateUnrecorded(ev: Evaluator, node: ts.Expression, scope: Scope): V
     case ts.SyntaxKind.ClassExpression:
       return createClass(ev, node as ts.ClassExpression, scope);
     case ts.SyntaxKind.Identifier:
-      return evaluateIdentifier(node as ts.Identifier, scope);
+      return evaluateIdentifier(ev, node as ts.Identifier, scope);
     case ts.SyntaxKind.TemplateExpression:
       return evaluateTemplate(ev, node as ts.TemplateExpression, scope);
     case ts.SyntaxKind.ArrayLiteralExpression:
@@ -136,9 +137,12 @@ function evaluateUnrecorded(ev: Evaluator, node: ts.Expression, scope: Scope): V
   }
 }
 
-function evaluateIdentifier(node: ts.Identifier, scope: Scope): Value {
+function evaluateIdentifier(ev: Evaluator, node: ts.Identifier, scope: Scope): Value {
   const v = scope.lookup(node.text);
-  if (v !== undefined) return v;
+  if (v !== undefined) {
+    if (v.kind === 'function') ev.noteFunctionRead(v);
+    return v;
+  }
   if (node.text === 'undefined') return UNDEFINED;
   if (node.text === 'NaN') return num();
   if (node.text === 'Infinity') return num(Infinity);

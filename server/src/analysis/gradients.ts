@@ -8,16 +8,9 @@ import { ShapeError, dimsDiffer, tfjsShape } from './shapes';
 import { asTensor } from './tensorCreation';
 import { type NativeCall, type TensorValue, type Value, UNDEFINED, UNKNOWN, arrayOf, namespace, native, objectOf, stringOf, tensor } from './values';
 
-/** The variables created so far, by name, for `variableGrads`. */
-const variablesOf = new WeakMap<Evaluator, Map<string, TensorValue>>();
-
+/** The variables created so far, by name, for `variableGrads` (kept on the evaluator, part of its state). */
 function variables(ev: Evaluator): Map<string, TensorValue> {
-  let vars = variablesOf.get(ev);
-  if (!vars) {
-    vars = new Map();
-    variablesOf.set(ev, vars);
-  }
-  return vars;
+  return ev.variables;
 }
 
 function createVariable(ev: Evaluator, c: NativeCall): Value {

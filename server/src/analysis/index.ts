@@ -91,8 +91,19 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
       { start: positionAt(sourceFile, cut.start), end: positionAt(sourceFile, cut.end) },
     );
   }
+  runEvaluation(evaluator, () => evaluator.runProgram());
+  return resultOf(evaluator);
+}
+
+/** Parses a file as `analyze` does: the tree, and the brackets cut out because they nest too deep. */
+export function parseForAnalysis(input: AnalyzeInput): ReturnType<typeof parseBounded> {
+  return parseBounded(input.fileName, input.text, scriptKindOf(input.fileName));
+}
+
+/** Runs (part of) the program; a crash outside any statement keeps what was found and says so. */
+export function runEvaluation(evaluator: Evaluator, run: () => void): void {
   try {
-    evaluator.runProgram();
+    run();
   } catch (e) {
     // Evaluation problems outside any statement are the analysis's own; what was found up to that point
     // still stands, and the user learns that the rest was not checked.
@@ -102,6 +113,11 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
       end: { line: 0, character: 0 },
     });
   }
+}
+
+/** The result of an evaluation that has run: summaries and stats are computed now, shapes on demand. */
+export function resultOf(evaluator: Evaluator): AnalysisResult {
+  const { sourceFile, recorder, sink } = evaluator;
   let models: ModelSummary[] = [];
   let stats = EMPTY_STATS;
   try {
@@ -110,22 +126,22 @@ export function analyze(input: AnalyzeInput): AnalysisResult {
     for (const m of evaluator.models) byOrigin.set(m.origin, m);
     // A model the analysis cannot see gets a summary too, so that its CodeLens says why there is none.
     models = [...byOrigin.values()].filter((m) => m.layers.length > 0 || unseenReason(m) !== undefined).map((m) => summarize(sourceFile, m));
-    stats = computeStats(sourceFile, [...byOrigin.values()], evaluator.recorder);
+    stats = computeStats(sourceFile, [...byOrigin.values()], recorder);
   } catch {
     models = [];
   }
   return {
-    diagnostics: evaluator.sink.all(),
+    diagnostics: sink.all(),
     shapeAt(pos: Position) {
       try {
-        return evaluator.recorder.shapeAt(sourceFile, pos);
+        return recorder.shapeAt(sourceFile, pos);
       } catch {
         return undefined;
       }
     },
     recordedShapes() {
       try {
-        return evaluator.recorder.all(sourceFile);
+        return recorder.all(sourceFile);
       } catch {
         return [];
       }

@@ -34,6 +34,7 @@ import {
   stringOf,
   tensor,
 } from './values';
+import { sideSet, sideTable } from './stateCopy';
 
 function newModel(ev: Evaluator, kind: ModelState['kind'], node: ts.Node): ModelState {
   const model: ModelState = {
@@ -108,8 +109,8 @@ function tensorsOf(v: Value | undefined): TensorValue[] | undefined {
 }
 
 /** The InputLayer tfjs makes for each `tf.input` tensor, made once per tensor so that two models over it share it. */
-const INPUT_LAYERS = new WeakSet<LayerState>();
-const inputLayerByTensor = new WeakMap<TensorValue, LayerState>();
+const INPUT_LAYERS = sideSet<LayerState>();
+const inputLayerByTensor = sideTable<TensorValue, LayerState>();
 
 function inputLayerOf(t: TensorValue): LayerState | undefined {
   if (!t.origin) return undefined;

@@ -26,6 +26,16 @@ export class Scope {
     return v !== undefined ? v : this.parent?.lookup(name);
   }
 
+  /** The value this scope itself declares for `name` (not its parents'). */
+  ownValue(name: string): Value | undefined {
+    return this.vars.get(name);
+  }
+
+  /** Removes this scope's own declaration of `name` (a function declaration that is gone from the file). */
+  forget(name: string): void {
+    this.vars.delete(name);
+  }
+
   /** The scope that declares `name`, if any (recursive, so that lookups allocate nothing). */
   private owner(name: string): Scope | undefined {
     return this.vars.has(name) ? this : this.parent?.owner(name);

@@ -383,3 +383,20 @@ export function widen(v: Value, depth = 0): Value {
       return UNKNOWN;
   }
 }
+
+/** `a === b` over abstract values: true, false, or undefined when the analysis cannot tell. */
+export function strictEquals(a: Value, b: Value): boolean | undefined {
+  if ((a.kind === 'undefined' || a.kind === 'null') && a.kind === b.kind) return true;
+  if (a.kind === 'number' && b.kind === 'number') {
+    if (a.value !== undefined && b.value !== undefined) return a.value === b.value;
+    if (a.symbol !== undefined && a.symbol === b.symbol) return true;
+    return undefined;
+  }
+  if (a.kind === 'string' && b.kind === 'string') return a.value !== undefined && b.value !== undefined ? a.value === b.value : undefined;
+  if (a.kind === 'boolean' && b.kind === 'boolean') return a.value !== undefined && b.value !== undefined ? a.value === b.value : undefined;
+  if (a.kind === 'unknown' || b.kind === 'unknown') return undefined;
+  if (['number', 'string', 'boolean', 'undefined', 'null'].includes(a.kind) && ['number', 'string', 'boolean', 'undefined', 'null'].includes(b.kind)) {
+    return a.kind === b.kind ? undefined : false;
+  }
+  return a === b ? true : undefined;
+}
