@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseFixtureExpectations } from '../unit/fixtureExpectations';
+import { generateExperiment } from '../../bench/generateExperiment';
 import { LspTestClient } from './lspClient';
 import { repoRoot } from './processes';
 
@@ -49,6 +50,24 @@ test('diagnostics follow edits: fixing the bug clears them for the new version',
   const version = await client.change(file, fixed);
   assert.equal(version, 2);
   assert.deepEqual(await second, []);
+});
+
+test('a burst of edits to a long file: diagnostics come for the newest version, with its error', async () => {
+  const file = join(repoRoot, 'test-results', 'virtual', 'burst.ml.ts');
+  const text = generateExperiment(1000);
+  const opened = client.diagnostics(file, 1);
+  await client.open(file, text);
+  assert.deepEqual(await opened, []);
+  // Keystrokes faster than an analysis: each replaces the last cell's conv filter; older runs are dropped.
+  const lastFilter = text.lastIndexOf('tf.ones([3, 3, 1, 4])');
+  const withChannels = (c: number) => text.slice(0, lastFilter) + `tf.ones([3, 3, ${c}, 4])` + text.slice(lastFilter + 'tf.ones([3, 3, 1, 4])'.length);
+  const finalVersion = 2 + 14;
+  const newest = client.diagnostics(file, finalVersion);
+  for (let i = 0; i < 15; i++) void client.change(file, withChannels(i === 14 ? 3 : 1 + (i % 2)));
+  const diagnostics = await newest;
+  assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+  assert.equal(diagnostics[0]!.range.start.line, text.slice(0, lastFilter).split('\n').length - 1);
+  assert.match(String(diagnostics[0]!.message), /channel|depth|match/i);
 });
 
 const MODEL_DOC = `import * as tf from '@tensorflow/tfjs';
