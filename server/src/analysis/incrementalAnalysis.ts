@@ -17,7 +17,7 @@ import { Evaluator, type ProgramProgress, type ProgramState } from './evaluator'
 import { analyze, parseForAnalysis, resultOf, runEvaluation, skippedResult } from './index';
 import { notSourceReason } from './inputLimits';
 import { ShapeRecorder, type RecorderSnapshot } from './shapeRecorder';
-import { StateCopier, StateNotCopyable, reachableObjects } from './stateCopy';
+import { StateCopier, StateNotCopyable, sharedNatives } from './stateCopy';
 import { tfModuleFor } from './tfImports';
 import type { FunctionValue } from './values';
 
@@ -222,7 +222,7 @@ export class IncrementalAnalyzer {
     const progress = ev.progress();
     // What ran so far read a function declared further down: the prefix alone does not determine this state.
     if (progress.forwardReadPos >= offset) return;
-    this.shared ??= reachableObjects([ev.globals, tfModuleFor(ev, '@tensorflow/tfjs')]);
+    this.shared ??= sharedNatives([ev.globals, tfModuleFor(ev, '@tensorflow/tfjs')]);
     let state: ProgramState;
     try {
       state = new StateCopier(this.shared).copy(ev.programState());

@@ -3,7 +3,8 @@
 // writes), so a snapshot must own its objects: a later statement changing a model must not change what
 // the snapshot holds. The copy keeps the object graph's shape (shared references stay shared, cycles
 // stay cycles) and prototypes (scopes), and does not copy what never changes: syntax nodes, JavaScript
-// functions, and the natives the evaluator's globals and `tf` namespace are made of.
+// functions, and the natives the evaluator's globals and `tf` namespace are made of (the globals' scope itself is
+// copied: user code may write to a global object).
 //
 // A native made during evaluation (a user class, `tf.grad(f)`, a stored `model.add`) closes over state
 // a copy cannot reach, so copying one fails: the snapshot is not taken, and analysis restarts from an
@@ -88,18 +89,28 @@ export class StateCopier {
   }
 }
 
-/** Every object reachable from `roots` (the globals), which copies share rather than copy. */
-export function reachableObjects(roots: unknown[]): WeakSet<object> {
+/**
+ * The natives reachable from `roots` (the globals, the `tf` namespace) and their property maps, which copies share
+ * rather than copy: user code cannot change them. Plain objects and arrays among the globals (`process.env`) can be
+ * written to, so they are copied with the state like any other value.
+ */
+export function sharedNatives(roots: unknown[]): WeakSet<object> {
+  const shared = new WeakSet<object>();
   const seen = new WeakSet<object>();
   const stack: unknown[] = [...roots];
   while (stack.length > 0) {
     const v = stack.pop();
     if (v === null || typeof v !== 'object' || seen.has(v) || isSyntaxNode(v)) continue;
     seen.add(v);
+    if (isNative(v)) {
+      shared.add(v);
+      const props = (v as { props?: Map<string, unknown> }).props;
+      if (props) shared.add(props);
+    }
     if (Array.isArray(v)) stack.push(...(v as unknown[]));
     else if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
     else if (v instanceof Set) for (const x of v) stack.push(x);
     else for (const key of Object.keys(v)) stack.push((v as Record<string, unknown>)[key]);
   }
-  return seen;
+  return shared;
 }
