@@ -11,7 +11,7 @@ import type { AnalysisHost } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { Scope } from './scope';
 import { type Dim, ShapeError } from './shapes';
-import { isExpectedToThrow } from './throwAssertions';
+import { isExpectedToThrow, tryExpectsThrow } from './throwAssertions';
 import { ShapeRecorder } from './shapeRecorder';
 import { evaluateExpression, bindName, callValue } from './expressions';
 import { annotationShapeOf, applyVariableAnnotation, checkAgainstAnnotation, returnAnnotationOf } from './annotations';
@@ -503,7 +503,15 @@ export class Evaluator {
   }
 
   private execTry(node: ts.TryStatement, scope: Scope): Completion {
-    const c = this.execBlock(node.tryBlock.statements, new Scope(scope));
+    // A try block the code asserts throws (its catch checks the error's message) means the exception: run it, report nothing.
+    const silent = this.silent;
+    if (tryExpectsThrow(node)) this.silent = true;
+    let c: Completion;
+    try {
+      c = this.execBlock(node.tryBlock.statements, new Scope(scope));
+    } finally {
+      this.silent = silent;
+    }
     if (node.finallyBlock) {
       const f = this.execBlock(node.finallyBlock.statements, new Scope(scope));
       if (f.type !== 'normal') return f;
