@@ -2,13 +2,14 @@
 // backend's packages from the experiment's folder and keep the first that initializes in the user's tfjs, recording
 // why the others were passed over. WebGPU needs `globalThis.navigator.gpu` before its backend loads, so Dawn (the
 // `webgpu` package) is created first and asked for an adapter; without a GPU it has none and the next candidate
-// is tried. wasm gets its .wasm files from its own package folder and the training kernels it lacks.
+// is tried. wasm gets its .wasm files from its own package folder; wasm and cpu get mlts's training kernels
+// (kernels/kernelPack.ts), which the device description lists; MLTS_KERNEL_PACK=0 keeps only those tfjs lacks.
 import type * as tfjs from '@tensorflow/tfjs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import type { BackendChoice } from '../store/runRecord';
 import { BACKENDS, type BackendOption } from './backendOptions';
-import { registerMissingWasmKernels } from './wasmKernels';
+import { describeKernelPack, registerKernelPack } from './kernels/kernelPack';
 
 type Tf = typeof tfjs;
 type UserRequire = NodeRequire;
@@ -24,6 +25,11 @@ interface WebGpuPackage {
 function cpuDevice(): string {
   const list = cpus();
   return `${list[0]?.model.trim() ?? 'CPU'} × ${list.length}`;
+}
+
+/** MLTS_KERNEL_PACK=0 measures tfjs's own kernels (the benchmarks' "before"); kernels tfjs lacks stay. */
+function kernelPackOptions(): { replace: boolean } {
+  return { replace: process.env.MLTS_KERNEL_PACK !== '0' };
 }
 
 /** Loads and selects one backend; returns the device description, or throws with the reason it cannot. */
@@ -53,14 +59,16 @@ async function tryBackend(tf: Tf, option: BackendOption, userRequire: UserRequir
       const wasmFile = userRequire.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
       wasm.setWasmPaths(dirname(wasmFile) + '/');
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialize');
-      const added = registerMissingWasmKernels(tf);
+      const pack = describeKernelPack(registerKernelPack(tf, 'wasm', kernelPackOptions()));
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
       const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-      return `${cpuDevice()} (wasm${simd ? ' SIMD' : ''}${threads ? ' threads' : ''}${added.length ? `; mlts added ${added.join(', ')}` : ''})`;
+      return `${cpuDevice()} (wasm${simd ? ' SIMD' : ''}${threads ? ' threads' : ''}${pack ? `; ${pack}` : ''})`;
     }
-    case 'cpu':
+    case 'cpu': {
       if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialize');
-      return `${cpuDevice()} (plain JavaScript)`;
+      const pack = describeKernelPack(registerKernelPack(tf, 'cpu', kernelPackOptions()));
+      return `${cpuDevice()} (plain JavaScript${pack ? `; ${pack}` : ''})`;
+    }
   }
 }
 
