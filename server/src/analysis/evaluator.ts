@@ -11,17 +11,17 @@ import type { AnalysisHost } from './api';
 import { DiagnosticSink } from './diagnostics';
 import { Scope } from './scope';
 import { type Dim, ShapeError } from './shapes';
-import { isExpectedToThrow, tryExpectsThrow } from './throwAssertions';
+import { evaluateFunctionsGenerically } from './genericPass';
 import { ShapeRecorder } from './shapeRecorder';
-import { evaluateExpression, bindName, callValue } from './expressions';
-import { annotationShapeOf, applyVariableAnnotation, checkAgainstAnnotation, returnAnnotationOf } from './annotations';
+import { evaluateExpression, bindName } from './expressions';
+import { applyVariableAnnotation, checkAgainstAnnotation, returnAnnotationOf } from './annotations';
 import { createGlobals } from './jsBuiltins';
 import { isStackOverflow } from './inputLimits';
 import { nodeRange } from './diagnostics';
 import { createClass } from './classes';
 import { bindImports } from './tfImports';
-import { assignedNames } from './assignedNames';
 import { execFor, execForOf, execWhile } from './loops';
+import { execSwitch, execTry } from './switchAndTry';
 import {
   type FunctionValue,
   type ModelState,
@@ -32,11 +32,7 @@ import {
   arrayOf,
   arrayOfLength,
   joinAll,
-  strictEquals,
-  num,
-  tensor,
   truthiness,
-  widen,
 } from './values';
 
 export type Completion =
@@ -61,7 +57,7 @@ const MAX_TIME_BUDGET_MS = 4000;
  */
 export const MAX_EXPRESSION_DEPTH = 500;
 
-class BudgetExceeded extends Error {}
+export class BudgetExceeded extends Error {}
 
 /** Thrown when expressions nest past MAX_EXPRESSION_DEPTH; the statement holding them is skipped. */
 class NestingTooDeep extends Error {}
@@ -150,7 +146,7 @@ export class Evaluator {
   private hoistedCount = 0;
   calledFunctions = new Set<ts.FunctionLikeDeclaration>();
   /** Functions a generic evaluation called (a `tf.tidy` callback inside a function evaluated generically). */
-  private readonly calledGenerically = new Set<ts.FunctionLikeDeclaration>();
+  readonly calledGenerically = new Set<ts.FunctionLikeDeclaration>();
   layerCounters = new Map<string, number>();
   /** Named dims of `@shape` annotations, one frame per function call (they unify within a call). */
   private dimFrames: Array<Map<string, Dim>> = [new Map()];
@@ -292,7 +288,7 @@ export class Evaluator {
     if (this.budgetSpent) return;
     this.topLevelEnd = this.sourceFile.end + 1;
     try {
-      this.evaluateFunctionsGenerically();
+      evaluateFunctionsGenerically(this);
     } catch (e) {
       if (!(e instanceof BudgetExceeded)) throw e;
       this.noteBudgetStop(e.message);
@@ -402,8 +398,8 @@ export class Evaluator {
       this.evalExpr(node.expression, scope);
       return { type: 'throw' };
     }
-    if (ts.isTryStatement(node)) return this.execTry(node, scope);
-    if (ts.isSwitchStatement(node)) return this.execSwitch(node, scope);
+    if (ts.isTryStatement(node)) return execTry(this, node, scope);
+    if (ts.isSwitchStatement(node)) return execSwitch(this, node, scope);
     if (ts.isLabeledStatement(node)) {
       const c = this.execStatement(node.statement, scope);
       if ((c.type === 'break' || c.type === 'continue') && c.label === node.label.text) return NORMAL;
@@ -502,51 +498,6 @@ export class Evaluator {
     if (top) top.push(value);
   }
 
-  private execTry(node: ts.TryStatement, scope: Scope): Completion {
-    // A try block the code asserts throws (its catch checks the error's message) means the exception: run it, report nothing.
-    const silent = this.silent;
-    if (tryExpectsThrow(node)) this.silent = true;
-    let c: Completion;
-    try {
-      c = this.execBlock(node.tryBlock.statements, new Scope(scope));
-    } finally {
-      this.silent = silent;
-    }
-    if (node.finallyBlock) {
-      const f = this.execBlock(node.finallyBlock.statements, new Scope(scope));
-      if (f.type !== 'normal') return f;
-    }
-    return c.type === 'throw' ? NORMAL : c;
-  }
-
-  private execSwitch(node: ts.SwitchStatement, scope: Scope): Completion {
-    const subject = this.evalExpr(node.expression, scope);
-    const inner = new Scope(scope);
-    let matched = -1;
-    const clauses = node.caseBlock.clauses;
-    for (let i = 0; i < clauses.length && matched < 0; i++) {
-      const clause = clauses[i];
-      if (ts.isDefaultClause(clause)) continue;
-      const v = this.evalExpr(clause.expression, inner);
-      const same = strictEquals(subject, v);
-      if (same === undefined) return this.widenStatement(node, scope);
-      if (same) matched = i;
-    }
-    if (matched < 0) matched = clauses.findIndex((c) => ts.isDefaultClause(c));
-    if (matched < 0) return NORMAL;
-    for (let i = matched; i < clauses.length; i++) {
-      const c = this.execBlock(clauses[i].statements, inner);
-      if (c.type === 'break' && !c.label) return NORMAL;
-      if (c.type !== 'normal') return c;
-    }
-    return NORMAL;
-  }
-
-  private widenStatement(node: ts.Node, scope: Scope): Completion {
-    for (const name of assignedNames(node)) scope.update(name, widen);
-    return NORMAL;
-  }
-
   /** Calls a user function: binds the arguments in a fresh scope over its closure and runs its body. */
   callFunction(fn: FunctionValue, args: Value[], thisValue?: Value, callNode?: ts.CallExpression): Value {
     const node = fn.node;
@@ -633,70 +584,4 @@ export class Evaluator {
       this.nextYieldLimit = undefined;
     }
   }
-
-  /**
-   * Evaluates every function once more over symbolic parameters (a `number` parameter is a named
-   * size, an `@shape` parameter a tensor of that shape), so that hovers inside show named sizes.
-   * Functions that no call reached get their checks from this pass; for the others it is silent,
-   * since their calls already checked them with the real arguments.
-   */
-  private evaluateFunctionsGenerically(): void {
-    // A worklist, not one pass over a snapshot: a callback written inside another function (a test's `it`
-    // inside its `describe`, a handler inside a setup function) only becomes a value while its enclosing
-    // function runs, and it must be checked too.
-    const done = new Set<ts.FunctionLikeDeclaration>();
-    for (let progressed = true; progressed; ) {
-      progressed = false;
-      for (const [node, fn] of [...this.functionValues]) {
-        if (done.has(node)) continue;
-        done.add(node);
-        progressed = true;
-        this.evaluateGenerically(node, fn);
-      }
-    }
-  }
-
-  private evaluateGenerically(node: ts.FunctionLikeDeclaration, fn: FunctionValue): void {
-    // A closure that its enclosing function's generic evaluation already ran saw that function's named sizes;
-    // running it again over the closure a real call left behind would join those names with that call's numbers.
-    if (this.calledGenerically.has(node) && isNestedFunction(node)) return;
-    const args = node.parameters.map((p) => symbolicParameter(p));
-    this.generic = true;
-    // A function the code itself expects to throw (`expect(() => …).toThrow()`) is checked for shapes, not errors.
-    this.silent = this.calledFunctions.has(node) || isExpectedToThrow(node);
-    this.uncertainDepth++;
-    try {
-      // Hovers need a generator's first yields, not the end of a `while (true)` that a dataset reads lazily.
-      this.withYieldLimit(GENERATOR_YIELDS_FOLLOWED, () => callValue(this, fn, args, undefined));
-    } catch (e) {
-      if (e instanceof BudgetExceeded) throw e;
-    } finally {
-      this.generic = false;
-      this.silent = false;
-      this.uncertainDepth--;
-    }
-  }
 }
-
-function isNestedFunction(node: ts.Node): boolean {
-  for (let p = node.parent; p && !ts.isSourceFile(p); p = p.parent) if (ts.isFunctionLike(p)) return true;
-  return false;
-}
-
-function symbolicParameter(p: ts.ParameterDeclaration): Value {
-  const annotated = annotationShapeOf(p);
-  if (annotated !== undefined) return tensor(annotated, p, undefined, false);
-  if (p.type && p.type.kind === ts.SyntaxKind.NumberKeyword && ts.isIdentifier(p.name)) {
-    return { kind: 'number', symbol: p.name.text };
-  }
-  const typeText = p.type ? p.type.getText() : '';
-  if (/Tensor/.test(typeText)) {
-    const t = tensor(null, p);
-    const name = ts.isIdentifier(p.name) ? `\`${p.name.text}\`` : 'this parameter';
-    t.unknownReason = `it depends on the parameter ${name}, which has no \`@shape\` annotation, and no call the analysis saw gives its shape`;
-    return t;
-  }
-  if (p.initializer && ts.isNumericLiteral(p.initializer)) return num(Number(p.initializer.text));
-  return UNKNOWN;
-}
-

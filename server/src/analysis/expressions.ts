@@ -12,6 +12,8 @@ import { getMember } from './members';
 import { createClass } from './classes';
 import { thrownBy } from './throwAssertions';
 import { assignTrainable } from './nestedModels';
+import { arithmetic, compoundToBinary, primitiveText } from './arithmetic';
+import { unseenCallResult, withInheritedReason } from './unknownReasons';
 import {
   type ArrayValue,
   type NativeCall,
@@ -30,7 +32,6 @@ import {
   str,
   truthiness,
   widen,
-  strictEquals,
 } from './values';
 
 export function evaluateExpression(ev: Evaluator, node: ts.Expression, scope: Scope): Value {
@@ -159,15 +160,6 @@ function evaluateTemplate(ev: Evaluator, node: ts.TemplateExpression, scope: Sco
   return str(text);
 }
 
-function primitiveText(v: Value): string | undefined {
-  if (v.kind === 'string') return v.value;
-  if (v.kind === 'number' && v.value !== undefined) return String(v.value);
-  if (v.kind === 'boolean' && v.value !== undefined) return String(v.value);
-  if (v.kind === 'undefined') return 'undefined';
-  if (v.kind === 'null') return 'null';
-  return undefined;
-}
-
 function evaluateArrayLiteral(ev: Evaluator, node: ts.ArrayLiteralExpression, scope: Scope): Value {
   const items: Value[] = [];
   let complete = true;
@@ -271,46 +263,6 @@ function evaluateCall(ev: Evaluator, node: ts.CallExpression, scope: Scope): Val
   const modelMethodKeepsLayers = thisValue?.kind === 'model' && ts.isPropertyAccessExpression(target) && target.name.text !== 'pop';
   if (!tfjsReceiver && !modelMethodKeepsLayers) escapeToUnknownCode([...values, ...(thisValue ? [thisValue] : [])]);
   return tfjsReceiver ? UNKNOWN : unseenCallResult(target, callee, thisValue);
-}
-
-/** What a call into code the analysis cannot see gives: nothing, with the reason a hover shows. */
-function unseenCallResult(target: ts.Expression, callee: Value, thisValue: Value | undefined): Value {
-  // `x.shape.slice(1)` on an unknown `x`: the reason is why `x` is unknown.
-  const inherited = reasonIn([callee, thisValue]);
-  if (inherited !== undefined) return { kind: 'unknown', reason: inherited };
-  const text = target.getText();
-  const name = text.length > 40 || /\s/.test(text) ? 'a function' : `\`${text}(…)\``;
-  const known = thisValue !== undefined && thisValue.kind !== 'unknown';
-  return { kind: 'unknown', reason: `it depends on ${name}, ${known ? 'which the analysis does not model' : 'code the analysis cannot see'}` };
-}
-
-/** The reason an unknown argument carries (an unseen call, an unannotated parameter, a widened loop), if any. */
-function reasonIn(values: Array<Value | undefined>, depth = 0): string | undefined {
-  for (const v of values) {
-    if (!v) continue;
-    if (v.kind === 'unknown' && v.reason) return v.reason;
-    if (v.kind === 'tensor' && v.unknownReason) return v.unknownReason;
-    if (v.kind === 'array' && v.items && depth < 2) {
-      const inner = reasonIn(v.items, depth + 1);
-      if (inner) return inner;
-    }
-  }
-  return undefined;
-}
-
-/** A tensor an op made with sizes it could not know takes the reason of the argument that hid them. */
-function withInheritedReason(result: Value, thisValue: Value | undefined, args: Value[], callee: string): Value {
-  if (result.kind === 'unknown' && !result.bottom && result.reason === undefined) {
-    // A tfjs function that gives nothing does so because of its arguments (a callback's result, say); a JavaScript
-    // built-in such as `JSON.parse` because the analysis does not compute it.
-    const reason = reasonIn([thisValue, ...args]) ?? (callee.startsWith('tf.') ? undefined : `it depends on \`${callee}(…)\`, whose result the analysis does not model`);
-    return reason === undefined ? result : { kind: 'unknown', reason };
-  }
-  if (result.kind !== 'tensor' || result.unknownReason !== undefined || (result.shape !== null && !result.shape.includes(null))) return result;
-  if (result === thisValue || args.includes(result)) return result;
-  const reason = reasonIn([thisValue, ...args]);
-  if (reason !== undefined) result.unknownReason = reason;
-  return result;
 }
 
 /**
@@ -437,86 +389,6 @@ function logical(ev: Evaluator, op: ts.SyntaxKind, left: Value, rightNode: ts.Ex
     return joinValues(left, ev.evalExpr(rightNode, scope));
   } finally {
     ev.uncertainDepth--;
-  }
-}
-
-function compoundToBinary(op: ts.SyntaxKind): ts.SyntaxKind {
-  const table: Partial<Record<ts.SyntaxKind, ts.SyntaxKind>> = {
-    [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
-    [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
-    [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,
-    [ts.SyntaxKind.SlashEqualsToken]: ts.SyntaxKind.SlashToken,
-    [ts.SyntaxKind.PercentEqualsToken]: ts.SyntaxKind.PercentToken,
-    [ts.SyntaxKind.AsteriskAsteriskEqualsToken]: ts.SyntaxKind.AsteriskAsteriskToken,
-  };
-  return table[op] ?? ts.SyntaxKind.Unknown;
-}
-
-/** `==`: null and undefined equal each other and nothing else; mixed primitive kinds are not followed. */
-function looseEquals(a: Value, b: Value): boolean | undefined {
-  const nullish = (v: Value) => v.kind === 'null' || v.kind === 'undefined';
-  if (nullish(a) || nullish(b)) {
-    if (nullish(a) && nullish(b)) return true;
-    const other = nullish(a) ? b : a;
-    return other.kind === 'unknown' ? undefined : false;
-  }
-  if (a.kind !== b.kind) return undefined;
-  return strictEquals(a, b);
-}
-
-/** Arithmetic and comparisons on known primitives; anything else is an unknown of the right kind. */
-export function arithmetic(op: ts.SyntaxKind, left: Value, right: Value): Value {
-  const K = ts.SyntaxKind;
-  switch (op) {
-    case K.EqualsEqualsEqualsToken:
-      return bool(strictEquals(left, right));
-    case K.ExclamationEqualsEqualsToken: {
-      const eq = strictEquals(left, right);
-      return bool(eq === undefined ? undefined : !eq);
-    }
-    case K.EqualsEqualsToken:
-      return bool(looseEquals(left, right));
-    case K.ExclamationEqualsToken: {
-      const eq = looseEquals(left, right);
-      return bool(eq === undefined ? undefined : !eq);
-    }
-    case K.InstanceOfKeyword:
-    case K.InKeyword:
-      return bool();
-  }
-  if (op === K.PlusToken && (left.kind === 'string' || right.kind === 'string')) {
-    const a = primitiveText(left);
-    const b = primitiveText(right);
-    // Long strings are not shapes' business; dropping them keeps doubling loops cheap.
-    return str(a !== undefined && b !== undefined && a.length + b.length <= 100_000 ? a + b : undefined);
-  }
-  const a = numberOf(left);
-  const b = numberOf(right);
-  const isComparison = op === K.LessThanToken || op === K.GreaterThanToken || op === K.LessThanEqualsToken || op === K.GreaterThanEqualsToken;
-  if (a === undefined || b === undefined) {
-    if (isComparison && left.kind === 'number' && right.kind === 'number' && left.symbol !== undefined && left.symbol === right.symbol) {
-      return bool(op === K.LessThanEqualsToken || op === K.GreaterThanEqualsToken);
-    }
-    return isComparison ? bool() : num();
-  }
-  switch (op) {
-    case K.PlusToken: return num(a + b);
-    case K.MinusToken: return num(a - b);
-    case K.AsteriskToken: return num(a * b);
-    case K.SlashToken: return num(a / b);
-    case K.PercentToken: return num(a % b);
-    case K.AsteriskAsteriskToken: return num(a ** b);
-    case K.LessThanToken: return bool(a < b);
-    case K.GreaterThanToken: return bool(a > b);
-    case K.LessThanEqualsToken: return bool(a <= b);
-    case K.GreaterThanEqualsToken: return bool(a >= b);
-    case K.BarToken: return num(a | b);
-    case K.AmpersandToken: return num(a & b);
-    case K.CaretToken: return num(a ^ b);
-    case K.LessThanLessThanToken: return num(a << b);
-    case K.GreaterThanGreaterThanToken: return num(a >> b);
-    case K.GreaterThanGreaterThanGreaterThanToken: return num(a >>> b);
-    default: return UNKNOWN;
   }
 }
 
