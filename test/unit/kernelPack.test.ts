@@ -9,6 +9,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { conv2DBackpropFilterLimits } from '../../runtime/src/backends/kernels/conv2DBackpropFilter';
+import { conv2DBackpropInputLimits } from '../../runtime/src/backends/kernels/conv2DBackpropInput';
 import { describeKernelPack, registerKernelPack, unregisterKernelPack } from '../../runtime/src/backends/kernels/kernelPack';
 
 type Backend = 'cpu' | 'wasm';
@@ -201,6 +202,45 @@ for (const backend of BACKENDS) {
         backend === 'wasm' ? reference : backend,
       );
     }
+  });
+
+  test(`Conv2DBackpropInput on ${backend} matches tfjs, in one piece and in chunks of images`, async () => {
+    const next = random(7);
+    for (let round = 0; round < 6; round++) {
+      const [fh, fw, inC, outC] = [between(next, 1, 4), between(next, 1, 4), between(next, 1, 5), between(next, 1, 6)];
+      const inputShape: [number, number, number, number] = [between(next, 1, 4), between(next, fh, 10), between(next, fw, 10), inC];
+      const strides: [number, number] = [between(next, 1, 2), between(next, 1, 3)];
+      const pad = (['valid', 'same', 1] as const)[round % 3]!;
+      const c: ConvCase = { name: '', x: inputShape, filter: [fh, fw, inC, outC], strides, pad, dataFormat: 'NHWC' };
+      const [dyv, wv] = [values(next, convOutputShape(c)), values(next, c.filter)];
+      const limit = conv2DBackpropInputLimits.maxColFloats;
+      // Odd rounds go one image at a time.
+      conv2DBackpropInputLimits.maxColFloats = round % 2 ? 1 : limit;
+      const kernel = () => [
+        tf.engine().runKernel('Conv2DBackpropInput', { dy: tf.tensor(dyv, convOutputShape(c)), filter: tf.tensor(wv, c.filter) }, { strides, pad, dataFormat: 'NHWC', inputShape }) as tf.Tensor,
+      ];
+      await matchesTfjs(backend, kernel).finally(() => (conv2DBackpropInputLimits.maxColFloats = limit));
+    }
+  });
+
+  test(`maxPool and avgPool gradients on ${backend} match tfjs on random shapes, windows, strides and paddings`, async () => {
+    const next = random(8);
+    for (let round = 0; round < 8; round++) {
+      const filterSize: [number, number] = [between(next, 1, 3), between(next, 1, 3)];
+      const shape = [between(next, 1, 3), between(next, filterSize[0], 9), between(next, filterSize[1], 9), between(next, 1, 4)];
+      const strides: [number, number] = [between(next, 1, 3), between(next, 1, 2)];
+      const pad = round % 2 ? 'same' : 'valid';
+      // Distinct values, so that no window has a tie for its maximum.
+      const xv = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i).sort(() => next() - 0.5);
+      const pool = (x: tf.Tensor) => (round < 4 ? tf.maxPool : tf.avgPool)(x as tf.Tensor4D, filterSize, strides, pad);
+      await matchesTfjs(backend, () => withGradients([tf.tensor(xv, shape)], pool));
+    }
+  });
+
+  // tfjs-backend-wasm's own kernel is inconsistent on ties (poolGrad.ts), so the reference is tfjs's cpu kernel.
+  test(`maxPool's gradient on ${backend} sends a tie (zeros after a relu) where tfjs-backend-cpu does`, async () => {
+    const xv = Float32Array.from([0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]);
+    await matchesTfjs(backend, () => withGradients([tf.tensor(xv, [1, 4, 4, 1])], (x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid')), 'cpu');
   });
 
   test(`an MLP and a conv net train on ${backend} with the pack to the losses tfjs's own kernels give`, async () => {

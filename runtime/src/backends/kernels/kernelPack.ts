@@ -9,9 +9,11 @@
 // initialised later still sets up tfjs's kernel that the replacement may hand work to.
 import type * as tfjs from '@tensorflow/tfjs';
 import { conv2DBackpropFilterKernel } from './conv2DBackpropFilter';
+import { conv2DBackpropInputKernel } from './conv2DBackpropInput';
 import { gatherKernel, segmentSumKernel } from './gather';
 import { kernelBackend, type KernelAttrs, type KernelBackend, type KernelInputs, type PackBackendName, type RawKernelFunc, type Tf, type TensorInfoLike } from './kernelBackend';
 import { matMulKernels } from './matMul';
+import { avgPoolGradKernel, maxPoolGradKernel } from './poolGrad';
 
 /** One kernel of the pack. */
 export interface PackKernel {
@@ -22,7 +24,15 @@ export interface PackKernel {
 }
 
 /** Every kernel mlts registers, in the order the run record lists them. */
-export const PACK_KERNELS: readonly PackKernel[] = [...matMulKernels, gatherKernel, segmentSumKernel, conv2DBackpropFilterKernel];
+export const PACK_KERNELS: readonly PackKernel[] = [
+  ...matMulKernels,
+  gatherKernel,
+  segmentSumKernel,
+  conv2DBackpropFilterKernel,
+  conv2DBackpropInputKernel,
+  maxPoolGradKernel,
+  avgPoolGradKernel,
+];
 
 /** What is in place for one backend after registration: kernels tfjs lacks, and kernels that replace tfjs's. */
 export interface KernelPackState {
