@@ -13,6 +13,7 @@
 import { transformSync } from 'esbuild';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { withoutScratchCells } from './cells/cellParser';
 
 interface ResolveContext {
   parentURL?: string;
@@ -104,9 +105,19 @@ export function compileTypeScript(source: string, url: string): LoadResult {
   return { format: 'module', source: code, shortCircuit: true };
 }
 
+/**
+ * The source of a TypeScript module as a program runs it: an experiment (`.ml.ts`) loaded as a module — by a tracked
+ * run, Run File as Script or another module's import — runs without its scratch cells. The cell kernel never loads
+ * the experiment this way: it compiles each cell on its own (cellCompiler.ts), scratch cells included.
+ */
+export function moduleSource(file: string): string {
+  const text = readFileSync(file, 'utf8');
+  return file.endsWith('.ml.ts') ? withoutScratchCells(text) : text;
+}
+
 export async function load(url: string, context: object, nextLoad: NextLoad): Promise<LoadResult> {
   if (!isTypeScriptUrl(url)) return nextLoad(url, context);
   const file = fileURLToPath(url);
   if (isLocalModule(url)) loadedLocal.set(file, fileStamp(file));
-  return compileTypeScript(readFileSync(file, 'utf8'), pathToFileURL(file).href);
+  return compileTypeScript(moduleSource(file), pathToFileURL(file).href);
 }

@@ -2,7 +2,7 @@
 // ranges of whole files (code before the first marker, CRLF, empty cells, markdown cells).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cellAtLine, parseCells, parseMarker, type CellKind } from '../../runtime/src/cells/cellParser';
+import { cellAtLine, parseCells, parseMarker, withoutScratchCells, type CellKind } from '../../runtime/src/cells/cellParser';
 
 const MARKERS: [line: string, expected: { kind: CellKind; title?: string } | undefined][] = [
   ['// %%', { kind: 'code' }],
@@ -108,4 +108,18 @@ test('cellAtLine finds the cell holding a line and nothing in a blank preamble',
   assert.equal(cellAtLine(cells, 2)?.index, 0);
   assert.equal(cellAtLine(cells, 3)?.title, 'B');
   assert.equal(cellAtLine(cells, 99), undefined);
+});
+
+test('a [scratch] marker makes a scratch code cell; withoutScratchCells blanks its code and keeps every line number', () => {
+  const text = '// %% Setup\nconst a = 1;\n// %% [scratch] try things\nthrow new Error("x");\nwhile (true) {}\r\n// %% [SCRATCH]\n// %% Train\nb();\n';
+  const cells = parseCells(text);
+  assert.deepEqual(cells.map((c) => [c.kind, c.title, c.scratch]), [
+    ['code', 'Setup', undefined],
+    ['code', 'try things', true],
+    ['code', undefined, true],
+    ['code', 'Train', undefined],
+  ]);
+  const kept = withoutScratchCells(text);
+  assert.equal(kept, '// %% Setup\nconst a = 1;\n// %% [scratch] try things\n\n\r\n// %% [SCRATCH]\n// %% Train\nb();\n');
+  assert.equal(withoutScratchCells('// %%\nx();\n'), '// %%\nx();\n');
 });

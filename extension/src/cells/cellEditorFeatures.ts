@@ -47,6 +47,10 @@ class CellCodeLensProvider implements vscode.CodeLensProvider {
         new vscode.CodeLens(at, { title: 'Run Above', command: Commands.runAbove, arguments: [target] }),
         new vscode.CodeLens(at, { title: 'Run Below', command: Commands.runBelow, arguments: [target] }),
       );
+      if (cell.scratch) {
+        // A lens with an empty command is a label: it says why a tracked run will not run this cell.
+        lenses.push(new vscode.CodeLens(at, { title: 'scratch: not in tracked runs or Run File as Script', tooltip: '`// %% [scratch]` cells run here only.', command: '' }));
+      }
       const stale = this.staleReason(document, cell.id);
       if (stale) {
         lenses.push(

@@ -1,5 +1,6 @@
 // Splits the text of a `.ml.ts` file into notebook-style cells. A line `// %%` starts a code cell, `// %% [markdown]`
-// a markdown (comment) cell, and anything after the marker is the cell's title (`// %% Load data`). Code before the
+// a markdown (comment) cell, `// %% [scratch]` a scratch cell (code that runs interactively but never in tracked runs
+// or Run File as Script), and anything after the marker is the cell's title (`// %% Load data`). Code before the
 // first marker is a cell of its own when it holds anything but blank lines. Lines are 0-based and inclusive.
 // This module is a pure function over text: it knows nothing of editors, document versions or kernels; callers
 // cache by document version and map the ranges to their own types. It never throws on user text.
@@ -14,6 +15,9 @@ export const CELL_MARKER = /^\/\/[ \t]*%%(?:[ \t]+(.*?))?[ \t]*$/;
 /** The kind tag after a marker that makes a markdown cell: `[markdown]` or `[md]`, any case. */
 export const MARKDOWN_TAG = /^\[(?:markdown|md)\](?:[ \t]+(.*))?$/i;
 
+/** The tag after a marker that makes a scratch code cell: `[scratch]`, any case. */
+export const SCRATCH_TAG = /^\[scratch\](?:[ \t]+(.*))?$/i;
+
 export type CellKind = 'code' | 'markdown';
 
 export interface Cell {
@@ -21,8 +25,10 @@ export interface Cell {
   id: string;
   index: number;
   kind: CellKind;
-  /** The text after the marker (after `[markdown]` for markdown cells), trimmed; absent when empty. */
+  /** The text after the marker (after `[markdown]` or `[scratch]`), trimmed; absent when empty. */
   title?: string;
+  /** A scratch cell (`// %% [scratch]`): run interactively only, left out of tracked runs and Run File as Script. */
+  scratch?: true;
   /** The marker line, or the first line of the file for code before the first marker. */
   startLine: number;
   /** The last line of the cell: the line before the next marker, or the file's last line. */
@@ -47,15 +53,18 @@ interface Marker {
   line: number;
   kind: CellKind;
   title?: string;
+  scratch?: true;
 }
 
 /** Reads one line as a marker, or returns undefined when it is not one. */
-export function parseMarker(line: string): { kind: CellKind; title?: string } | undefined {
+export function parseMarker(line: string): { kind: CellKind; title?: string; scratch?: true } | undefined {
   const match = CELL_MARKER.exec(line.replace(/\r$/, ''));
   if (!match) return undefined;
   const rest = (match[1] ?? '').trim();
   const markdown = MARKDOWN_TAG.exec(rest);
   if (markdown) return withTitle('markdown', markdown[1]);
+  const scratch = SCRATCH_TAG.exec(rest);
+  if (scratch) return { ...withTitle('code', scratch[1]), scratch: true };
   return withTitle('code', rest);
 }
 
@@ -88,6 +97,7 @@ export function parseCells(text: string): Cell[] {
     };
     if (marker) cell.markerLine = marker.line;
     if (marker?.title !== undefined) cell.title = marker.title;
+    if (marker?.scratch) cell.scratch = true;
     cells.push(cell);
   };
   const firstMarker = markers[0]?.line ?? lines.length;
@@ -102,4 +112,19 @@ export function parseCells(text: string): Cell[] {
 /** The cell containing a 0-based line, if any (lines of a blank preamble belong to no cell). */
 export function cellAtLine(cells: readonly Cell[], line: number): Cell | undefined {
   return cells.find((cell) => cell.startLine <= line && line <= cell.endLine);
+}
+
+/**
+ * The text a tracked run or Run File as Script executes: every scratch cell's code lines blanked, so its code does not
+ * run while every other line keeps its number (stack traces and source maps stay right). The marker line is a
+ * comment already. Text without scratch cells is returned as it is.
+ */
+export function withoutScratchCells(text: string): string {
+  const scratch = parseCells(text).filter((c) => c.scratch);
+  if (scratch.length === 0) return text;
+  const lines = text.split('\n');
+  for (const cell of scratch) {
+    for (let line = cell.codeStartLine; line <= cell.codeEndLine; line++) lines[line] = lines[line]!.endsWith('\r') ? '\r' : '';
+  }
+  return lines.join('\n');
 }
