@@ -112,7 +112,7 @@ export const builds = [
     name: 'runtime',
     ...node,
     format: 'esm',
-    entryPoints: [...entries('runtime/src', /^(runScript|tsLoaderHooks)\.ts$/), ...[...entries('runtime/src/kernel', /^kernel(Main|Worker)\.ts$/), ...entries('runtime/src/runner', /^run(Process|LoaderHooks)\.ts$/)].map((f) => ({ in: f, out: f.replace(/^.*[\\/]|\.ts$/g, '') }))],
+    entryPoints: [...entries('runtime/src', /^(runScript|tsLoaderHooks)\.ts$/), ...[...entries('runtime/src/kernel', /^kernel(Main|Worker)\.ts$/), ...entries('runtime/src/runner', /^run(Process|LoaderHooks|Watchdog)\.ts$/)].map((f) => ({ in: f, out: f.replace(/^.*[\\/]|\.ts$/g, '') }))],
     outdir: 'dist/runtime',
     outExtension: { '.js': '.mjs' },
     external: ['esbuild', '@tensorflow/*'],

@@ -1,92 +1,25 @@
-// `mlts run FILE [--param k=v]... [--grid k=v1,v2,...]... [--backend auto|cpu|wasm|webgpu|node|node-gpu]
-// [--parallel N] [--store DIR]`: launches the file as tracked runs (one per point of the grid) and waits for them.
-// Run ids go to stdout, one per line, as the runs are queued; progress and results go to stderr. Ctrl+C cancels
-// every run (a second one leaves at once). Exit status: 0 when every run finished, 1 when any failed, was killed
-// or cancelled, 2 on a usage error (including a forced backend that is not installed).
+// `mlts run FILE [options]` (RUN_USAGE in runArgs.ts): launches the file as tracked runs (one per point of the
+// grid) and waits for them. Run ids go to stdout, one per line, as the runs are queued; progress and results go to
+// stderr. Ctrl+C cancels every run (a second one leaves at once). Without `--detach` each run stops by itself
+// when this process dies (see runWatchdog.ts); with it, a detached launcher (this command again, with the hidden
+// --adopt option, in its own session, logging to <store>/launchers/) takes the queued runs over and this process
+// exits as soon as it has. Exit status: 0 when every run finished, 1 when any failed, was killed or cancelled,
+// 2 on a usage error (including a forced backend that is not installed).
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
-import { BackendUnavailableError, isBackendRequest, planBackends, type BackendRequest } from '../../runtime/src/backends/backendOptions';
-import { expandGrid, parseAssignment, parseGridArg, ParamsError, type Overrides } from '../../runtime/src/params/paramsValues';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { BackendUnavailableError, planBackends } from '../../runtime/src/backends/backendOptions';
+import { expandGrid, ParamsError } from '../../runtime/src/params/paramsValues';
 import { staticParams } from '../../runtime/src/params/paramsCheck';
 import { createQueuedRuns } from '../../runtime/src/runner/runRequests';
 import { RunScheduler, type SchedulerEvent } from '../../runtime/src/runner/runScheduler';
 import { RunStore, STDERR_FILE, STORE_DIR } from '../../runtime/src/store/runStore';
 import type { RunRecord } from '../../runtime/src/store/runRecord';
 import { UsageError, type CommandIO } from './commandIO';
+import { ADOPT_OPTION, parseRunArgs, RUN_USAGE, type RunArgs } from './runArgs';
 
-export const RUN_USAGE = `usage: mlts run FILE [--param k=v]... [--grid k=v1,v2,...]... [--backend auto|cpu|wasm|webgpu|node|node-gpu]
-                [--parallel N] [--store DIR]
-`;
-
-export interface RunArgs {
-  file: string;
-  params: Overrides;
-  grid: [string, string[]][];
-  backend: BackendRequest;
-  parallel: number | undefined;
-  store: string | undefined;
-}
-
-function optionValue(args: string[], i: number, name: string): [string, number] {
-  const arg = args[i]!;
-  if (arg.startsWith(`${name}=`)) return [arg.slice(name.length + 1), i];
-  const value = args[i + 1];
-  if (value === undefined) throw new UsageError(`${name} needs a value`);
-  return [value, i + 1];
-}
-
-export function parseRunArgs(args: string[]): RunArgs {
-  const parsed: RunArgs = { file: '', params: {}, grid: [], backend: 'auto', parallel: undefined, store: undefined };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const name = arg.startsWith('--') ? arg.split('=')[0]! : '';
-    let value: string;
-    try {
-      switch (name) {
-        case '--param': {
-          [value, i] = optionValue(args, i, name);
-          const [key, v] = parseAssignment(value);
-          parsed.params[key] = v;
-          break;
-        }
-        case '--grid':
-          [value, i] = optionValue(args, i, name);
-          parsed.grid.push(parseGridArg(value));
-          break;
-        case '--backend':
-          [value, i] = optionValue(args, i, name);
-          if (!isBackendRequest(value)) throw new UsageError(`--backend must be auto, cpu, wasm, webgpu, node or node-gpu, not ${value}`);
-          parsed.backend = value;
-          break;
-        case '--parallel':
-          [value, i] = optionValue(args, i, name);
-          if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`--parallel wants a positive whole number, not ${value}`);
-          parsed.parallel = Number(value);
-          break;
-        case '--store':
-          [value, i] = optionValue(args, i, name);
-          parsed.store = value;
-          break;
-        case '':
-          if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-          if (parsed.file) throw new UsageError(`one file per run; got ${parsed.file} and ${arg}`);
-          parsed.file = arg;
-          break;
-        default:
-          throw new UsageError(`unknown option ${arg}`);
-      }
-    } catch (err) {
-      if (err instanceof ParamsError) throw new UsageError(err.message);
-      throw err;
-    }
-  }
-  if (!parsed.file) throw new UsageError('which file? mlts run FILE');
-  const gridNames = parsed.grid.map(([n]) => n);
-  const twice = gridNames.find((n, i) => gridNames.indexOf(n) !== i || n in parsed.params);
-  if (twice) throw new UsageError(`parameter ${twice} is given more than once`);
-  return parsed;
-}
+export { parseRunArgs, RUN_USAGE };
 
 function formatValues(values: Record<string, unknown>, keys?: string[]): string {
   return Object.entries(values)
@@ -126,6 +59,53 @@ function stderrTail(store: RunStore, record: RunRecord, lines = 12): string {
   return text ? text.split('\n').slice(-lines).map((l) => `  | ${l}`).join('\n') + '\n' : '';
 }
 
+/** The line a detached launcher prints once the runs are its own, so the command that started it may leave. */
+const ADOPTED_LINE = 'mlts: adopted';
+
+/** Makes this process the launcher of runs another `mlts run --detach` queued. */
+function adoptRuns(store: RunStore, ids: string[]): RunRecord[] {
+  return ids.map((id) => {
+    const record = store.update(id, (launch) => {
+      launch.supervisorPid = process.pid;
+      launch.detached = true;
+    });
+    if (!record) throw new UsageError(`no queued run ${id} in ${store.root}`);
+    return record;
+  });
+}
+
+/**
+ * Starts a launcher in its own session that adopts the queued runs, waits until it has, and returns: the runs
+ * then belong to a process that neither this terminal's Ctrl+C nor its closing reaches.
+ */
+async function detachLauncher(store: RunStore, records: RunRecord[], args: string[], io: CommandIO): Promise<number> {
+  const logDir = join(store.root, 'launchers');
+  mkdirSync(logDir, { recursive: true });
+  const logPath = join(logDir, `${records[0]!.id}.log`);
+  const log = openSync(logPath, 'a');
+  const ids = records.map((r) => r.id).join(',');
+  const launcherArgs = [join(__dirname, 'cli.js'), 'run', ...args.filter((a) => a !== '--detach'), '--store', store.root, ADOPT_OPTION, ids];
+  const child = spawn(process.execPath, launcherArgs, { cwd: io.cwd, detached: true, stdio: ['ignore', 'pipe', log] });
+  closeSync(log);
+  let out = '';
+  const adopted = await new Promise<boolean>((done) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes(ADOPTED_LINE)) done(true);
+    });
+    child.on('close', () => done(false));
+  });
+  if (!adopted) {
+    io.stderr(`mlts run: the detached launcher ended before it took the runs over; see ${logPath}\n`);
+    return 1;
+  }
+  child.stdout!.destroy();
+  child.unref();
+  for (const r of records) io.stdout(`${r.id}\n`);
+  io.stderr(`mlts run: ${records.length} run${records.length === 1 ? '' : 's'} detached to launcher pid ${child.pid}; its log: ${logPath}; follow with mlts runs\n`);
+  return 0;
+}
+
 export async function runRunCommand(args: string[], io: CommandIO, runnerPath = join(__dirname, 'runtime', 'runProcess.mjs')): Promise<number> {
   let parsed: RunArgs;
   try {
@@ -145,17 +125,18 @@ export async function runRunCommand(args: string[], io: CommandIO, runnerPath = 
   const store = new RunStore(parsed.store ? resolve(io.cwd, parsed.store) : join(io.cwd, STORE_DIR));
   let records: RunRecord[];
   let scheduler: RunScheduler;
+  const adopting = parsed.adopt.length > 0;
   try {
     const plan = planBackends(parsed.backend, dirname(file));
-    const parameterSets = expandGrid(parsed.params, parsed.grid);
-    records = createQueuedRuns(store, {
-      file,
-      workspace: io.cwd,
-      parameterSets,
-      requestedBackend: parsed.backend,
-      group: parameterSets.length > 1 ? `${basename(file)}@${new Date().toISOString()}` : null,
-    }, staticParams);
-    scheduler = new RunScheduler({ store, runnerPath, cwd: io.cwd, plan, parallel: parsed.parallel });
+    if (adopting) {
+      records = adoptRuns(store, parsed.adopt);
+    } else {
+      const parameterSets = expandGrid(parsed.params, parsed.grid);
+      const group = parameterSets.length > 1 ? `${basename(file)}@${new Date().toISOString()}` : null;
+      records = createQueuedRuns(store, { file, workspace: io.cwd, parameterSets, requestedBackend: parsed.backend, group, detached: parsed.detach }, staticParams);
+      if (parsed.detach) return await detachLauncher(store, records, args, io);
+    }
+    scheduler = new RunScheduler({ store, runnerPath, cwd: io.cwd, plan, parallel: parsed.parallel, detached: adopting });
     const first = plan.candidates[0];
     io.stderr(
       `mlts run: ${records.length} run${records.length === 1 ? '' : 's'} of ${basename(file)}, ${scheduler.parallel} at a time (${availableParallelism()} cores), backend ${parsed.backend}${parsed.backend === 'auto' && first ? ` → ${plan.candidates.join(' / ')}` : ''}; store ${store.root}\n`,
@@ -167,7 +148,7 @@ export async function runRunCommand(args: string[], io: CommandIO, runnerPath = 
     }
     throw err;
   }
-  for (const r of records) io.stdout(`${r.id}\n`);
+  io.stdout(adopting ? `${ADOPTED_LINE}\n` : records.map((r) => `${r.id}\n`).join(''));
   scheduler.onEvent((event) => {
     io.stderr(`${describeEvent(event)}\n`);
     if (event.type === 'ended' && (event.record.status === 'failed' || event.record.status === 'killed')) io.stderr(stderrTail(store, event.record));

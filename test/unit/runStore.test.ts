@@ -1,5 +1,6 @@
 // The run store's reader and writer: atomic record writes, metrics lines (torn last line, corrupted lines,
-// non-finite values), listing, and the repair of runs whose process vanished.
+// non-finite values), listing, the merge of the launcher's record with the run's own state, and the repair of
+// runs whose process vanished.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { lastValues, MetricsWriter, parseMetrics, tailMetrics } from '../../runtime/src/store/metricsLog';
 import { newRunId, RunStore } from '../../runtime/src/store/runStore';
-import { newRunRecord, type RunRecord } from '../../runtime/src/store/runRecord';
+import { mergeRunRecord, newRunRecord, type RunOwnState, type RunRecord } from '../../runtime/src/store/runRecord';
+import { newOwnState } from '../../runtime/src/runner/ownState';
 
 const work = join(__dirname, '..', '..', 'test-results', 'unit', 'run-store');
 
@@ -124,4 +126,52 @@ test('a queued run whose launcher is gone is marked cancelled; one whose launche
 test('run ids sort by time and carry the file name', () => {
   const id = newRunId('mnist-convnet.ml.ts', new Date('2026-11-25T05:12:19.000Z'));
   assert.match(id, /^20261125-051219-mnist-convnet-[0-9a-f]{6}$/);
+});
+
+/** A run's own state as its process would write it. */
+function ownState(id: string, changes: Partial<RunOwnState> = {}): RunOwnState {
+  return { ...newOwnState(id, 1, {}), ...changes };
+}
+
+test('merge: the run\'s own final state wins over what its launcher saw; its "running" loses to a launcher\'s final status', () => {
+  const launch = record('20260101-000001-m', { status: 'queued', finalMetrics: { loss: 9 } });
+  assert.equal(mergeRunRecord(launch, null).status, 'queued');
+  const running = ownState(launch.id, { progress: { epoch: 2, epochs: 5 }, finalMetrics: { loss: 0.5 } });
+  const merged = mergeRunRecord(launch, running);
+  assert.equal(merged.status, 'running');
+  assert.deepEqual(merged.progress, { epoch: 2, epochs: 5 });
+  assert.equal(merged.finalMetrics.loss, 0.5);
+  const finished = ownState(launch.id, { status: 'finished', exitCode: 0, endedAt: '2026-01-01T00:01:00.000Z', finalMetrics: { loss: 0.1 } });
+  const killedByLauncher = { ...launch, status: 'killed' as const, message: 'killed by SIGKILL' };
+  assert.equal(mergeRunRecord(killedByLauncher, finished).status, 'finished', 'a run that wrote finished finished');
+  assert.equal(mergeRunRecord(killedByLauncher, finished).message, null);
+  assert.equal(mergeRunRecord(killedByLauncher, running).status, 'killed', 'the launcher saw the exit the run could not write');
+  // A requeued job's new attempt: the earlier attempt's final state says nothing about the status any more.
+  const requeued = { ...launch, attempt: 2 };
+  assert.equal(mergeRunRecord(requeued, finished).status, 'queued');
+  assert.equal(mergeRunRecord(requeued, { ...running, attempt: 2 }).attempt, 2);
+});
+
+test('a format 1 record (no state.json) reads with the fields format 2 added', () => {
+  const store = freshStore('format1');
+  const old: Record<string, unknown> = { ...record('20260101-000001-old'), format: 1 };
+  for (const key of ['executor', 'detached', 'jobId', 'nodeName', 'cudaVisibleDevices', 'attempt']) delete old[key];
+  mkdirSync(store.runDir('20260101-000001-old'), { recursive: true });
+  writeFileSync(join(store.runDir('20260101-000001-old'), 'run.json'), JSON.stringify(old));
+  const read = store.read('20260101-000001-old')!;
+  assert.equal(read.status, 'finished');
+  assert.deepEqual([read.executor, read.attempt, read.jobId], ['local', 1, null]);
+});
+
+test('a running run whose own state names a dead process is marked killed in its state.json, with the last metrics', async () => {
+  const store = freshStore('own-vanished');
+  const id = '20260101-000001-own';
+  store.create(record(id, { status: 'queued', supervisorPid: await deadPid() }));
+  store.writeOwnState(ownState(id, { pid: await deadPid(), finalMetrics: { loss: 3 } }), true);
+  appendFileSync(join(store.runDir(id), 'metrics.jsonl'), `${point(0, 2)}\n${point(1, 1)}\n`);
+  const [run] = store.list().runs;
+  assert.equal(run!.status, 'killed');
+  assert.equal(run!.finalMetrics.loss, 1, 'metrics.jsonl holds the last word');
+  assert.equal(store.readOwnState(id)!.status, 'killed');
+  assert.equal(store.readLaunch(id)!.status, 'queued', "the launcher's record is left to its writer");
 });

@@ -27,6 +27,7 @@ const ICONS: Record<RunStatus, [string, string | undefined]> = {
   failed: ['error', 'testing.iconFailed'],
   killed: ['circle-slash', 'testing.iconFailed'],
   cancelled: ['debug-stop', undefined],
+  lost: ['question', 'testing.iconFailed'],
 };
 
 const number = (v: number | null | undefined) => (v === null || v === undefined ? 'NaN' : String(Number(v.toPrecision(4))));

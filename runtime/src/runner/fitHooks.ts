@@ -5,10 +5,16 @@
 // finish its queued work, so batch points are throttled; counting samples costs nothing. The callback is a
 // tfjs `Callback` (not a plain object), so tfjs does not start yielding between batches because of it.
 // Sequential models delegate fit to an inner LayersModel, so wrapping the base class sees every model once.
+// tfjs's training loop chains promises that are already resolved, so without help the event loop would not turn
+// until fit returns: the tracker yields to it (setImmediate) every YIELD_MS, so signals (a cancel) and IPC are
+// handled while a long fit runs.
 import type * as tfjs from '@tensorflow/tfjs';
 import { finiteOrNull } from '../store/metricsLog';
 
 type Tf = typeof tfjs;
+
+/** Longest stretch of batches without letting the event loop turn. */
+const YIELD_MS = 200;
 type Logs = Record<string, unknown>;
 
 export interface EpochReport {
@@ -65,6 +71,7 @@ export function installFitHooks(tf: Tf, observer: FitObserver, batchIntervalMs =
     private epochStart = 0;
     private epochSamples = 0;
     private lastBatchPoint = 0;
+    private lastYield = 0;
     private currentEpoch = 0;
 
     constructor(
@@ -77,6 +84,7 @@ export function installFitHooks(tf: Tf, observer: FitObserver, batchIntervalMs =
 
     override async onTrainBegin(): Promise<void> {
       this.lastBatchPoint = now();
+      this.lastYield = this.lastBatchPoint;
     }
 
     override async onEpochBegin(epoch: number): Promise<void> {
@@ -88,6 +96,10 @@ export function installFitHooks(tf: Tf, observer: FitObserver, batchIntervalMs =
     override async onBatchEnd(batch: number, logs?: Logs): Promise<void> {
       this.epochSamples += typeof logs?.size === 'number' ? logs.size : 0;
       const t = now();
+      if (t - this.lastYield >= YIELD_MS) {
+        this.lastYield = t;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       if (t - this.lastBatchPoint < batchIntervalMs) return;
       this.lastBatchPoint = t;
       observer.batch({ fit: this.fitIndex, epoch: this.currentEpoch, batch, values: await resolveLogs(logs) });

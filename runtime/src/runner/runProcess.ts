@@ -1,22 +1,27 @@
-// The run process: `node runProcess.mjs FILE RUN_ID`, started by a supervisor (runLauncher.ts) with its settings in
-// RunEnv variables. It loads the user's own @tensorflow/tfjs (resolved from the file's folder), starts the chosen
-// backend, wraps fit/fitDataset to record metrics, defines the `mlts` global and the parameters hook, then runs
-// the whole file top to bottom (every cell in order). It writes metrics.jsonl itself, fsyncing at each epoch, and
-// tells the supervisor over IPC what to put in run.json. stdout and stderr are files the supervisor opened.
+// The run process: `node runProcess.mjs FILE RUN_ID`, started by a supervisor (the local scheduler, or a cluster
+// job) with its settings in RunEnv variables. It loads the user's own @tensorflow/tfjs (resolved from the file's
+// folder), starts the chosen backend, wraps fit/fitDataset to record metrics, defines the `mlts` global and the
+// parameters hook, then runs the whole file top to bottom (every cell in order). It owns its record: it writes
+// metrics.jsonl (fsynced at each epoch) and state.json (started, progress, final metrics, how it ended) itself,
+// so the record holds whether or not anyone supervises it; IPC messages only tell a live supervisor what to print.
+// SIGTERM and SIGINT end it as cancelled, saying so. Unless detached, a watchdog worker (runWatchdog.ts) stops it
+// when its launcher dies. stdout and stderr are files the supervisor opened.
 // The run id is in argv only so a reader can tell this process from another that reused its pid.
 import type * as tfjs from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
-import { join, resolve as resolvePath } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { initBackend } from '../backends/backendInit';
 import { formatValidation, validateDeclaredContracts } from '../data/validate';
 import { METRICS_FILE, MetricsWriter } from '../store/metricsLog';
-import { ARTIFACTS_DIR } from '../store/runStore';
+import { ARTIFACTS_DIR, RunStore } from '../store/runStore';
 import type { BackendChoice } from '../store/runRecord';
 import { installFitHooks } from './fitHooks';
+import { newOwnState, OWN_STATE_SHARED_BYTES, OwnStateRecorder } from './ownState';
 import { installRunApi } from './runApi';
-import { parseBackendList, RunEnv, type RunMessage } from './runProtocol';
+import { parseBackendList, RunEnv, type RunMessage, type WatchdogData } from './runProtocol';
 
 function send(message: RunMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -37,6 +42,28 @@ function loadTfjs(userRequire: NodeRequire): typeof tfjs | null {
   }
 }
 
+/** The attempt this process is: Slurm counts restarts of a requeued job; a local run is always attempt 1. */
+function attemptNumber(env: NodeJS.ProcessEnv): number {
+  const restarts = Number(env.SLURM_RESTART_COUNT ?? NaN);
+  if (Number.isInteger(restarts) && restarts >= 0) return restarts + 1;
+  const given = Number(env[RunEnv.attempt] ?? 1);
+  return Number.isInteger(given) && given >= 1 ? given : 1;
+}
+
+/** Moves an earlier attempt's metrics aside (metrics.attempt-N.jsonl), so each attempt's points stay apart. */
+function setAsideEarlierMetrics(store: RunStore, id: string, runDir: string): void {
+  const earlier = store.readOwnState(id);
+  const path = join(runDir, METRICS_FILE);
+  if (earlier && existsSync(path)) renameSync(path, join(runDir, `metrics.attempt-${earlier.attempt}.jsonl`));
+}
+
+/** Starts the watchdog worker that stops this run when its launcher dies; the worker never keeps it alive. */
+function startWatchdog(data: WatchdogData): Worker {
+  const worker = new Worker(new URL('./runWatchdog.mjs', import.meta.url), { workerData: data });
+  worker.unref();
+  return worker;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [fileArg, runId = process.env[RunEnv.runId] ?? 'run'] = argv;
   const runDir = process.env[RunEnv.runDir];
@@ -46,6 +73,26 @@ async function main(argv: string[]): Promise<number> {
   }
   const file = resolvePath(fileArg);
   process.setSourceMapsEnabled(true);
+  const store = new RunStore(dirname(dirname(runDir)));
+  const attempt = attemptNumber(process.env);
+  if (attempt > 1) setAsideEarlierMetrics(store, runId, runDir);
+  const shared = new SharedArrayBuffer(OWN_STATE_SHARED_BYTES);
+  const own = new OwnStateRecorder(store, newOwnState(runId, attempt, process.env), shared);
+  own.writeNow();
+  const supervisorPid = process.ppid;
+  const watchdog = process.env[RunEnv.detached] === '1' ? null : startWatchdog({ storeRoot: store.root, supervisorPid, state: own.state, shared });
+  const changed = () => {
+    watchdog?.postMessage(own.state);
+    own.writeSoon();
+  };
+  const stop = (signal: NodeJS.Signals, code: number) => {
+    if (own.finish('cancelled', { exitCode: null, signal, message: `stopped by ${signal} (a cancel, or the cluster ending the job)` }, {})) {
+      process.stderr.write(`mlts: run stopped by ${signal}\n`);
+    }
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => stop('SIGTERM', 143));
+  process.on('SIGINT', () => stop('SIGINT', 130));
   const userRequire = createRequire(file);
   const metrics = new MetricsWriter(join(runDir, METRICS_FILE));
   const pending: Promise<void>[] = [];
@@ -71,14 +118,20 @@ async function main(argv: string[]): Promise<number> {
         tf,
         {
           epoch: (r) => {
-            metrics.append({ kind: 'epoch', t: Date.now(), step: r.epoch, fit: r.fit, values: r.values }, true);
+            if (!own.appendMetrics(() => metrics.append({ kind: 'epoch', t: Date.now(), step: r.epoch, fit: r.fit, values: r.values }, true))) return;
+            own.state.progress = { epoch: r.epoch + 1, epochs: r.epochs };
+            Object.assign(own.state.finalMetrics, r.values);
+            changed();
             post({ type: 'epoch', fit: r.fit, epoch: r.epoch, epochs: r.epochs, values: r.values, samplesPerSecond: r.samplesPerSecond });
           },
-          batch: (r) => metrics.append({ kind: 'batch', t: Date.now(), step: r.epoch, batch: r.batch, fit: r.fit, values: r.values }),
+          batch: (r) => own.appendMetrics(() => metrics.append({ kind: 'batch', t: Date.now(), step: r.epoch, batch: r.batch, fit: r.fit, values: r.values })),
         },
         Number.isFinite(interval) ? interval : 1000,
       );
     }
+    own.state.backend = backend;
+    own.state.tfjsVersion = tf?.version?.tfjs ?? null;
+    changed();
     post({ type: 'started', pid: process.pid, node: process.version, backend, tfjsVersion: tf?.version?.tfjs ?? null });
     const api = installRunApi({
       runId,
@@ -87,10 +140,16 @@ async function main(argv: string[]): Promise<number> {
       tf,
       hooks: {
         log: (step, values) => {
-          metrics.append({ kind: 'log', t: Date.now(), step, values }, true);
+          if (!own.appendMetrics(() => metrics.append({ kind: 'log', t: Date.now(), step, values }, true))) return;
+          Object.assign(own.state.finalMetrics, values);
+          changed();
           post({ type: 'log', step, values });
         },
-        params: (params) => post({ type: 'params', params }),
+        params: (params) => {
+          own.state.params = params;
+          changed();
+          post({ type: 'params', params });
+        },
         artifact: (path) => post({ type: 'artifact', path }),
       },
     });
@@ -109,7 +168,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${outcome.error}\n`);
   }
   metrics.close();
-  post({ type: 'ended', ...outcome, backendName: activeBackend() });
+  const backendName = activeBackend();
+  if (own.state.backend && backendName && backendName !== own.state.backend.name) {
+    const started = own.state.backend.name;
+    own.state.backend = { ...own.state.backend, name: backendName, reason: `the file switched to ${backendName} itself (mlts had started ${started})` };
+  }
+  const message = outcome.error?.split('\n')[0] ?? null;
+  own.finish(outcome.ok ? 'finished' : 'failed', { exitCode: outcome.ok ? 0 : 1, signal: null, message }, {});
+  post({ type: 'ended', ...outcome, backendName });
   await Promise.all(pending);
   if (process.connected) process.disconnect();
   return outcome.ok ? 0 : 1;

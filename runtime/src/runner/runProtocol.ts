@@ -3,7 +3,7 @@
 // to metrics.jsonl itself, so nothing is lost when the supervisor dies; these messages carry what the supervisor
 // records in run.json (environment, effective parameters, progress, artifacts, the error that ended the run).
 // The run's settings travel the other way in environment variables, listed in RunEnv.
-import type { BackendChoice, ParamValue } from '../store/runRecord';
+import type { BackendChoice, ParamValue, RunOwnState } from '../store/runRecord';
 import type { BackendOption } from '../backends/backendOptions';
 
 /** Environment variables the supervisor sets for the run process. */
@@ -19,7 +19,20 @@ export const RunEnv = {
   backendNotes: 'MLTS_BACKEND_NOTES',
   /** Minimum milliseconds between two recorded batch points (default 1000; 0 records every batch). */
   batchIntervalMs: 'MLTS_BATCH_INTERVAL_MS',
+  /** `1` when the run must outlive its launcher (`--detach`, cluster jobs); otherwise it stops when the launcher dies. */
+  detached: 'MLTS_DETACHED',
+  /** Attempt number (1 unless a cluster requeued the job; Slurm runs read SLURM_RESTART_COUNT instead). */
+  attempt: 'MLTS_ATTEMPT',
 } as const;
+
+/** What runProcess hands its watchdog worker (runWatchdog.ts). */
+export interface WatchdogData {
+  storeRoot: string;
+  supervisorPid: number;
+  state: RunOwnState;
+  /** Shared with the main thread's OwnStateRecorder: who writes the final state. */
+  shared: SharedArrayBuffer;
+}
 
 export type RunMessage =
   /** The backend is up and the parameters are known; the user's file is about to run. */

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, relative } from 'node:path';
 import type { Overrides } from '../params/paramsValues';
 import { newRunId, type RunStore } from '../store/runStore';
-import { newRunRecord, type ParamValue, type RunRecord } from '../store/runRecord';
+import { newRunRecord, type ExecutorName, type ParamValue, type RunRecord } from '../store/runRecord';
 import { readGitState } from './gitState';
 
 export interface RunFileRequest {
@@ -19,6 +19,9 @@ export interface RunFileRequest {
   parameterSets: Overrides[];
   requestedBackend: string;
   group: string | null;
+  /** Where the runs will execute (default local) and whether they outlive their launcher (default not). */
+  executor?: ExecutorName;
+  detached?: boolean;
 }
 
 /** Reads a file's parameters merged with one set of overrides; throws ParamsError when they do not fit. */
@@ -48,6 +51,8 @@ export function createQueuedRuns(store: RunStore, request: RunFileRequest, check
       supervisorPid: process.pid,
       group: request.group,
       queuedAt: new Date().toISOString(),
+      executor: request.executor ?? 'local',
+      detached: request.detached ?? false,
     });
     store.create(record);
     return record;

@@ -1,16 +1,18 @@
 // Launches and supervises runs: each queued run becomes its own Node process (runProcess.mjs) once a slot is free,
 // up to `parallel` at a time (default: one per core for CPU backends, one per GPU for GPU backends, each GPU run
-// seeing only its own device through CUDA_VISIBLE_DEVICES). The scheduler is the one writer of each run's run.json:
-// it records what the run process reports over IPC and, when the process ends, the final status (finished, failed,
-// killed by a signal it did not send, cancelled by `cancel`). It emits events for progress (epoch x/y and ETA).
-// Used by `mlts run` and the extension alike; it knows nothing of terminals or VS Code.
+// seeing only its own device through CUDA_VISIBLE_DEVICES). It is the local executor: it writes each run's run.json
+// with what it knows (queued, the pid it spawned, cancelled), while the run process writes its own state.json.
+// Only when a process ended without writing how (SIGKILL, a crash) does the scheduler record what it saw of the
+// exit (killed by a signal it did not send, failed with a code, cancelled by `cancel`). It emits events for
+// progress (epoch x/y and ETA) from the run's IPC messages. Used by `mlts run` and the extension alike; it knows
+// nothing of terminals or VS Code.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { BACKENDS, type BackendPlan } from '../backends/backendOptions';
 import { lastValues } from '../store/metricsLog';
-import { ARTIFACTS_DIR, STDERR_FILE, STDOUT_FILE, type RunStore } from '../store/runStore';
+import { STDERR_FILE, STDOUT_FILE, type RunStore } from '../store/runStore';
 import { isFinalStatus, type RunRecord } from '../store/runRecord';
 import { isRunMessage, RunEnv, type RunMessage } from './runProtocol';
 
@@ -28,6 +30,8 @@ export interface SchedulerOptions {
   /** Minimum milliseconds between recorded batch points. */
   batchIntervalMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Runs outlive this process (`--detach`); otherwise each run stops itself when this process dies. */
+  detached?: boolean;
 }
 
 export type SchedulerEvent =
@@ -41,32 +45,17 @@ interface Active {
   cancelRequested: boolean;
   gpu: string | undefined;
   error: string | null;
-  writeTimer: NodeJS.Timeout | null;
+  /** What the events show while the run goes on (kept from IPC messages; never written: the run writes its own). */
   record: RunRecord;
 }
 
 /** How long a cancelled run gets to exit after SIGTERM before SIGKILL. */
 const CANCEL_GRACE_MS = 5000;
-/** Progress updates of run.json are coalesced to at most one write per this many milliseconds. */
-const RECORD_WRITE_MS = 250;
 
 export function defaultParallel(plan: BackendPlan): number {
   const first = plan.candidates[0];
   if (first && BACKENDS[first].gpu) return Math.max(1, plan.gpus.length);
   return Math.max(1, availableParallelism());
-}
-
-function listFiles(dir: string, base = dir): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path, base) : [relative(base, path)];
-  });
 }
 
 export class RunScheduler {
@@ -140,7 +129,7 @@ export class RunScheduler {
 
   private start(id: string): void {
     const { store } = this.options;
-    const record = store.read(id);
+    const record = store.readLaunch(id);
     if (!record || record.status !== 'queued') return;
     const dir = store.runDir(id);
     const gpu = this.freeGpus.shift();
@@ -155,6 +144,8 @@ export class RunScheduler {
       [RunEnv.backendNotes]: JSON.stringify(this.options.plan.skipped),
     };
     if (this.options.batchIntervalMs !== undefined) env[RunEnv.batchIntervalMs] = String(this.options.batchIntervalMs);
+    if (this.options.detached) env[RunEnv.detached] = '1';
+    else delete env[RunEnv.detached];
     if (gpu !== undefined) {
       env.CUDA_VISIBLE_DEVICES = gpu;
       // GPU ids come from /proc/driver/nvidia/gpus, listed by PCI bus; make CUDA number devices the same way.
@@ -166,20 +157,23 @@ export class RunScheduler {
         cwd: this.options.cwd,
         env,
         stdio: ['ignore', out, err, 'ipc'],
+        // A detached run gets its own process group, so a Ctrl+C in the launcher's terminal does not reach it.
+        detached: this.options.detached ?? false,
       });
     } finally {
       closeSync(out);
       closeSync(err);
     }
-    record.status = 'running';
-    record.startedAt = new Date().toISOString();
+    // What the launcher knows: it spawned this pid. The run writes "running" itself once it is up.
     record.pid = child.pid ?? null;
     record.supervisorPid = process.pid;
     record.host = hostname();
+    record.detached = this.options.detached ?? false;
     store.write(record);
-    const active: Active = { child, startedMs: Date.now(), cancelRequested: false, gpu, error: null, writeTimer: null, record };
+    const shown: RunRecord = { ...record, status: 'running', startedAt: new Date().toISOString(), cudaVisibleDevices: gpu ?? null };
+    const active: Active = { child, startedMs: Date.now(), cancelRequested: false, gpu, error: null, record: shown };
     this.active.set(id, active);
-    this.emit({ type: 'started', record });
+    this.emit({ type: 'started', record: shown });
     child.on('message', (message: unknown) => {
       if (isRunMessage(message)) this.onMessage(active, message);
     });
@@ -187,14 +181,6 @@ export class RunScheduler {
       active.error = `could not start ${this.options.nodePath ?? process.execPath}: ${e.message}`;
     });
     child.on('close', (code, signal) => this.onClose(active, code, signal));
-  }
-
-  private writeSoon(active: Active): void {
-    if (active.writeTimer) return;
-    active.writeTimer = setTimeout(() => {
-      active.writeTimer = null;
-      this.options.store.write(active.record);
-    }, RECORD_WRITE_MS);
   }
 
   private onMessage(active: Active, message: RunMessage): void {
@@ -205,11 +191,9 @@ export class RunScheduler {
         record.node = message.node;
         record.backend = message.backend;
         record.tfjsVersion = message.tfjsVersion;
-        this.options.store.write(record);
         return;
       case 'params':
         record.params = message.params;
-        this.writeSoon(active);
         return;
       case 'epoch': {
         record.progress = { epoch: message.epoch + 1, epochs: message.epochs };
@@ -217,23 +201,16 @@ export class RunScheduler {
         const elapsed = (Date.now() - active.startedMs) / 1000;
         const remaining = message.epochs - message.epoch - 1;
         const etaSeconds = remaining >= 0 ? (elapsed / (message.epoch + 1)) * remaining : null;
-        this.writeSoon(active);
         this.emit({ type: 'progress', record, epoch: message.epoch + 1, epochs: message.epochs, etaSeconds, values: message.values });
         return;
       }
       case 'log':
         Object.assign(record.finalMetrics, message.values);
-        this.writeSoon(active);
         return;
       case 'artifact':
-        this.writeSoon(active);
         return;
       case 'ended':
         if (!message.ok) active.error = message.error;
-        if (record.backend && message.backendName && message.backendName !== record.backend.name) {
-          const started = record.backend.name;
-          record.backend = { ...record.backend, name: message.backendName, reason: `the file switched to ${message.backendName} itself (mlts had started ${started})` };
-        }
         return;
       default: {
         const never: never = message;
@@ -244,31 +221,31 @@ export class RunScheduler {
 
   private onClose(active: Active, code: number | null, signal: NodeJS.Signals | null): void {
     const { store } = this.options;
-    const record = active.record;
-    if (active.writeTimer) clearTimeout(active.writeTimer);
-    this.active.delete(record.id);
+    const id = active.record.id;
+    this.active.delete(id);
     if (active.gpu !== undefined) this.freeGpus.push(active.gpu);
-    record.endedAt = new Date().toISOString();
-    record.exitCode = code;
-    record.signal = signal;
-    if (active.cancelRequested) {
-      record.status = 'cancelled';
-      record.message = 'cancelled while running';
-    } else if (code === 0) {
-      record.status = 'finished';
-    } else if (signal) {
-      record.status = 'killed';
-      record.message = `killed by ${signal}`;
-    } else {
-      record.status = 'failed';
-      record.message = active.error?.split('\n')[0] ?? `exited with code ${code}`;
+    const own = store.readOwnState(id);
+    if (!own || !isFinalStatus(own.status)) {
+      // The process ended without writing how (SIGKILL, a crash before its first write): record what was seen.
+      store.update(id, (launch) => {
+        launch.endedAt = new Date().toISOString();
+        launch.exitCode = code;
+        launch.signal = signal;
+        if (active.cancelRequested) {
+          launch.status = 'cancelled';
+          launch.message = 'cancelled while running';
+        } else if (signal) {
+          launch.status = 'killed';
+          launch.message = `killed by ${signal}`;
+        } else {
+          launch.status = code === 0 ? 'finished' : 'failed';
+          launch.message = code === 0 ? null : (active.error?.split('\n')[0] ?? `exited with code ${code}`);
+        }
+        // The metrics file holds points the run's own state may not have caught up with.
+        launch.finalMetrics = { ...(own?.finalMetrics ?? {}), ...lastValues(store.metrics(id).points) };
+      });
     }
-    // The metrics file is the record of truth: it holds points the IPC channel may not have delivered.
-    const { points } = store.metrics(record.id);
-    record.finalMetrics = { ...record.finalMetrics, ...lastValues(points) };
-    record.artifacts = listFiles(join(store.runDir(record.id), ARTIFACTS_DIR));
-    store.write(record);
-    this.finish(record);
+    this.finish(store.read(id) ?? { ...active.record, status: 'killed', message: 'its record is gone' });
   }
 
   private finish(record: RunRecord): void {

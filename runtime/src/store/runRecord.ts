@@ -1,14 +1,24 @@
 // The run store's data types and the guards that check them when they are read back from disk. A run is a
-// directory under `.mlts/runs/<id>/`; `run.json` holds one `RunRecord` and `metrics.jsonl` one `MetricPoint` per
-// line. docs/run-store.md describes the same format for other tools; keep the two in step.
+// directory under `.mlts/runs/<id>/` with two records, each with one writer: `run.json` (a `RunRecord` as its
+// launcher or executor knows it: queued, submitted, cancelled, what it saw of the exit) and `state.json` (a
+// `RunOwnState` that the run process writes about itself: running, progress, final metrics, how it ended).
+// Readers see one `RunRecord`, merged by `mergeRunRecord` with the precedence docs/run-store.md states.
+// `metrics.jsonl` holds one `MetricPoint` per line. Keep docs/run-store.md in step with this file.
 // This module only describes data: reading and writing live in runStore.ts and metricsLog.ts.
 
-/** Version of the on-disk format; readers accept records with this version or older. */
-export const RUN_STORE_FORMAT = 1;
+/**
+ * Version of the on-disk format; readers accept records with this version or older. Format 2 split the run's own
+ * state out of run.json; a format 1 run.json (no state.json beside it) still reads as it was written.
+ */
+export const RUN_STORE_FORMAT = 2;
 
-export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'killed' | 'cancelled';
+/** `lost`: a cluster job left the queue without the run writing how it ended. */
+export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'killed' | 'cancelled' | 'lost';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'finished', 'failed', 'killed', 'cancelled'];
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'finished', 'failed', 'killed', 'cancelled', 'lost'];
+
+/** Where runs execute: this machine (the launcher's scheduler) or a Slurm cluster (one array job per grid). */
+export type ExecutorName = 'local' | 'slurm';
 
 /** Statuses after which nothing about the run changes any more. */
 export function isFinalStatus(status: RunStatus): boolean {
@@ -67,13 +77,55 @@ export interface RunRecord {
   finalMetrics: Record<string, number | null>;
   /** Files the run saved under its `artifacts/` folder, relative to that folder. */
   artifacts: string[];
+  /** Which executor runs it; `local` for records written before executors existed. */
+  executor: ExecutorName;
+  /** Whether the run outlives its launcher (`--detach`); attached local runs stop when their launcher dies. */
+  detached: boolean;
+  /** The cluster's job id (`ArrayJobId_TaskId` on Slurm), or null for local runs. */
+  jobId: string | null;
+  /** Node (machine) the run process ran on, as the run reported it (`host` is where it was launched). */
+  nodeName: string | null;
+  /** The devices the run was given (`CUDA_VISIBLE_DEVICES` as the run process saw it), or null. */
+  cudaVisibleDevices: string | null;
+  /** 1 for the first start; a cluster that requeues the job starts attempt 2, and so on. */
+  attempt: number;
+}
+
+/**
+ * What a run process writes about itself in state.json: only facts it knows first-hand. `status` is `running`
+ * until it writes one of finished, failed, cancelled (it got SIGTERM/SIGINT, or its launcher died) or killed (a
+ * reader found its process gone without a final write).
+ */
+export interface RunOwnState {
+  format: number;
+  id: string;
+  attempt: number;
+  status: RunStatus;
+  pid: number;
+  /** Host name of the machine the process runs on. */
+  nodeName: string;
+  node: string;
+  startedAt: string;
+  endedAt: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  message: string | null;
+  params: Record<string, ParamValue> | null;
+  backend: BackendChoice | null;
+  tfjsVersion: string | null;
+  progress: { epoch: number; epochs: number } | null;
+  finalMetrics: Record<string, number | null>;
+  artifacts: string[];
+  jobId: string | null;
+  cudaVisibleDevices: string | null;
 }
 
 /** The fields a new record needs from its creator; everything else starts empty. */
 export type NewRunFields = Pick<
   RunRecord,
   'id' | 'file' | 'relativeFile' | 'fileHash' | 'git' | 'params' | 'overrides' | 'requestedBackend' | 'node' | 'host' | 'supervisorPid' | 'group' | 'queuedAt'
->;
+> &
+  Partial<Pick<RunRecord, 'executor' | 'detached'>>;
 
 /** A queued record with no run-time facts yet; `changes` may set any field (tests use it for other states). */
 export function newRunRecord(fields: NewRunFields, changes: Partial<RunRecord> = {}): RunRecord {
@@ -91,8 +143,61 @@ export function newRunRecord(fields: NewRunFields, changes: Partial<RunRecord> =
     progress: null,
     finalMetrics: {},
     artifacts: [],
+    executor: 'local',
+    detached: false,
+    jobId: null,
+    nodeName: null,
+    cudaVisibleDevices: null,
+    attempt: 1,
     ...fields,
     ...changes,
+  };
+}
+
+/**
+ * The record readers see: the launcher's record with the run's own state laid over it. Precedence:
+ * 1. the run's own state of the current attempt wins for every fact it holds, and its status wins when final
+ *    (a run that wrote "finished" finished, whatever its launcher saw afterwards);
+ * 2. else a final status the launcher or executor wrote (cancelled before it started, what it saw of an exit the
+ *    run could not report, lost) wins over the run's "running";
+ * 3. else the run's own "running", else the launcher's "queued".
+ * The own state of an earlier attempt (the cluster requeued the job) no longer says anything about the status.
+ */
+export function mergeRunRecord(launch: RunRecord, own: RunOwnState | null): RunRecord {
+  const base = withDefaults(launch);
+  if (!own || own.id !== base.id || own.attempt < base.attempt) return base;
+  const merged: RunRecord = {
+    ...base,
+    attempt: own.attempt,
+    pid: own.pid,
+    node: own.node,
+    nodeName: own.nodeName,
+    startedAt: own.startedAt,
+    params: own.params ?? base.params,
+    backend: own.backend ?? base.backend,
+    tfjsVersion: own.tfjsVersion ?? base.tfjsVersion,
+    progress: own.progress ?? base.progress,
+    finalMetrics: { ...base.finalMetrics, ...own.finalMetrics },
+    artifacts: own.artifacts.length ? own.artifacts : base.artifacts,
+    jobId: own.jobId ?? base.jobId,
+    cudaVisibleDevices: own.cudaVisibleDevices ?? base.cudaVisibleDevices,
+  };
+  if (isFinalStatus(own.status) || !isFinalStatus(base.status)) {
+    return { ...merged, status: own.status, endedAt: own.endedAt, exitCode: own.exitCode, signal: own.signal, message: own.message };
+  }
+  return merged;
+}
+
+/** Fills the fields format 1 records lack, so readers can rely on every field of the current format. */
+function withDefaults(record: RunRecord): RunRecord {
+  return {
+    ...record,
+    executor: record.executor ?? 'local',
+    detached: record.detached ?? false,
+    jobId: record.jobId ?? null,
+    nodeName: record.nodeName ?? null,
+    cudaVisibleDevices: record.cudaVisibleDevices ?? null,
+    attempt: record.attempt ?? 1,
   };
 }
 
@@ -117,18 +222,18 @@ export function isRunStatus(v: unknown): v is RunStatus {
   return typeof v === 'string' && (RUN_STATUSES as readonly string[]).includes(v);
 }
 
+/** The fields both records share and every reader relies on: id, a known format, a status, final metrics. */
+function hasRecordCore(v: unknown): v is Record<string, unknown> {
+  return isObject(v) && typeof v.id === 'string' && typeof v.format === 'number' && v.format <= RUN_STORE_FORMAT && isRunStatus(v.status) && isObject(v.finalMetrics);
+}
+
 /** Checks the fields every reader relies on; other fields are trusted to have the documented shape. */
 export function isRunRecord(v: unknown): v is RunRecord {
-  return (
-    isObject(v) &&
-    typeof v.id === 'string' &&
-    typeof v.format === 'number' &&
-    v.format <= RUN_STORE_FORMAT &&
-    isRunStatus(v.status) &&
-    typeof v.file === 'string' &&
-    isObject(v.params) &&
-    isObject(v.finalMetrics)
-  );
+  return hasRecordCore(v) && typeof v.file === 'string' && isObject(v.params);
+}
+
+export function isRunOwnState(v: unknown): v is RunOwnState {
+  return hasRecordCore(v) && typeof v.attempt === 'number' && typeof v.pid === 'number' && Array.isArray(v.artifacts);
 }
 
 export function isMetricPoint(v: unknown): v is MetricPoint {

@@ -1,31 +1,66 @@
 // The embedded run store: one directory per run under `<store>/runs/<id>/` (the store is `.mlts/` in the workspace
-// by default), holding run.json (the RunRecord, replaced atomically: written to a temporary file, then renamed),
-// metrics.jsonl (appended by the run, see metricsLog.ts), stdout.log, stderr.log and artifacts/.
-// One writer per run.json: the process that launched the run. Readers repair one thing: a run still marked
-// running (or queued) whose process is gone is marked killed (or cancelled), so a crash never leaves a run
-// "running" forever. Used by the CLI, the extension and the dashboard alike; it never imports `vscode`.
+// by default), holding run.json (the launcher's RunRecord), state.json (the run process's own RunOwnState), both
+// replaced atomically (written to a temporary file, then renamed), metrics.jsonl (appended by the run, see
+// metricsLog.ts), stdout.log, stderr.log and artifacts/. Each record has one writer: run.json the launcher or
+// executor, state.json the run process. `read` and `list` merge them (runRecord.ts's mergeRunRecord). Readers
+// repair one thing: a local run still "running" whose process is gone is marked killed in its state.json, and a
+// queued one whose launcher is gone cancelled in its run.json (the writer of each is gone), so a crash never
+// leaves a run "running" forever. Used by the CLI, the extension and the dashboard alike; it never imports `vscode`.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { METRICS_FILE, readMetrics, type MetricsReadResult } from './metricsLog';
-import { isRunRecord, type RunRecord } from './runRecord';
+import { dirname, join } from 'node:path';
+import { lastValues, METRICS_FILE, readMetrics, type MetricsReadResult } from './metricsLog';
+import { isRunOwnState, isRunRecord, mergeRunRecord, type RunOwnState, type RunRecord } from './runRecord';
 
 export const STORE_DIR = '.mlts';
 export const RUN_FILE = 'run.json';
+export const STATE_FILE = 'state.json';
 export const STDOUT_FILE = 'stdout.log';
 export const STDERR_FILE = 'stderr.log';
 export const ARTIFACTS_DIR = 'artifacts';
 
-/** Writes `text` to `path` so that readers see the old or the new content, never a mix. */
-export function writeFileAtomic(path: string, text: string): void {
+/**
+ * Writes `text` to `path` so that readers see the old or the new content, never a mix. `durable` also fsyncs the
+ * file before the rename and the directory after it, so the new content survives a crash of the machine.
+ */
+export function writeFileAtomic(path: string, text: string, durable = false): void {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temp, text);
   try {
+    const fd = openSync(temp, 'w');
+    try {
+      writeSync(fd, text);
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temp, path);
   } catch (err) {
     rmSync(temp, { force: true });
     throw err;
+  }
+  if (durable) syncDirectory(dirname(path));
+}
+
+function syncDirectory(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some file systems refuse to fsync a directory; the rename itself is still atomic.
+  }
+}
+
+/** Reads a JSON file; undefined when it is missing or not JSON. */
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
   }
 }
 
@@ -81,27 +116,41 @@ export class RunStore {
     this.write(record);
   }
 
+  /** Replaces run.json, the launcher's record (only the run's launcher or executor calls this). */
   write(record: RunRecord): void {
-    writeFileAtomic(join(this.runDir(record.id), RUN_FILE), JSON.stringify(record, null, 2) + '\n');
+    writeFileAtomic(join(this.runDir(record.id), RUN_FILE), JSON.stringify(record, null, 2) + '\n', true);
   }
 
-  /** Reads one run's record; null when it is missing or unreadable. */
+  /** Replaces state.json, the run's own record (only the run process, or a reader repairing a vanished one). */
+  writeOwnState(state: RunOwnState, durable: boolean): void {
+    writeFileAtomic(join(this.runDir(state.id), STATE_FILE), JSON.stringify(state, null, 2) + '\n', durable);
+  }
+
+  /** The launcher's record as written, without the run's own state; null when missing or unreadable. */
+  readLaunch(id: string): RunRecord | null {
+    const value = readJson(join(this.runDir(id), RUN_FILE));
+    return isRunRecord(value) ? value : null;
+  }
+
+  /** The run's own state; null before the run process wrote it (or when unreadable). */
+  readOwnState(id: string): RunOwnState | null {
+    const value = readJson(join(this.runDir(id), STATE_FILE));
+    return isRunOwnState(value) ? value : null;
+  }
+
+  /** Reads one run's merged record (launcher's record with the run's own state over it); null when missing. */
   read(id: string): RunRecord | null {
-    try {
-      const value: unknown = JSON.parse(readFileSync(join(this.runDir(id), RUN_FILE), 'utf8'));
-      return isRunRecord(value) ? value : null;
-    } catch {
-      return null;
-    }
+    const launch = this.readLaunch(id);
+    return launch ? mergeRunRecord(launch, this.readOwnState(id)) : null;
   }
 
-  /** Reads, changes and writes back one record (only the run's supervisor should call this). */
+  /** Reads, changes and writes back the launcher's record (only the run's launcher or executor calls this). */
   update(id: string, change: (record: RunRecord) => void): RunRecord | null {
-    const record = this.read(id);
+    const record = this.readLaunch(id);
     if (!record) return null;
     change(record);
     this.write(record);
-    return record;
+    return this.read(id);
   }
 
   metrics(id: string): MetricsReadResult {
@@ -135,27 +184,44 @@ export class RunStore {
     return { runs, warnings };
   }
 
-  /** Marks a run whose process is gone as killed (or a queued run whose launcher is gone as cancelled). */
+  /**
+   * Marks a local run whose process is gone as killed (in its state.json, with the last metrics its metrics.jsonl
+   * holds), or a queued local run whose launcher is gone as cancelled (in its run.json). Cluster runs are left to
+   * their executor, which asks the cluster rather than this machine's process table.
+   */
   repairVanished(record: RunRecord, now = new Date()): RunRecord {
-    if (record.host !== hostname()) return record;
-    let status: RunRecord['status'] | null = null;
-    let message = '';
-    if (record.status === 'running' && (record.pid === null || !isProcessAlive(record.pid, record.id))) {
-      // A run between spawn and its first report has no pid yet; its supervisor being alive means it is starting.
-      if (record.pid === null && record.supervisorPid !== null && isProcessAlive(record.supervisorPid)) return record;
-      status = 'killed';
-      message = `the run's process (pid ${record.pid ?? 'unknown'}) ended without reporting; found by a reader`;
-    } else if (record.status === 'queued' && record.supervisorPid !== null && !isProcessAlive(record.supervisorPid)) {
-      status = 'cancelled';
-      message = `the launcher (pid ${record.supervisorPid}) ended before the run started`;
-    }
-    if (!status) return record;
-    const repaired: RunRecord = { ...record, status, message, endedAt: record.endedAt ?? now.toISOString() };
+    if (record.host !== hostname() || record.executor !== 'local') return record;
+    const endedAt = record.endedAt ?? now.toISOString();
     try {
-      this.write(repaired);
+      if (record.status === 'running') {
+        const own = this.readOwnState(record.id);
+        if (own && own.nodeName === hostname() && !isProcessAlive(own.pid, record.id)) {
+          const message = `the run's process (pid ${own.pid}) ended without writing how; found by a reader`;
+          const finalMetrics = { ...own.finalMetrics, ...lastValues(this.metrics(record.id).points) };
+          this.writeOwnState({ ...own, status: 'killed', message, endedAt, finalMetrics }, true);
+          return { ...record, status: 'killed', message, endedAt, finalMetrics };
+        }
+        // A format 1 record (no state.json) marked running by its launcher.
+        if (!own && (record.pid === null || !isProcessAlive(record.pid, record.id))) {
+          // Between spawn and its first report a format 1 run had no pid; a live launcher means it was starting.
+          if (record.pid === null && record.supervisorPid !== null && isProcessAlive(record.supervisorPid)) return record;
+          const message = `the run's process (pid ${record.pid ?? 'unknown'}) ended without reporting; found by a reader`;
+          return this.repairLaunch(record, { status: 'killed', message, endedAt });
+        }
+      } else if (record.status === 'queued' && record.supervisorPid !== null && !isProcessAlive(record.supervisorPid)) {
+        // A run spawned just before its launcher died may still be starting: its own state decides then.
+        if (record.pid !== null && isProcessAlive(record.pid, record.id)) return record;
+        return this.repairLaunch(record, { status: 'cancelled', message: `the launcher (pid ${record.supervisorPid}) ended before the run started`, endedAt });
+      }
     } catch {
-      // A read-only store still lists the run with its true status.
+      // A read-only store still lists the run; the repair is made by the next reader that can write.
     }
-    return repaired;
+    return record;
+  }
+
+  private repairLaunch(record: RunRecord, change: Pick<RunRecord, 'status' | 'message' | 'endedAt'>): RunRecord {
+    const launch = this.readLaunch(record.id);
+    if (launch) this.write({ ...launch, ...change });
+    return { ...record, ...change };
   }
 }
