@@ -1,5 +1,6 @@
 // Small helpers for integration tests that run mlts's real bundles as child processes.
 import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const repoRoot = join(__dirname, '..', '..');
@@ -30,4 +31,16 @@ export function runNode(args: string[], options: { cwd?: string; timeoutMs?: num
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Makes `parent/name` afresh holding `files` (name → text) and returns its path. Workspaces live under
+ * test-results/ so the files inside resolve @tensorflow/tfjs from the repository's node_modules.
+ */
+export function freshWorkspace(parent: string, name: string, files: Record<string, string>): string {
+  const dir = join(parent, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  return dir;
 }

@@ -1,15 +1,15 @@
-// Backend choice and GPU scheduling through real run processes, with stand-in packages: the native backends
-// (tfjs-node, tfjs-node-gpu, webgpu) cannot be installed here, so the test workspace gets small fake packages that
-// fail the way the real ones do on a machine without the library or the GPU. `auto` must record each failure and
+// Backend choice and GPU scheduling through real run processes, with stand-in packages: tfjs-node and tfjs-node-gpu
+// cannot be installed here, and the real webgpu always finds lavapipe (runsWebgpu.test.ts trains on it), so the test
+// workspace gets small fake packages that fail the way the real ones do on a machine without the library or the GPU. `auto` must record each failure and
 // fall through to wasm; with two CUDA devices visible, a grid runs two at a time, each run seeing one device.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { planBackends } from '../../runtime/src/backends/backendOptions';
 import { defaultParallel } from '../../runtime/src/runner/runScheduler';
 import { RunStore } from '../../runtime/src/store/runStore';
-import { dist, repoRoot } from './processes';
+import { dist, freshWorkspace, repoRoot } from './processes';
 import { spawn } from 'node:child_process';
 
 const work = join(repoRoot, 'test-results', 'integration', 'runs-backends');
@@ -29,13 +29,7 @@ function fakePackage(dir: string, name: string, source: string): void {
   writeFileSync(join(folder, 'index.js'), source);
 }
 
-function workspace(name: string): string {
-  const dir = join(work, name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'exp.ml.ts'), EXPERIMENT);
-  return dir;
-}
+const workspace = (name: string) => freshWorkspace(work, name, { 'exp.ml.ts': EXPERIMENT });
 
 function mlts(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

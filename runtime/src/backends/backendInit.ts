@@ -1,25 +1,29 @@
 // The run process's half of backend choice: given the launcher's candidates (backendOptions.ts), load each
 // backend's packages from the experiment's folder and keep the first that initializes in the user's tfjs, recording
 // why the others were passed over. WebGPU needs `globalThis.navigator.gpu` before its backend loads, so Dawn (the
-// `webgpu` package) is created first and asked for an adapter; without a GPU it has none and the next candidate
-// is tried. wasm gets its .wasm files from its own package folder; wasm and cpu get mlts's training kernels
-// (kernels/kernelPack.ts), which the device description lists; MLTS_KERNEL_PACK=0 keeps only those tfjs lacks.
+// `webgpu` package) is created first and asked for an adapter (webgpuAdapter.ts); without a GPU it has none and the
+// next candidate is tried. Under `auto` a software adapter (lavapipe, SwiftShader) is passed over too: it runs the
+// GPU's shaders on the CPU and trains slower than wasm. tfjs falls back to another backend silently when one fails
+// to start, so each case checks `tf.getBackend()` after selecting. wasm gets its .wasm files from its own package
+// folder; wasm and cpu get mlts's training kernels (kernels/kernelPack.ts), which the device description lists;
+// MLTS_KERNEL_PACK=0 keeps only those tfjs lacks.
 import type * as tfjs from '@tensorflow/tfjs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import type { BackendChoice } from '../store/runRecord';
+import type { BackendChoice, WebGpuAdapterRecord } from '../store/runRecord';
 import { BACKENDS, type BackendOption } from './backendOptions';
 import { describeKernelPack, registerKernelPack } from './kernels/kernelPack';
+import { adapterDeviceText, installNavigatorGpu, requestDawnAdapter } from './webgpuAdapter';
 
 type Tf = typeof tfjs;
 type UserRequire = NodeRequire;
 
-interface WebGpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; description?: string };
-}
-interface WebGpuPackage {
-  create(options: string[]): { requestAdapter(): Promise<WebGpuAdapterLike | null> };
-  globals?: Record<string, unknown>;
+/** A candidate that started, or could have, but is worse here than the next one; its outcome is not a failure. */
+class PassedOver extends Error {}
+
+interface Started {
+  device: string;
+  adapter?: WebGpuAdapterRecord;
 }
 
 function cpuDevice(): string {
@@ -32,42 +36,50 @@ function kernelPackOptions(): { replace: boolean } {
   return { replace: process.env.MLTS_KERNEL_PACK !== '0' };
 }
 
-/** Loads and selects one backend; returns the device description, or throws with the reason it cannot. */
-async function tryBackend(tf: Tf, option: BackendOption, userRequire: UserRequire): Promise<string> {
+/** Selects `name` in tfjs and checks that tfjs really switched, since a failed backend is skipped without a throw. */
+async function select(tf: Tf, name: string): Promise<void> {
+  const ok = await tf.setBackend(name);
+  if (!ok || tf.getBackend() !== name) throw new Error(`the ${name} backend did not initialize (tfjs is on ${tf.getBackend() ?? 'none'})`);
+}
+
+/**
+ * Loads and selects one backend; returns the device description, or throws with the reason it cannot. `forced`
+ * (the user named this backend) lets a software WebGPU adapter train, since it was asked for.
+ */
+async function tryBackend(tf: Tf, option: BackendOption, userRequire: UserRequire, forced: boolean): Promise<Started> {
   switch (option) {
     case 'node-gpu':
     case 'node': {
       userRequire(BACKENDS[option].packages[0]!);
-      if (!(await tf.setBackend('tensorflow'))) throw new Error('the tensorflow backend did not initialize');
-      return option === 'node-gpu' ? `CUDA GPU ${process.env.CUDA_VISIBLE_DEVICES ?? 'all'} (TensorFlow C library)` : `${cpuDevice()} (TensorFlow C library)`;
+      await select(tf, 'tensorflow');
+      return { device: option === 'node-gpu' ? `CUDA GPU ${process.env.CUDA_VISIBLE_DEVICES ?? 'all'} (TensorFlow C library)` : `${cpuDevice()} (TensorFlow C library)` };
     }
     case 'webgpu': {
-      const dawn = userRequire('webgpu') as WebGpuPackage;
-      if (dawn.globals) Object.assign(globalThis, dawn.globals);
-      const gpu = dawn.create([]);
-      const adapter = await gpu.requestAdapter();
-      if (!adapter) throw new Error('Dawn found no GPU adapter');
-      const existing = (globalThis as { navigator?: object }).navigator;
-      Object.defineProperty(globalThis, 'navigator', { value: { ...existing, gpu }, configurable: true, writable: true });
+      const dawn = await requestDawnAdapter((name) => userRequire.resolve(name));
+      const { record } = dawn;
+      if (record.software && !forced) {
+        const name = record.description || record.device || 'the adapter';
+        throw new PassedOver(`passed over: ${name} is a software adapter (${record.softwareReason}), slower than wasm; --backend webgpu uses it anyway`);
+      }
+      installNavigatorGpu(dawn);
       userRequire('@tensorflow/tfjs-backend-webgpu');
-      if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend did not initialize');
-      const info = adapter.info;
-      return [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'WebGPU adapter';
+      await select(tf, 'webgpu');
+      return { device: adapterDeviceText(record), adapter: record };
     }
     case 'wasm': {
       const wasm = userRequire('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(prefix: string): void };
       const wasmFile = userRequire.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
       wasm.setWasmPaths(dirname(wasmFile) + '/');
-      if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialize');
+      await select(tf, 'wasm');
       const pack = describeKernelPack(registerKernelPack(tf, 'wasm', kernelPackOptions()));
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
       const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-      return `${cpuDevice()} (wasm${simd ? ' SIMD' : ''}${threads ? ' threads' : ''}${pack ? `; ${pack}` : ''})`;
+      return { device: `${cpuDevice()} (wasm${simd ? ' SIMD' : ''}${threads ? ' threads' : ''}${pack ? `; ${pack}` : ''})` };
     }
     case 'cpu': {
-      if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialize');
+      await select(tf, 'cpu');
       const pack = describeKernelPack(registerKernelPack(tf, 'cpu', kernelPackOptions()));
-      return `${cpuDevice()} (plain JavaScript${pack ? `; ${pack}` : ''})`;
+      return { device: `${cpuDevice()} (plain JavaScript${pack ? `; ${pack}` : ''})` };
     }
   }
 }
@@ -83,18 +95,20 @@ export async function initBackend(
   planned: BackendChoice['attempts'] = [],
 ): Promise<BackendChoice> {
   const attempts = [...planned];
+  // `auto` always ends with cpu and records what it skipped, so a lone candidate with no notes is one the user named.
+  const forced = candidates.length === 1 && planned.length === 0;
   for (const option of candidates) {
     try {
-      const device = await tryBackend(tf, option, userRequire);
-      const forced = candidates.length === 1 && planned.length === 0;
+      const { device, adapter } = await tryBackend(tf, option, userRequire, forced);
       const reason = forced
         ? `forced with --backend ${option}`
         : attempts.length
           ? `fastest that works here (${attempts.map((a) => `${a.option}: ${a.outcome}`).join('; ')})`
           : 'fastest backend, and it works here';
-      return { name: tf.getBackend(), option, reason, device, attempts };
+      return { name: tf.getBackend(), option, reason, device, attempts, ...(adapter ? { adapter } : {}) };
     } catch (err) {
-      attempts.push({ option, outcome: `failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
+      const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      attempts.push({ option, outcome: err instanceof PassedOver ? message : `failed: ${message}` });
     }
   }
   throw new Error(`no backend could start: ${attempts.map((a) => `${a.option}: ${a.outcome}`).join('; ')}`);

@@ -36,6 +36,19 @@ export interface BackendChoice {
   reason: string;
   device: string;
   attempts: { option: string; outcome: string }[];
+  /** The WebGPU adapter Dawn gave, when the backend is `webgpu`. */
+  adapter?: WebGpuAdapterRecord;
+}
+
+/** A WebGPU adapter as GPUAdapterInfo describes it, and whether it emulates a GPU on the CPU (lavapipe, SwiftShader). */
+export interface WebGpuAdapterRecord {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  software: boolean;
+  /** Why mlts took it for a software adapter (a fallback adapter, a CPU type, a known software driver's name). */
+  softwareReason?: string;
 }
 
 export interface RunRecord {
