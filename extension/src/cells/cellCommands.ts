@@ -12,6 +12,7 @@ import { cellLabel, type CellTarget } from './cellEditorFeatures';
 import { isMlTsDocument, type Cell, type CellIndex } from './cellIndex';
 import type { CellOutputPanels } from './cellOutputPanel';
 import { KernelSession, type SessionEnvironment } from './kernelSession';
+import { TENSOR_DESCRIPTION_GENERATOR, TENSOR_PROPERTIES_GENERATOR } from './tensorDebugView';
 
 export const KERNEL_DEBUG_SESSION_PREFIX = 'mlts kernel: ';
 
@@ -169,6 +170,9 @@ export class CellController implements vscode.Disposable {
       resolveSourceMapLocations: null,
       skipFiles: ['<node_internals>/**', '**/dist/runtime/**'],
       continueOnAttach: true,
+      // Tensors read `Tensor [5,64,64,3] float32` in Variables, hovers and watch, values one expand away.
+      customDescriptionGenerator: TENSOR_DESCRIPTION_GENERATOR,
+      customPropertiesGenerator: TENSOR_PROPERTIES_GENERATOR,
     });
     if (!ok) {
       tracker?.dispose();
