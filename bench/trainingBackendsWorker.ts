@@ -1,7 +1,7 @@
 // One measurement for bench/trainingBackends.ts, in its own process so backends never share a tfjs engine:
 //   node --import tsx bench/trainingBackendsWorker.ts BACKEND mlp|conv SAMPLES BATCH EPOCHS
 // It starts BACKEND the way a run does (runtime/src/backends/backendInit.ts, so wasm gets mlts's conv kernel) and
-// prints one JSON line: { samplesPerSecond, backend, device }.
+// prints one JSON line: { samplesPerSecond, backend, device, adapter } (adapter only on webgpu, for bench/gpu).
 import type * as tfjs from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const tf = userRequire('@tensorflow/tfjs') as typeof tfjs;
   const choice = await initBackend(tf, [backend as BackendOption], userRequire);
   const samplesPerSecond = await timedFit(tf, kind as ModelKind, Number(samples), Number(batch), Number(epochs));
-  process.stdout.write(`${JSON.stringify({ samplesPerSecond, backend: choice.name, device: choice.device })}\n`);
+  process.stdout.write(`${JSON.stringify({ samplesPerSecond, backend: choice.name, device: choice.device, adapter: choice.adapter ?? null })}\n`);
 }
 
 void main();
