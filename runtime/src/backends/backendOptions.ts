@@ -31,7 +31,7 @@ export const BACKENDS: Record<BackendOption, BackendSpec> = {
     tfjsName: 'tensorflow',
     packages: ['@tensorflow/tfjs-node-gpu'],
     gpu: true,
-    installHint: 'npm install @tensorflow/tfjs-node-gpu (Linux x64 with an NVIDIA GPU, CUDA 11.2 and cuDNN 8.1)',
+    installHint: 'npm install @tensorflow/tfjs-node-gpu (Linux x64 with an NVIDIA GPU; it downloads libtensorflow 2.9.1, which needs CUDA 11.2 and cuDNN 8.1; mirrors: docs/backends.md)',
   },
   webgpu: {
     tfjsName: 'webgpu',
@@ -43,7 +43,7 @@ export const BACKENDS: Record<BackendOption, BackendSpec> = {
     tfjsName: 'tensorflow',
     packages: ['@tensorflow/tfjs-node'],
     gpu: false,
-    installHint: 'npm install @tensorflow/tfjs-node (downloads the TensorFlow C library for this platform)',
+    installHint: 'npm install @tensorflow/tfjs-node (downloads the TensorFlow C library 2.9.1 for this platform; mirrors: docs/backends.md)',
   },
   wasm: {
     tfjsName: 'wasm',
