@@ -1,14 +1,19 @@
 // Benchmark (3) of training runs: samples per second of each backend available here on an MLP 784-128-10 and a small
 // conv net (bench/trainingModels.ts), set beside PyTorch on the same machine (Debian's python3-torch with
-// OpenBLAS, run by /usr/bin/python3 bench/trainingTorchPeer.py, one thread like the tfjs cpu and wasm backends).
-// Backends: cpu and wasm always, node / node-gpu / webgpu when their packages resolve (backendOptions.ts).
+// OpenBLAS, run by /usr/bin/python3 bench/trainingTorchPeer.py) on one thread and on all cores, as ratios to both.
+// Backends: cpu and wasm always, node / node-gpu / webgpu when their packages resolve (backendOptions.ts); each is
+// started as a run starts it (backendInit.ts, mlts's kernel pack included), and wasm once more with tfjs's own
+// kernels (MLTS_KERNEL_PACK=0) to show what the pack changes. Then one profiled epoch per model on wasm and cpu
+// (bench/trainingKernelProfile.ts): each kernel's share of the epoch's wall time, largest first.
 // Each cell is the median of MLTS_BENCH_RUNS (default 3) fresh processes; one warm-up epoch is never timed.
 // Run: npm run bench -- training-backends
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { AUTO_ORDER, missingPackages, type BackendOption } from '../runtime/src/backends/backendOptions';
 import { median } from './stats';
+import type { KernelShare } from './trainingKernelProfile';
 
 const root = join(__dirname, '..');
 const RUNS = Number(process.env.MLTS_BENCH_RUNS ?? 3);
@@ -20,40 +25,75 @@ const SIZES: Record<'mlp' | 'conv', { samples: number; batch: number; epochs: nu
   conv: { samples: 1024, batch: 64, epochs: 2, cpuSamples: 256 },
 };
 
-function measure(command: string, args: string[]): number {
-  const r = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+function lastJsonLine<T>(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): T {
+  const r = spawnSync(command, args, { cwd: root, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${r.stdout}${r.stderr}`);
-  const line = r.stdout.trim().split('\n').at(-1)!;
-  return (JSON.parse(line) as { samplesPerSecond: number }).samplesPerSecond;
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as T;
+}
+
+function measure(command: string, args: string[], env?: NodeJS.ProcessEnv): number {
+  return lastJsonLine<{ samplesPerSecond: number }>(command, args, env).samplesPerSecond;
 }
 
 export interface BackendRow {
   model: 'mlp' | 'conv';
   backend: string;
   samplesPerSecond: number;
+  /** Ratio to PyTorch on one thread, and on every core. */
   vsTorch: number | null;
+  vsTorchAllThreads: number | null;
 }
 
-export function benchTrainingBackends(): BackendRow[] {
+export interface ProfileRow {
+  model: 'mlp' | 'conv';
+  backend: string;
+  wallMs: number;
+  kernels: KernelShare[];
+}
+
+const ratio = (value: number, peer: number | null) => (peer === null ? null : value / peer);
+const times = (r: number | null) => (r === null ? '' : `×${r.toFixed(3)}`.padStart(9));
+
+export function benchTrainingBackends(): { rows: BackendRow[]; profiles: ProfileRow[] } {
   const backends = AUTO_ORDER.filter((b) => missingPackages(b, root).length === 0) as BackendOption[];
   const haveTorch = existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  const allThreads = cpus().length;
   const rows: BackendRow[] = [];
   for (const model of ['mlp', 'conv'] as const) {
     const size = SIZES[model];
-    const torch = haveTorch
-      ? median(Array.from({ length: RUNS }, () => measure(PYTHON, [join(root, 'bench', 'trainingTorchPeer.py'), model, String(size.samples), String(size.batch), String(size.epochs), '1'])))
-      : null;
-    for (const backend of backends) {
+    const torch = (threads: number) =>
+      haveTorch
+        ? median(Array.from({ length: RUNS }, () => measure(PYTHON, [join(root, 'bench', 'trainingTorchPeer.py'), model, String(size.samples), String(size.batch), String(size.epochs), String(threads)])))
+        : null;
+    const torch1 = torch(1);
+    const torchAll = torch(allThreads);
+    const row = (backend: string, sps: number) => rows.push({ model, backend, samplesPerSecond: sps, vsTorch: ratio(sps, torch1), vsTorchAllThreads: ratio(sps, torchAll) });
+    const tfjs = (backend: BackendOption, env?: NodeJS.ProcessEnv) => {
       const samples = backend === 'cpu' ? size.cpuSamples : size.samples;
       const args = ['--import', 'tsx', join(root, 'bench', 'trainingBackendsWorker.ts'), backend, model, String(samples), String(size.batch), String(size.epochs)];
-      const sps = median(Array.from({ length: RUNS }, () => measure(process.execPath, args)));
-      rows.push({ model, backend: `tfjs ${backend}`, samplesPerSecond: sps, vsTorch: torch === null ? null : sps / torch });
-    }
-    if (torch !== null) rows.push({ model, backend: 'PyTorch (1 thread)', samplesPerSecond: torch, vsTorch: 1 });
+      return median(Array.from({ length: RUNS }, () => measure(process.execPath, args, env)));
+    };
+    for (const backend of backends) row(`tfjs ${backend}`, tfjs(backend));
+    if (backends.includes('wasm')) row("tfjs wasm, tfjs's kernels", tfjs('wasm', { ...process.env, MLTS_KERNEL_PACK: '0' }));
+    if (torch1 !== null) row('PyTorch (1 thread)', torch1);
+    if (torchAll !== null) row(`PyTorch (${allThreads} threads)`, torchAll);
   }
+  console.log(`${''.padEnd(5)} ${''.padEnd(28)} ${'samples/s'.padStart(10)} ${'÷ torch 1'.padStart(9)} ${`÷ torch ${allThreads}`.padStart(9)}`);
   for (const r of rows) {
-    console.log(`${r.model.padEnd(5)} ${r.backend.padEnd(20)} ${r.samplesPerSecond.toFixed(0).padStart(8)} samples/s${r.vsTorch === null ? '' : `   ×${r.vsTorch.toFixed(3)} of PyTorch`}`);
+    console.log(`${r.model.padEnd(5)} ${r.backend.padEnd(28)} ${r.samplesPerSecond.toFixed(0).padStart(10)} ${times(r.vsTorch)} ${times(r.vsTorchAllThreads)}`);
   }
   if (!haveTorch) console.log(`(no PyTorch peer: ${PYTHON} cannot import torch; apt-get install python3-torch libopenblas0-pthread)`);
-  return rows;
+  const profiles: ProfileRow[] = [];
+  for (const backend of backends.filter((b) => b === 'wasm' || b === 'cpu')) {
+    for (const model of ['mlp', 'conv'] as const) {
+      const size = SIZES[model];
+      const samples = backend === 'cpu' ? size.cpuSamples : size.samples;
+      const profile = lastJsonLine<{ wallMs: number; kernels: KernelShare[] }>(process.execPath, ['--import', 'tsx', join(root, 'bench', 'trainingKernelProfile.ts'), backend, model, String(samples), String(size.batch)]);
+      profiles.push({ model, backend, wallMs: profile.wallMs, kernels: profile.kernels });
+      const top = profile.kernels.slice(0, 8).map((k) => `${k.kernel} ${(k.share * 100).toFixed(0)}%`);
+      const rest = 1 - profile.kernels.reduce((sum, k) => sum + k.share, 0);
+      console.log(`profile ${model} on ${backend}: ${top.join(', ')}; outside kernels ${(rest * 100).toFixed(0)}%`);
+    }
+  }
+  return { rows, profiles };
 }

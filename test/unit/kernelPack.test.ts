@@ -95,16 +95,18 @@ for (const backend of BACKENDS) {
 
   // tfjs-backend-wasm's own _FusedMatMul adds the bias to the wrong elements when both operands are transposed
   // ([[3.1, 0]] comes out as [[2.8, 0]]), so on wasm the reference is tfjs's cpu kernel.
-  test(`_FusedMatMul on ${backend} matches tfjs with bias and relu, values and gradients`, async () => {
+  test(`_FusedMatMul on ${backend} matches tfjs with and without bias, with activations, values and gradients`, async () => {
     const next = random(2);
-    for (const [transposeA, transposeB] of [[true, false], [false, true], [true, true]] as const) {
-      const [m, k, n] = [between(next, 2, 30), between(next, 2, 30), between(next, 2, 30)];
+    const activations = ['relu', 'linear', 'sigmoid', 'elu'] as const;
+    for (const [round, [transposeA, transposeB]] of ([[false, false], [true, false], [false, true], [true, true]] as const).entries()) {
+      const [m, k, n] = [between(next, 2, 30), between(next, 2, 300), between(next, 2, 30)];
       const aShape = transposeA ? [k, m] : [m, k];
       const bShape = transposeB ? [n, k] : [k, n];
       const [av, bv, biasv] = [values(next, aShape), values(next, bShape), values(next, [n])];
       await matchesTfjs(backend, () =>
-        withGradients([tf.tensor(av, aShape), tf.tensor(bv, bShape), tf.tensor(biasv, [n])], (a, b, bias) =>
-          tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA, transposeB, bias, activation: 'relu' }),
+        // Round 1 has no bias (and so one input fewer to differentiate).
+        withGradients([tf.tensor(av, aShape), tf.tensor(bv, bShape), ...(round === 1 ? [] : [tf.tensor(biasv, [n])])], (a, b, bias) =>
+          tf.fused.matMul({ a: a as tf.Tensor2D, b: b as tf.Tensor2D, transposeA, transposeB, bias, activation: activations[round] }),
         ),
         'cpu',
       );
