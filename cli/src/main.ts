@@ -14,6 +14,7 @@ commands:
       [--backend auto|cpu|wasm|webgpu|node|node-gpu] [--parallel N] [--store DIR] [--detach]
       [--executor local|slurm] [--gpus-per-run N] [--partition P] [--time HH:MM:SS] [--sbatch-arg ARG]...
   runs [RUN_ID] [--store DIR] [--format text|json]  list tracked runs, or show one with its metrics
+      [--cancel RUN_ID|GRID]                         cancel a run or a grid (scancel on Slurm, SIGTERM locally)
   ui [--store DIR] [--port N]                        serve the run dashboard on 127.0.0.1
   help                                               show this text
 `;

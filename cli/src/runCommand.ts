@@ -8,56 +8,20 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { BackendUnavailableError, planBackends } from '../../runtime/src/backends/backendOptions';
 import { expandGrid, ParamsError } from '../../runtime/src/params/paramsValues';
 import { staticParams } from '../../runtime/src/params/paramsCheck';
 import { createQueuedRuns } from '../../runtime/src/runner/runRequests';
-import { RunScheduler, type SchedulerEvent } from '../../runtime/src/runner/runScheduler';
-import { RunStore, STDERR_FILE, STORE_DIR } from '../../runtime/src/store/runStore';
+import { RunScheduler } from '../../runtime/src/runner/runScheduler';
+import { RunStore, STORE_DIR } from '../../runtime/src/store/runStore';
 import type { RunRecord } from '../../runtime/src/store/runRecord';
 import { UsageError, type CommandIO } from './commandIO';
 import { ADOPT_OPTION, parseRunArgs, RUN_USAGE, type RunArgs } from './runArgs';
+import { followRuns } from './runOutput';
+import { runOnSlurm } from './runSlurm';
 
 export { parseRunArgs, RUN_USAGE };
-
-function formatValues(values: Record<string, unknown>, keys?: string[]): string {
-  return Object.entries(values)
-    .filter(([k]) => !keys || keys.includes(k))
-    .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : JSON.stringify(v)}`)
-    .join(' ');
-}
-
-function formatSeconds(seconds: number): string {
-  return seconds >= 90 ? `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s` : `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
-}
-
-function describeEvent(event: SchedulerEvent): string {
-  const r = event.record;
-  switch (event.type) {
-    case 'started':
-      return `${r.id} started ${formatValues(r.overrides)}`.trimEnd();
-    case 'progress': {
-      const shown = formatValues(event.values, ['loss', 'acc', 'accuracy', 'val_loss', 'val_acc', 'val_accuracy']);
-      const eta = event.etaSeconds === null ? '' : ` ETA ${formatSeconds(event.etaSeconds)}`;
-      return `${r.id} epoch ${event.epoch}/${event.epochs} ${shown}${eta}`;
-    }
-    case 'ended': {
-      const seconds = r.startedAt && r.endedAt ? ` in ${formatSeconds((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000)}` : '';
-      const backend = r.backend ? ` on ${r.backend.option}` : '';
-      const detail = r.status === 'finished' ? formatValues(r.finalMetrics, ['loss', 'acc', 'accuracy', 'val_loss', 'val_acc', 'val_accuracy']) : (r.message ?? '');
-      return `${r.id} ${r.status}${backend}${seconds} ${detail}`.trimEnd();
-    }
-  }
-}
-
-/** The last lines of a failed run's stderr, to show why without opening the log. */
-function stderrTail(store: RunStore, record: RunRecord, lines = 12): string {
-  const path = join(store.runDir(record.id), STDERR_FILE);
-  if (!existsSync(path)) return '';
-  const text = readFileSync(path, 'utf8').trimEnd();
-  return text ? text.split('\n').slice(-lines).map((l) => `  | ${l}`).join('\n') + '\n' : '';
-}
 
 /** The line a detached launcher prints once the runs are its own, so the command that started it may leave. */
 const ADOPTED_LINE = 'mlts: adopted';
@@ -123,6 +87,17 @@ export async function runRunCommand(args: string[], io: CommandIO, runnerPath = 
     return 2;
   }
   const store = new RunStore(parsed.store ? resolve(io.cwd, parsed.store) : join(io.cwd, STORE_DIR));
+  if (parsed.executor === 'slurm') {
+    try {
+      return await runOnSlurm(parsed, file, store, runnerPath, io);
+    } catch (err) {
+      if (err instanceof BackendUnavailableError || err instanceof ParamsError) {
+        io.stderr(`mlts run: ${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+  }
   let records: RunRecord[];
   let scheduler: RunScheduler;
   const adopting = parsed.adopt.length > 0;
@@ -149,25 +124,6 @@ export async function runRunCommand(args: string[], io: CommandIO, runnerPath = 
     throw err;
   }
   io.stdout(adopting ? `${ADOPTED_LINE}\n` : records.map((r) => `${r.id}\n`).join(''));
-  scheduler.onEvent((event) => {
-    io.stderr(`${describeEvent(event)}\n`);
-    if (event.type === 'ended' && (event.record.status === 'failed' || event.record.status === 'killed')) io.stderr(stderrTail(store, event.record));
-  });
-  let interrupts = 0;
-  const onInterrupt = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130);
-    io.stderr('mlts run: cancelling every run (Ctrl+C again to leave at once)\n');
-    scheduler.cancelAll();
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
-  scheduler.enqueue(records.map((r) => r.id));
-  const ended = await scheduler.whenIdle();
-  process.off('SIGINT', onInterrupt);
-  process.off('SIGTERM', onInterrupt);
-  const counts = new Map<string, number>();
-  for (const r of ended) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  io.stderr(`mlts run: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}\n`);
-  return ended.every((r) => r.status === 'finished') ? 0 : 1;
+  const ended = followRuns(scheduler, store, io, () => scheduler.enqueue(records.map((r) => r.id)));
+  return ended;
 }

@@ -1,30 +1,35 @@
-// `mlts runs [RUN_ID] [--store DIR] [--format text|json]`: lists the store's runs (status, parameters, final
-// metrics), or with a run id shows that run and its epoch and logged metrics. Reading repairs runs whose process
-// vanished (marked killed). Unreadable records and metrics lines are skipped with a warning on stderr.
-// Exit status: 0, or 1 when RUN_ID is not in the store, 2 on a usage error.
+// `mlts runs [RUN_ID] [--store DIR] [--format text|json] [--cancel ID|GRID]`: lists the store's runs (status,
+// where they run, parameters, final metrics), or with a run id shows that run and its epoch and logged metrics.
+// Reading repairs local runs whose process vanished (marked killed) and asks Slurm's queue once about unfinished
+// cluster runs, whose launcher may be long gone. Unreadable records and metrics lines are skipped with a warning
+// on stderr. `--cancel` is runsCancel.ts. Exit status: 0, or 1 when RUN_ID is not in the store, 2 on a usage error.
 import { join, resolve } from 'node:path';
+import { reconcileSlurmRuns } from '../../runtime/src/executors/slurmExecutor';
 import { RunStore, STORE_DIR } from '../../runtime/src/store/runStore';
-import type { RunRecord } from '../../runtime/src/store/runRecord';
+import { isFinalStatus, type RunRecord } from '../../runtime/src/store/runRecord';
 import { UsageError, type CommandIO } from './commandIO';
+import { cancelRuns } from './runsCancel';
 
-export function parseRunsArgs(args: string[]): { id: string | undefined; store: string | undefined; format: 'text' | 'json' } {
+export function parseRunsArgs(args: string[]): { id: string | undefined; store: string | undefined; format: 'text' | 'json'; cancel: string | undefined } {
   let id: string | undefined;
   let store: string | undefined;
+  let cancel: string | undefined;
   let format: 'text' | 'json' = 'text';
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (name === '--store' || name === '--format') {
+    if (name === '--store' || name === '--format' || name === '--cancel') {
       const value = inline ?? args[++i];
       if (value === undefined) throw new UsageError(`${name} needs a value`);
       if (name === '--store') store = value;
+      else if (name === '--cancel') cancel = value;
       else if (value === 'text' || value === 'json') format = value;
       else throw new UsageError(`--format must be text or json, not ${value}`);
     } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else if (id) throw new UsageError(`one run id at a time; got ${id} and ${arg}`);
     else id = arg;
   }
-  return { id, store, format };
+  return { id, store, format, cancel };
 }
 
 const short = (v: unknown) => (typeof v === 'number' ? String(Number(v.toPrecision(4))) : JSON.stringify(v));
@@ -44,15 +49,29 @@ function duration(r: RunRecord): string {
   return `${((end - Date.parse(r.startedAt)) / 1000).toFixed(1)}s`;
 }
 
+/** Where a run runs: `local`, or the cluster job with node, GPUs and attempt (`slurm 12_3 node1 gpu 0 #2`). */
+function where(r: RunRecord): string {
+  if (r.executor === 'local') return 'local';
+  return [r.executor, r.jobId, r.nodeName, r.cudaVisibleDevices !== null && `gpu ${r.cudaVisibleDevices}`, r.attempt > 1 && `#${r.attempt}`].filter(Boolean).join(' ');
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-export function runRunsCommand(args: string[], io: CommandIO): number {
-  const { id, store: storeArg, format } = parseRunsArgs(args);
+export async function runRunsCommand(args: string[], io: CommandIO): Promise<number> {
+  const { id, store: storeArg, format, cancel } = parseRunsArgs(args);
   const store = new RunStore(storeArg ? resolve(io.cwd, storeArg) : join(io.cwd, STORE_DIR));
-  const { runs, warnings } = store.list();
+  const listed = store.list();
+  const { warnings } = listed;
+  let runs = listed.runs;
+  try {
+    runs = await reconcileSlurmRuns(store, runs);
+  } catch (err) {
+    warnings.push(`could not ask Slurm about cluster runs: ${(err as Error).message}`);
+  }
+  if (cancel !== undefined) return cancelRuns(store, runs, cancel, io);
   if (id) {
     const record = runs.find((r) => r.id === id || r.id.endsWith(id));
     for (const w of warnings) io.stderr(`mlts runs: warning: ${w}\n`);
@@ -72,6 +91,7 @@ export function runRunsCommand(args: string[], io: CommandIO): number {
     io.stdout(`  params   ${pairs(record.params)}\n`);
     if (record.backend) io.stdout(`  backend  ${record.backend.option} (${record.backend.name}) on ${record.backend.device}: ${record.backend.reason}\n`);
     io.stdout(`  tfjs     ${record.tfjsVersion ?? '?'}  node ${record.node}  ${duration(record)}\n`);
+    io.stdout(`  where    ${where(record)}${record.executor === 'local' ? '' : `${record.message && !isFinalStatus(record.status) ? `  (${record.message})` : ''}`}\n`);
     if (record.artifacts.length) io.stdout(`  artifacts ${record.artifacts.join(', ')}\n`);
     io.stdout(`  folder   ${store.runDir(record.id)}\n`);
     for (const p of points) io.stdout(`  ${p.kind === 'epoch' ? `epoch ${p.step + 1}` : `log ${p.step}`}  ${pairs(p.values)}\n`);
@@ -86,10 +106,10 @@ export function runRunsCommand(args: string[], io: CommandIO): number {
     io.stdout(`no runs in ${store.root}\n`);
     return 0;
   }
-  const rows = [['RUN', 'STATUS', 'FILE', 'BACKEND', 'TIME', 'PARAMS', 'FINAL METRICS']];
+  const rows = [['RUN', 'STATUS', 'WHERE', 'FILE', 'BACKEND', 'TIME', 'PARAMS', 'FINAL METRICS']];
   for (const r of runs) {
     const status = r.status === 'running' && r.progress ? `running ${r.progress.epoch}/${r.progress.epochs}` : r.status;
-    rows.push([r.id, status, r.relativeFile, r.backend?.option ?? r.requestedBackend, duration(r), pairs(r.params), pairs(headlineMetrics(r.finalMetrics))]);
+    rows.push([r.id, status, where(r), r.relativeFile, r.backend?.option ?? r.requestedBackend, duration(r), pairs(r.params), pairs(headlineMetrics(r.finalMetrics))]);
   }
   io.stdout(table(rows));
   return 0;

@@ -138,8 +138,10 @@ function describe(event: SchedulerEvent): string {
       .map(([k, x]) => `${k}=${x === null ? 'NaN' : Number(x.toPrecision(4))}`)
       .join(' ');
   switch (event.type) {
+    case 'queued':
+      return `… ${r.id} queued${r.message ? `: ${r.message}` : ''}`;
     case 'started':
-      return `▶ ${r.id}`;
+      return `▶ ${r.id}${r.nodeName ? ` on ${r.nodeName}` : ''}${r.jobId ? ` (job ${r.jobId})` : ''}`;
     case 'progress':
       return `  ${r.id} epoch ${event.epoch}/${event.epochs} ${values(event.values)}${event.etaSeconds === null ? '' : ` ETA ${Math.round(event.etaSeconds)}s`}`;
     case 'ended':

@@ -10,7 +10,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { createRequire, register } from 'node:module';
-import { dirname, join, resolve as resolvePath } from 'node:path';
+import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { initBackend } from '../backends/backendInit';
@@ -18,6 +18,7 @@ import { formatValidation, validateDeclaredContracts } from '../data/validate';
 import { METRICS_FILE, MetricsWriter } from '../store/metricsLog';
 import { ARTIFACTS_DIR, RunStore } from '../store/runStore';
 import type { BackendChoice } from '../store/runRecord';
+import type { SlurmManifest } from '../executors/slurmSubmit';
 import { installFitHooks } from './fitHooks';
 import { newOwnState, OWN_STATE_SHARED_BYTES, OwnStateRecorder } from './ownState';
 import { installRunApi } from './runApi';
@@ -64,7 +65,32 @@ function startWatchdog(data: WatchdogData): Worker {
   return worker;
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * `runProcess --slurm-task MANIFEST`: a Slurm array task becomes the run of its grid point, as the manifest
+ * slurmSubmit.ts wrote lists them, by setting the environment the local scheduler would have set. Returns the
+ * usual arguments (FILE RUN_ID).
+ */
+function enterSlurmTask(manifestPath: string): string[] {
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as SlurmManifest;
+  const index = Number(process.env.SLURM_ARRAY_TASK_ID);
+  const run = manifest.runs[index];
+  if (!run) throw new Error(`${manifestPath} has no run for array task ${process.env.SLURM_ARRAY_TASK_ID}`);
+  if (!isAbsolute(manifest.storeRoot)) throw new Error(`the store path ${manifest.storeRoot} in ${manifestPath} is not absolute`);
+  Object.assign(process.env, {
+    [RunEnv.runDir]: join(manifest.storeRoot, 'runs', run.id),
+    [RunEnv.runId]: run.id,
+    [RunEnv.params]: JSON.stringify(run.overrides),
+    [RunEnv.backends]: JSON.stringify(manifest.backends),
+    [RunEnv.backendNotes]: JSON.stringify(manifest.backendNotes),
+    // The job outlives whoever submitted it; Slurm, not a watchdog, ends it.
+    [RunEnv.detached]: '1',
+    ...(manifest.batchIntervalMs !== undefined ? { [RunEnv.batchIntervalMs]: String(manifest.batchIntervalMs) } : {}),
+  });
+  return [manifest.file, run.id];
+}
+
+async function main(args: string[]): Promise<number> {
+  const argv = args[0] === '--slurm-task' && args[1] ? enterSlurmTask(args[1]) : args;
   const [fileArg, runId = process.env[RunEnv.runId] ?? 'run'] = argv;
   const runDir = process.env[RunEnv.runDir];
   if (!fileArg || !runDir) {

@@ -35,6 +35,8 @@ export interface SchedulerOptions {
 }
 
 export type SchedulerEvent =
+  /** A cluster run's queue state changed (waiting for resources, requeued); the local scheduler never sends it. */
+  | { type: 'queued'; record: RunRecord }
   | { type: 'started'; record: RunRecord }
   | { type: 'progress'; record: RunRecord; epoch: number; epochs: number; etaSeconds: number | null; values: Record<string, number | null> }
   | { type: 'ended'; record: RunRecord };
