@@ -11,7 +11,7 @@ commands:
   check [paths or globs...] [--format text|json]   check tensor shapes statically (exit 1 on errors)
       [--stats]                                      also print per file: models analysed/unknown, shape coverage
   run FILE [--param k=v]... [--grid k=v1,v2]...      run an experiment as tracked runs (a grid runs in parallel)
-      [--backend auto|cpu|wasm|webgpu|node|node-gpu] [--parallel N] [--store DIR] [--detach]
+      [--backend auto|cpu|wasm|webgpu|node|node-gpu] [--parallel N] [--threads N] [--store DIR] [--detach]
       [--executor local|slurm] [--gpus-per-run N] [--partition P] [--time HH:MM:SS] [--sbatch-arg ARG]...
   runs [RUN_ID] [--store DIR] [--format text|json]  list tracked runs, or show one with its metrics
       [--cancel RUN_ID|GRID]                         cancel a run or a grid (scancel on Slurm, SIGTERM locally)

@@ -1,12 +1,13 @@
 // The arguments of `mlts run`: parsed into RunArgs with every mistake a UsageError naming the option, before
 // anything is created or submitted. Kept apart from runCommand.ts, which acts on them.
 import { isBackendRequest, type BackendRequest } from '../../runtime/src/backends/backendOptions';
+import { parseWasmThreads } from '../../runtime/src/backends/wasmThreads';
 import { parseAssignment, parseGridArg, ParamsError, type Overrides } from '../../runtime/src/params/paramsValues';
 import type { ExecutorName } from '../../runtime/src/store/runRecord';
 import { UsageError } from './commandIO';
 
 export const RUN_USAGE = `usage: mlts run FILE [--param k=v]... [--grid k=v1,v2,...]... [--backend auto|cpu|wasm|webgpu|node|node-gpu]
-                [--parallel N] [--store DIR] [--detach]
+                [--parallel N] [--threads N] [--store DIR] [--detach]
                 [--executor local|slurm] [--gpus-per-run N] [--partition P] [--time HH:MM:SS] [--sbatch-arg ARG]...
 `;
 
@@ -19,6 +20,8 @@ export interface RunArgs {
   grid: [string, string[]][];
   backend: BackendRequest;
   parallel: number | undefined;
+  /** wasm threads per run; undefined: the scheduler's default (the cores shared among the runs going at once). */
+  threads: number | undefined;
   store: string | undefined;
   detach: boolean;
   executor: ExecutorName;
@@ -50,6 +53,7 @@ export function parseRunArgs(args: string[]): RunArgs {
     grid: [],
     backend: 'auto',
     parallel: undefined,
+    threads: undefined,
     store: undefined,
     detach: false,
     executor: 'local',
@@ -83,6 +87,14 @@ export function parseRunArgs(args: string[]): RunArgs {
         case '--parallel':
           [value, i] = optionValue(args, i, name);
           parsed.parallel = wholeNumber(name, value, 1);
+          break;
+        case '--threads':
+          [value, i] = optionValue(args, i, name);
+          try {
+            parsed.threads = parseWasmThreads(value);
+          } catch (err) {
+            throw new UsageError(`--${(err as Error).message}`);
+          }
           break;
         case '--store':
           [value, i] = optionValue(args, i, name);

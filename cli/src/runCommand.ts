@@ -111,7 +111,7 @@ export async function runRunCommand(args: string[], io: CommandIO, runnerPath = 
       records = createQueuedRuns(store, { file, workspace: io.cwd, parameterSets, requestedBackend: parsed.backend, group, detached: parsed.detach }, staticParams);
       if (parsed.detach) return await detachLauncher(store, records, args, io);
     }
-    scheduler = new RunScheduler({ store, runnerPath, cwd: io.cwd, plan, parallel: parsed.parallel, detached: adopting });
+    scheduler = new RunScheduler({ store, runnerPath, cwd: io.cwd, plan, parallel: parsed.parallel, threads: parsed.threads, detached: adopting });
     const first = plan.candidates[0];
     io.stderr(
       `mlts run: ${records.length} run${records.length === 1 ? '' : 's'} of ${basename(file)}, ${scheduler.parallel} at a time (${availableParallelism()} cores), backend ${parsed.backend}${parsed.backend === 'auto' && first ? ` → ${plan.candidates.join(' / ')}` : ''}; store ${store.root}\n`,

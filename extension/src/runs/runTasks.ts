@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BackendUnavailableError, isBackendRequest, planBackends, type BackendRequest } from '../../../runtime/src/backends/backendOptions';
+import { parseWasmThreads } from '../../../runtime/src/backends/wasmThreads';
 import { expandGrid, ParamsError } from '../../../runtime/src/params/paramsValues';
 import { createQueuedRuns } from '../../../runtime/src/runner/runRequests';
 import { RunScheduler, type SchedulerEvent } from '../../../runtime/src/runner/runScheduler';
@@ -26,6 +27,8 @@ export interface RunTaskDefinition extends vscode.TaskDefinition {
   grid?: Record<string, ParamText[]>;
   backend?: BackendRequest;
   parallel?: number;
+  /** wasm threads per run (1–8); default: the cores shared among the runs going at once. */
+  threads?: number;
 }
 
 /** Schedulers of the tasks running now, so the Runs view can cancel one run of a grid. */
@@ -94,6 +97,7 @@ class RunTerminal implements vscode.Pseudoterminal {
     const store = RunStore.forWorkspace(folder.uri.fsPath);
     let scheduler: RunScheduler;
     try {
+      const threads = definition.threads === undefined ? undefined : parseWasmThreads(String(definition.threads));
       const plan = planBackends(backend, path.dirname(file));
       const parameterSets = expandGrid(fixed, grid);
       const records = createQueuedRuns(store, {
@@ -110,6 +114,7 @@ class RunTerminal implements vscode.Pseudoterminal {
         cwd: folder.uri.fsPath,
         plan,
         parallel: definition.parallel,
+        threads,
       });
       this.line(`mlts: ${records.length} run${records.length === 1 ? '' : 's'} of ${path.basename(file)}, ${scheduler.parallel} at a time, backend ${backend}`);
       this.scheduler = scheduler;
@@ -117,7 +122,7 @@ class RunTerminal implements vscode.Pseudoterminal {
       scheduler.onEvent((event) => this.line(describe(event)));
       scheduler.enqueue(records.map((r) => r.id));
     } catch (err) {
-      if (err instanceof BackendUnavailableError || err instanceof ParamsError) {
+      if (err instanceof BackendUnavailableError || err instanceof ParamsError || err instanceof RangeError) {
         this.line(`mlts: ${err.message}`);
         return 2;
       }

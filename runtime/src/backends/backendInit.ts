@@ -5,7 +5,7 @@
 // next candidate is tried. Under `auto` a software adapter (lavapipe, SwiftShader) is passed over too: it runs the
 // GPU's shaders on the CPU and trains slower than wasm. tfjs falls back to another backend silently when one fails
 // to start, so each case checks `tf.getBackend()` after selecting. wasm gets its .wasm files from its own package
-// folder; wasm and cpu get mlts's training kernels (kernels/kernelPack.ts), which the device description lists;
+// folder and its threads (wasmThreads.ts); wasm and cpu get mlts's training kernels (kernels/kernelPack.ts), which the device description lists;
 // MLTS_KERNEL_PACK=0 keeps only those tfjs lacks.
 import type * as tfjs from '@tensorflow/tfjs';
 import { cpus } from 'node:os';
@@ -14,6 +14,7 @@ import type { BackendChoice, WebGpuAdapterRecord } from '../store/runRecord';
 import { BACKENDS, type BackendOption } from './backendOptions';
 import { describeKernelPack, registerKernelPack } from './kernels/kernelPack';
 import { adapterDeviceText, installNavigatorGpu, requestDawnAdapter } from './webgpuAdapter';
+import { startWasmBackend, type WasmPackage } from './wasmThreads';
 
 type Tf = typeof tfjs;
 type UserRequire = NodeRequire;
@@ -46,7 +47,7 @@ async function select(tf: Tf, name: string): Promise<void> {
  * Loads and selects one backend; returns the device description, or throws with the reason it cannot. `forced`
  * (the user named this backend) lets a software WebGPU adapter train, since it was asked for.
  */
-async function tryBackend(tf: Tf, option: BackendOption, userRequire: UserRequire, forced: boolean): Promise<Started> {
+async function tryBackend(tf: Tf, option: BackendOption, userRequire: UserRequire, forced: boolean, wasmThreads: number): Promise<Started> {
   switch (option) {
     case 'node-gpu':
     case 'node': {
@@ -67,14 +68,14 @@ async function tryBackend(tf: Tf, option: BackendOption, userRequire: UserRequir
       return { device: adapterDeviceText(record), adapter: record };
     }
     case 'wasm': {
-      const wasm = userRequire('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(prefix: string): void };
+      const wasm = userRequire('@tensorflow/tfjs-backend-wasm') as WasmPackage;
       const wasmFile = userRequire.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm');
-      wasm.setWasmPaths(dirname(wasmFile) + '/');
-      await select(tf, 'wasm');
+      const bundle = userRequire.resolve('@tensorflow/tfjs-backend-wasm');
+      const threads = await startWasmBackend(tf, wasm, dirname(wasmFile) + '/', bundle, wasmThreads);
+      if (tf.getBackend() !== 'wasm') throw new Error(`the wasm backend did not initialize (tfjs is on ${tf.getBackend() ?? 'none'})`);
       const pack = describeKernelPack(registerKernelPack(tf, 'wasm', kernelPackOptions()));
       const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-      const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-      return { device: `${cpuDevice()} (wasm${simd ? ' SIMD' : ''}${threads ? ' threads' : ''}${pack ? `; ${pack}` : ''})` };
+      return { device: `${cpuDevice()} (wasm${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${pack ? `; ${pack}` : ''})` };
     }
     case 'cpu': {
       await select(tf, 'cpu');
@@ -85,7 +86,8 @@ async function tryBackend(tf: Tf, option: BackendOption, userRequire: UserRequir
 }
 
 /**
- * Selects the first candidate that works. `planned` carries the launcher's notes on candidates it skipped.
+ * Selects the first candidate that works. `planned` carries the launcher's notes on candidates it skipped;
+ * `wasmThreads` is the thread count wasm starts with.
  * Throws when none works (only possible when cpu is not among the candidates, i.e. a forced backend failed).
  */
 export async function initBackend(
@@ -93,13 +95,14 @@ export async function initBackend(
   candidates: readonly BackendOption[],
   userRequire: UserRequire,
   planned: BackendChoice['attempts'] = [],
+  wasmThreads = 1,
 ): Promise<BackendChoice> {
   const attempts = [...planned];
   // `auto` always ends with cpu and records what it skipped, so a lone candidate with no notes is one the user named.
   const forced = candidates.length === 1 && planned.length === 0;
   for (const option of candidates) {
     try {
-      const { device, adapter } = await tryBackend(tf, option, userRequire, forced);
+      const { device, adapter } = await tryBackend(tf, option, userRequire, forced, wasmThreads);
       const reason = forced
         ? `forced with --backend ${option}`
         : attempts.length

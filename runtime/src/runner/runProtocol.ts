@@ -23,6 +23,8 @@ export const RunEnv = {
   detached: 'MLTS_DETACHED',
   /** Attempt number (1 unless a cluster requeued the job; Slurm runs read SLURM_RESTART_COUNT instead). */
   attempt: 'MLTS_ATTEMPT',
+  /** Threads for the wasm backend, 1 to 8 (wasmThreads.ts; default 1). */
+  wasmThreads: 'MLTS_WASM_THREADS',
 } as const;
 
 /** What runProcess hands its watchdog worker (runWatchdog.ts). */

@@ -11,6 +11,7 @@ import { closeSync, openSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { BACKENDS, type BackendPlan } from '../backends/backendOptions';
+import { defaultWasmThreads } from '../backends/wasmThreads';
 import { lastValues } from '../store/metricsLog';
 import { STDERR_FILE, STDOUT_FILE, type RunStore } from '../store/runStore';
 import { isFinalStatus, type RunRecord } from '../store/runRecord';
@@ -29,6 +30,8 @@ export interface SchedulerOptions {
   parallel?: number;
   /** Minimum milliseconds between recorded batch points. */
   batchIntervalMs?: number;
+  /** Threads per run on wasm; default: the cores shared among the runs going at once (defaultWasmThreads). */
+  threads?: number;
   env?: NodeJS.ProcessEnv;
   /** Runs outlive this process (`--detach`); otherwise each run stops itself when this process dies. */
   detached?: boolean;
@@ -148,6 +151,9 @@ export class RunScheduler {
     if (this.options.batchIntervalMs !== undefined) env[RunEnv.batchIntervalMs] = String(this.options.batchIntervalMs);
     if (this.options.detached) env[RunEnv.detached] = '1';
     else delete env[RunEnv.detached];
+    // This run, the ones already going and the queued ones that will fill free slots share the cores.
+    const runsAtOnce = Math.min(this.parallel, this.active.size + 1 + this.queue.length);
+    env[RunEnv.wasmThreads] = String(this.options.threads ?? defaultWasmThreads(availableParallelism(), runsAtOnce));
     if (gpu !== undefined) {
       env.CUDA_VISIBLE_DEVICES = gpu;
       // GPU ids come from /proc/driver/nvidia/gpus, listed by PCI bus; make CUDA number devices the same way.
