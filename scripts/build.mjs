@@ -33,7 +33,7 @@ function entries(dir, pattern) {
 }
 
 /** `mlts` subcommand → its source module in cli/src; dist/cli-<command>.js is built from each. */
-const CLI_COMMANDS = { check: 'checkCommand', run: 'runCommand', runs: 'runsCommand', ui: 'uiCommand' };
+const CLI_COMMANDS = { check: 'checkCommand', run: 'runCommand', runs: 'runsCommand', ui: 'uiCommand', export: 'exportCommand' };
 
 /** Writes dist/cli-bundles.json (bundle name → SHA-256) after each build: the key of the CLI's V8 code cache. */
 function cliBundleManifest() {

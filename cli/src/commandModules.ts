@@ -12,6 +12,7 @@ export interface CommandModules {
   run: typeof import('./runCommand');
   runs: typeof import('./runsCommand');
   ui: typeof import('./uiCommand');
+  export: typeof import('./exportCommand');
 }
 
 const SOURCE_MODULES: Record<keyof CommandModules, string> = {
@@ -19,6 +20,7 @@ const SOURCE_MODULES: Record<keyof CommandModules, string> = {
   run: 'runCommand',
   runs: 'runsCommand',
   ui: 'uiCommand',
+  export: 'exportCommand',
 };
 
 /** The build's manifest: bundle file name → SHA-256 of its content. */

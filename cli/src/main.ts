@@ -1,4 +1,4 @@
-// The `mlts` command line: `mlts check | run | runs | ui`. It parses the subcommand and hands the rest of
+// The `mlts` command line: `mlts check | run | runs | ui | export`. It parses the subcommand and hands the rest of
 // the arguments to that command's module; commands print through CommandIO and return an exit status.
 // This file is the whole of dist/cli.js, kept small on purpose: each subcommand is its own bundle, loaded only
 // when called (with a V8 code cache, see commandModules.ts), so `mlts check` never loads the run or ui code.
@@ -16,6 +16,8 @@ commands:
   runs [RUN_ID] [--store DIR] [--format text|json]  list tracked runs, or show one with its metrics
       [--cancel RUN_ID|GRID]                         cancel a run or a grid (scancel on Slurm, SIGTERM locally)
   ui [--store DIR] [--port N]                        serve the run dashboard on 127.0.0.1
+  export FILE --to html|ipynb|md [-o PATH]           write the cells with their saved outputs as a report,
+      [--store DIR]                                  a Jupyter notebook or Markdown
   help                                               show this text
 `;
 
@@ -39,6 +41,8 @@ export function main(argv: string[], io: CommandIO = processIO): number | Promis
         return loadCommand('runs').runRunsCommand(rest, io);
       case 'ui':
         return loadCommand('ui').runUiCommand(rest, io);
+      case 'export':
+        return loadCommand('export').runExportCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':
