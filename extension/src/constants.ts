@@ -25,6 +25,8 @@ export const Commands = {
   interruptKernel: 'mlts.interruptKernel',
   restartKernel: 'mlts.restartKernel',
   showCellOutput: 'mlts.showCellOutput',
+  /** Export the active file's cells and outputs as HTML, .ipynb or Markdown (optional argument: the format). */
+  exportCells: 'mlts.exportCells',
   /** Palette and editor title: run the active `.ml.ts` file as tracked runs (asks for overrides). */
   runTracked: 'mlts.runTracked',
   runsRefresh: 'mlts.runs.refresh',

@@ -8,6 +8,8 @@ import { CellDecorations } from './cells/cellDecorations';
 import { registerCellEditorFeatures } from './cells/cellEditorFeatures';
 import { CellIndex, isMlTsDocument } from './cells/cellIndex';
 import { CellOutputPanels } from './cells/cellOutputPanel';
+import { registerExportCommand } from './cells/exportCells';
+import { OutputPersistence } from './cells/outputPersistence';
 import { KernelViews } from './cells/kernelViews';
 import { Commands, ML_TS_GLOB, OUTPUT_CHANNEL_NAME, RUN_OUTPUT_CHANNEL_NAME } from './constants';
 import { ShapeServerClient } from './languageClient';
@@ -58,7 +60,9 @@ function activateCells(context: vscode.ExtensionContext, log: vscode.LogOutputCh
   const controller = new CellController(index, { extensionPath: context.extensionPath, log });
   const decorations = new CellDecorations(index, (uri) => controller.sessionFor(uri));
   const editorFeatures = registerCellEditorFeatures(index, (document, cellId) => decorations.staleReason(document, cellId));
-  const panels = new CellOutputPanels(context.extensionUri, (uri) => controller.sessionFor(uri));
+  const persistence = new OutputPersistence(controller, log);
+  // A panel restored after a reload asks for its file's session: one made from the saved outputs when none runs.
+  const panels = new CellOutputPanels(context.extensionUri, (uri) => controller.sessionFor(uri) ?? persistence.restore(uri));
   controller.panels = panels;
   const views = new KernelViews();
   const followActiveEditor = () => {
@@ -68,6 +72,7 @@ function activateCells(context: vscode.ExtensionContext, log: vscode.LogOutputCh
   context.subscriptions.push(
     index,
     ...editorFeatures.disposables,
+    registerExportCommand(controller),
     controller,
     panels,
     decorations,
@@ -86,6 +91,9 @@ function activateCells(context: vscode.ExtensionContext, log: vscode.LogOutputCh
     }),
     vscode.window.onDidChangeActiveTextEditor(followActiveEditor),
   );
+  // Started last, so sessions it restores reach the listeners above; disposed first, so pending saves are written.
+  context.subscriptions.unshift(persistence);
+  persistence.start();
 }
 
 async function mlTsFilesPresent(): Promise<boolean> {

@@ -75,6 +75,10 @@ function renderRun(run: CellRun, width: number): HTMLElement {
   section.dataset.cellId = run.cellId;
   const title = el('div', 'run-title');
   title.append(el('span', 'run-label', run.label), el('span', 'run-summary', runSummary(run)));
+  if (run.earlierKernel) {
+    section.classList.add('earlier-kernel');
+    title.append(el('span', 'run-earlier', 'from an earlier kernel'));
+  }
   section.append(title);
   let stream: HTMLPreElement | undefined;
   for (const item of run.items) {

@@ -3,29 +3,22 @@
 // of the extension (open a stack frame's location, restart the kernel). Messages are discriminated on `type`;
 // both sides check what arrives with the guards below. Shared by extension/ and webviews/: no vscode, no DOM.
 import type { CellError, ResultStatus, RichValue } from '../../runtime/src/kernel/kernelProtocol';
+import type { SavedCellRun, SavedOutputItem } from '../../runtime/src/outputs/savedOutputFormat';
 
 export type { CellError, ChartSpec, ResultStatus, RichValue, TableCell } from '../../runtime/src/kernel/kernelProtocol';
 
 export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'none';
 
-export type OutputItem = { kind: 'stream'; name: 'stdout' | 'stderr'; text: string } | { kind: 'value'; value: RichValue };
+export type OutputItem = SavedOutputItem;
 
-/** One run of one cell, as the panel shows it. */
-export interface CellRun {
-  cellId: string;
-  runId: number;
-  label: string;
-  /** 0-based line of the cell's marker in the file. */
-  line: number;
-  status: 'running' | ResultStatus;
-  startedAt: number;
-  durationMs?: number;
-  items: OutputItem[];
-  /** The cell's last value. */
-  value?: RichValue;
-  error?: CellError;
-  /** Why it was interrupted, in a sentence. */
-  message?: string;
+/**
+ * One run of one cell, as the panel shows it: the fields that are saved to `.mlts/outputs/` (label, 0-based
+ * marker line, status, items, last value, error, interruption message; runtime/src/outputs/savedOutputFormat.ts),
+ * plus what only the editor knows.
+ */
+export interface CellRun extends SavedCellRun {
+  /** Restored from `.mlts/outputs/`: made by a kernel that no longer runs, so its variables are gone. */
+  earlierKernel?: boolean;
 }
 
 /** The whole panel state: what setState keeps and what `reset` sends. */

@@ -35,7 +35,8 @@ export class CellController implements vscode.Disposable {
     return this.sessions.get(uri.toString());
   }
 
-  private session(uri: vscode.Uri): KernelSession {
+  /** The file's session, created (without a kernel: that starts on the first run) when there is none. */
+  session(uri: vscode.Uri): KernelSession {
     let session = this.sessions.get(uri.toString());
     if (!session) {
       session = new KernelSession(uri, this.env);

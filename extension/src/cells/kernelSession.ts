@@ -171,6 +171,18 @@ export class KernelSession implements vscode.Disposable {
     }
   }
 
+  /**
+   * Shows outputs saved by an earlier kernel (see outputPersistence.ts), each marked as such, under a kernel
+   * message saying its variables are gone. Only for a session whose own kernel has not run anything yet.
+   */
+  restoreOutputs(runs: readonly CellRun[], message: string): void {
+    if (this.client || runs.length === 0) return;
+    // A run that was still going when its window closed never finished: it shows as interrupted.
+    const restored = runs.map((run): CellRun => ({ ...run, earlierKernel: true, ...(run.status === 'running' ? { status: 'interrupted', message: 'The window closed while this cell ran.' } : {}) }));
+    this.runCounter = Math.max(this.runCounter, ...restored.map((r) => r.runId));
+    this.update({ type: 'reset', state: { ...this.state, runs: restored, kernel: 'none', kernelMessage: message } });
+  }
+
   async interrupt(): Promise<InterruptReply | undefined> {
     if (!this.client?.isAlive) return undefined;
     const reply = await this.client.interrupt();
