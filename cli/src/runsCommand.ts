@@ -6,7 +6,7 @@
 import { join, resolve } from 'node:path';
 import { reconcileSlurmRuns } from '../../runtime/src/executors/slurmExecutor';
 import { RunStore, STORE_DIR } from '../../runtime/src/store/runStore';
-import { isFinalStatus, type RunRecord } from '../../runtime/src/store/runRecord';
+import { describePlacement, isFinalStatus, type RunRecord } from '../../runtime/src/store/runRecord';
 import { UsageError, type CommandIO } from './commandIO';
 import { cancelRuns } from './runsCancel';
 
@@ -49,12 +49,6 @@ function duration(r: RunRecord): string {
   return `${((end - Date.parse(r.startedAt)) / 1000).toFixed(1)}s`;
 }
 
-/** Where a run runs: `local`, or the cluster job with node, GPUs and attempt (`slurm 12_3 node1 gpu 0 #2`). */
-function where(r: RunRecord): string {
-  if (r.executor === 'local') return 'local';
-  return [r.executor, r.jobId, r.nodeName, r.cudaVisibleDevices !== null && `gpu ${r.cudaVisibleDevices}`, r.attempt > 1 && `#${r.attempt}`].filter(Boolean).join(' ');
-}
-
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n') + '\n';
@@ -91,7 +85,7 @@ export async function runRunsCommand(args: string[], io: CommandIO): Promise<num
     io.stdout(`  params   ${pairs(record.params)}\n`);
     if (record.backend) io.stdout(`  backend  ${record.backend.option} (${record.backend.name}) on ${record.backend.device}: ${record.backend.reason}\n`);
     io.stdout(`  tfjs     ${record.tfjsVersion ?? '?'}  node ${record.node}  ${duration(record)}\n`);
-    io.stdout(`  where    ${where(record)}${record.executor === 'local' ? '' : `${record.message && !isFinalStatus(record.status) ? `  (${record.message})` : ''}`}\n`);
+    io.stdout(`  where    ${describePlacement(record) ?? 'local'}${record.executor === 'local' ? '' : `${record.message && !isFinalStatus(record.status) ? `  (${record.message})` : ''}`}\n`);
     if (record.artifacts.length) io.stdout(`  artifacts ${record.artifacts.join(', ')}\n`);
     io.stdout(`  folder   ${store.runDir(record.id)}\n`);
     for (const p of points) io.stdout(`  ${p.kind === 'epoch' ? `epoch ${p.step + 1}` : `log ${p.step}`}  ${pairs(p.values)}\n`);
@@ -109,7 +103,7 @@ export async function runRunsCommand(args: string[], io: CommandIO): Promise<num
   const rows = [['RUN', 'STATUS', 'WHERE', 'FILE', 'BACKEND', 'TIME', 'PARAMS', 'FINAL METRICS']];
   for (const r of runs) {
     const status = r.status === 'running' && r.progress ? `running ${r.progress.epoch}/${r.progress.epochs}` : r.status;
-    rows.push([r.id, status, where(r), r.relativeFile, r.backend?.option ?? r.requestedBackend, duration(r), pairs(r.params), pairs(headlineMetrics(r.finalMetrics))]);
+    rows.push([r.id, status, describePlacement(r) ?? 'local', r.relativeFile, r.backend?.option ?? r.requestedBackend, duration(r), pairs(r.params), pairs(headlineMetrics(r.finalMetrics))]);
   }
   io.stdout(table(rows));
   return 0;

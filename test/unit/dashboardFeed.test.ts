@@ -14,6 +14,7 @@ import { RunFeed } from '../../cli/src/ui/runFeed';
 import { parseUiArgs } from '../../cli/src/uiCommand';
 import type { ToDashboard } from '../../webviews/src/dashboardProtocol';
 import { newRunRecord } from '../../runtime/src/store/runRecord';
+import { newOwnState } from '../../runtime/src/runner/ownState';
 import { RunStore } from '../../runtime/src/store/runStore';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlts-feed-'));
@@ -47,6 +48,20 @@ test('the feed reads records and appended metric lines, leaving a torn line unti
   writeFileSync(metrics, point(0, 9));
   feed.scan();
   assert.equal(feed.pointCount('run-1'), 1);
+  feed.dispose();
+});
+
+test("the feed sees a run's own state.json change (progress, its end) though run.json stays as it was", () => {
+  const store = new RunStore(join(dir, 'own'));
+  makeRun(store, 'run-1');
+  const feed = new RunFeed(store);
+  feed.scan();
+  const own = { ...newOwnState('run-1', 1, { SLURM_ARRAY_JOB_ID: '7', SLURM_ARRAY_TASK_ID: '0', CUDA_VISIBLE_DEVICES: '1' }), nodeName: 'node1' };
+  store.update('run-1', (r) => (r.executor = 'slurm'));
+  feed.scan();
+  store.writeOwnState({ ...own, status: 'finished', progress: { epoch: 3, epochs: 3 } }, false);
+  const change = feed.scan();
+  assert.deepEqual(change.runs.map((r) => [r.status, r.progress?.epoch, r.where]), [['finished', 3, 'slurm 7_0 on node1, GPU 1']]);
   feed.dispose();
 });
 

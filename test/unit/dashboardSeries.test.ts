@@ -95,7 +95,7 @@ test('a run keeps its colour whatever else is on show; colours spread over the p
 });
 
 function run(id: string, params: RunSummary['params'], extra: Partial<RunSummary> = {}): RunSummary {
-  return { id, status: 'finished', file: 'exp.ml.ts', params, finalMetrics: {}, backend: 'cpu', group: null, queuedAt: `2026-11-25T10:00:0${id.length}Z`, startedAt: null, endedAt: null, message: null, progress: null, ...extra };
+  return { id, status: 'finished', file: 'exp.ml.ts', params, finalMetrics: {}, backend: 'cpu', group: null, queuedAt: `2026-11-25T10:00:0${id.length}Z`, startedAt: null, endedAt: null, message: null, progress: null, where: null, ...extra };
 }
 
 test('filter: every term must appear in id, status, backend or a name=value parameter', () => {

@@ -24,6 +24,8 @@ export interface RunSummary {
   endedAt: string | null;
   message: string | null;
   progress: { epoch: number; epochs: number } | null;
+  /** Where a cluster run runs (`slurm 12_3 on node1, GPU 0, attempt 2`); null for runs on the launcher's machine. */
+  where: string | null;
 }
 
 /** Point kinds, numbered so chunks stay small: epoch-end logs, sampled batch logs, and `mlts.log` calls. */
@@ -130,6 +132,7 @@ export function isRunSummary(v: unknown): v is RunSummary {
     isStringOrNull(v.startedAt) &&
     isStringOrNull(v.endedAt) &&
     isStringOrNull(v.message) &&
+    isStringOrNull(v.where) &&
     (v.progress === null || (isRecord(v.progress) && typeof v.progress.epoch === 'number' && typeof v.progress.epochs === 'number'))
   );
 }

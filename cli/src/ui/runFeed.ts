@@ -8,8 +8,8 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, statSync, watch
 import { join } from 'node:path';
 import { PointKind, type MetricChunk, type PointKindCode, type RunSummary } from '../../../webviews/src/dashboardProtocol';
 import { METRICS_FILE, parseMetrics } from '../../../runtime/src/store/metricsLog';
-import { isFinalStatus, type RunRecord } from '../../../runtime/src/store/runRecord';
-import { RUN_FILE, type RunStore } from '../../../runtime/src/store/runStore';
+import { describePlacement, isFinalStatus, type RunRecord } from '../../../runtime/src/store/runRecord';
+import { RUN_FILE, STATE_FILE, type RunStore } from '../../../runtime/src/store/runStore';
 
 export interface RunFeedOptions {
   /** Milliseconds between polls (default 1000). */
@@ -57,6 +57,7 @@ export function summarize(record: RunRecord): RunSummary {
     endedAt: record.endedAt ?? null,
     message: record.message ?? null,
     progress: record.progress ?? null,
+    where: describePlacement(record),
   };
 }
 
@@ -175,8 +176,10 @@ export class RunFeed {
     }
     for (const id of names) {
       const dir = this.store.runDir(id);
-      const recordStamp = stamp(join(dir, RUN_FILE));
-      if (recordStamp === null) continue;
+      // A run's record is two files (the launcher's run.json, the run's own state.json): either changing is news.
+      const launchStamp = stamp(join(dir, RUN_FILE));
+      if (launchStamp === null) continue;
+      const recordStamp = `${launchStamp}|${stamp(join(dir, STATE_FILE)) ?? ''}`;
       let tracked = this.runs.get(id);
       if (!tracked || tracked.recordStamp !== recordStamp) {
         let record = this.store.read(id);

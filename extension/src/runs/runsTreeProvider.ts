@@ -1,11 +1,11 @@
 // The Runs tree view: every run in the `.mlts/` store of each workspace folder, newest first, with a status icon,
 // the file and parameters as label, final metrics (or progress) as description, and details in the tooltip. It
 // reads the store through runtime/src/store (which also marks runs whose process vanished as killed) and refreshes
-// when a run.json changes. Clicking a run opens its output log.
+// when a run.json or state.json changes. Clicking a run opens its output log.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RunStore } from '../../../runtime/src/store/runStore';
-import type { RunRecord, RunStatus } from '../../../runtime/src/store/runRecord';
+import { describePlacement, type RunRecord, type RunStatus } from '../../../runtime/src/store/runRecord';
 import { Commands } from '../constants';
 
 export interface RunNode {
@@ -54,7 +54,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
   private watch(): void {
     for (const w of this.watchers.splice(1)) w.dispose();
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.mlts/runs/*/run.json'));
+      // A run's record is its launcher's run.json and its own state.json (progress, its end): watch both.
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.mlts/runs/*/{run,state}.json'));
       watcher.onDidCreate(() => this.refreshSoon());
       watcher.onDidChange(() => this.refreshSoon());
       watcher.onDidDelete(() => this.refreshSoon());
@@ -89,7 +90,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     const item = new vscode.TreeItem(`${path.basename(r.relativeFile)}${params ? ` (${params})` : ''}`, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.store.root}/${r.id}`;
     const progress = r.status === 'running' && r.progress ? `epoch ${r.progress.epoch}/${r.progress.epochs} · ` : '';
-    item.description = `${progress}${headline(r.finalMetrics) || r.status}`;
+    const where = describePlacement(r);
+    item.description = `${progress}${headline(r.finalMetrics) || r.status}${where ? ` · ${where}` : ''}`;
     const [icon, color] = ICONS[r.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = `mltsRun.${r.status}`;
@@ -98,6 +100,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     tooltip.appendMarkdown(`- file: \`${r.relativeFile}\` (sha256 ${r.fileHash.slice(0, 12)})\n`);
     tooltip.appendMarkdown(`- params: \`${JSON.stringify(r.params)}\`\n`);
     if (r.backend) tooltip.appendMarkdown(`- backend: ${r.backend.option} on ${r.backend.device}\n`);
+    if (where) tooltip.appendMarkdown(`- where: ${where}\n`);
     if (r.git) tooltip.appendMarkdown(`- git: ${r.git.commit.slice(0, 10)}${r.git.dirty ? ' (dirty)' : ''}\n`);
     tooltip.appendMarkdown(`- metrics: ${headline(r.finalMetrics) || 'none yet'}\n`);
     item.tooltip = tooltip;

@@ -201,6 +201,15 @@ export function mergeRunRecord(launch: RunRecord, own: RunOwnState | null): RunR
   return merged;
 }
 
+/**
+ * Where a cluster run runs, for tables and tooltips: `slurm 12_3 on node1, GPU 0, attempt 2`; null for local runs.
+ */
+export function describePlacement(record: RunRecord): string | null {
+  if (record.executor === 'local') return null;
+  const parts = [record.nodeName && `on ${record.nodeName}`, record.cudaVisibleDevices !== null && `GPU ${record.cudaVisibleDevices}`, record.attempt > 1 && `attempt ${record.attempt}`].filter(Boolean);
+  return `${record.executor}${record.jobId ? ` ${record.jobId}` : ''}${parts.length ? ` ${parts.join(', ')}` : ''}`;
+}
+
 /** Fills the fields format 1 records lack, so readers can rely on every field of the current format. */
 function withDefaults(record: RunRecord): RunRecord {
   return {

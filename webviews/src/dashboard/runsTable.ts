@@ -158,7 +158,8 @@ export class RunsTable {
     runCell.append(swatch, el('span', 'run-id', run.id));
     runCell.title = `${run.id}\n${run.file}${run.message ? `\n${run.message}` : ''}`;
     const progress = run.progress && run.status === 'running' ? ` ${run.progress.epoch}/${run.progress.epochs}` : '';
-    const statusCell = el('td', `status status-${run.status.replace(/[^a-z]/g, '')}`, run.status + progress);
+    const where = run.where ? ` · ${run.where}` : '';
+    const statusCell = el('td', `status status-${run.status.replace(/[^a-z]/g, '')}`, run.status + progress + where);
     if (run.message) statusCell.title = run.message;
     const cells: HTMLElement[] = [
       selectCell,
