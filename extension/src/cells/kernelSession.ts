@@ -12,6 +12,7 @@ import { cellLabel } from './cellEditorFeatures';
 import type { Cell } from './cellIndex';
 import { typescriptTools } from '../typescriptToolsLoader';
 import { StaleModel } from './staleCells';
+import { ensureTrusted } from '../trust';
 
 export interface SessionEnvironment {
   extensionPath: string;
@@ -199,6 +200,9 @@ export class KernelSession implements vscode.Disposable {
    * ends as an error), which also unblocks the queue.
    */
   async restart(): Promise<void> {
+    // A session restored from saved outputs exists in untrusted workspaces too; its panel's Restart button must
+    // not start a kernel there.
+    if (!ensureTrusted('Restart Kernel')) return;
     if (this.client?.isAlive) {
       this.setKernel('starting', 'restarting…');
       await this.client.shutdown(500);
