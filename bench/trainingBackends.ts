@@ -3,7 +3,8 @@
 // OpenBLAS, run by /usr/bin/python3 bench/trainingTorchPeer.py) on one thread and on all cores, as ratios to both.
 // Backends: cpu and wasm always, node / node-gpu / webgpu when their packages resolve (backendOptions.ts); each is
 // started as a run starts it (backendInit.ts, mlts's kernel pack included), and wasm once more with tfjs's own
-// kernels (MLTS_KERNEL_PACK=0) to show what the pack changes. Then one profiled epoch per model on wasm and cpu
+// kernels (MLTS_KERNEL_PACK=0) to show what the pack changes, and once with threads on every core (wasmThreads.ts;
+// the other wasm rows run on one thread). Then one profiled epoch per model on wasm and cpu
 // (bench/trainingKernelProfile.ts): each kernel's share of the epoch's wall time, largest first.
 // Each cell is the median of MLTS_BENCH_RUNS (default 3) fresh processes; one warm-up epoch is never timed.
 // Run: npm run bench -- training-backends
@@ -12,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { AUTO_ORDER, missingPackages, type BackendOption } from '../runtime/src/backends/backendOptions';
+import { MAX_WASM_THREADS } from '../runtime/src/backends/wasmThreads';
 import { median } from './stats';
 import type { KernelShare } from './trainingKernelProfile';
 
@@ -68,13 +70,15 @@ export function benchTrainingBackends(): { rows: BackendRow[]; profiles: Profile
     const torch1 = torch(1);
     const torchAll = torch(allThreads);
     const row = (backend: string, sps: number) => rows.push({ model, backend, samplesPerSecond: sps, vsTorch: ratio(sps, torch1), vsTorchAllThreads: ratio(sps, torchAll) });
-    const tfjs = (backend: BackendOption, env?: NodeJS.ProcessEnv) => {
+    const tfjs = (backend: BackendOption, env?: NodeJS.ProcessEnv, threads = 1) => {
       const samples = backend === 'cpu' ? size.cpuSamples : size.samples;
-      const args = ['--import', 'tsx', join(root, 'bench', 'trainingBackendsWorker.ts'), backend, model, String(samples), String(size.batch), String(size.epochs)];
+      const args = ['--import', 'tsx', join(root, 'bench', 'trainingBackendsWorker.ts'), backend, model, String(samples), String(size.batch), String(size.epochs), String(threads)];
       return median(Array.from({ length: RUNS }, () => measure(process.execPath, args, env)));
     };
     for (const backend of backends) row(`tfjs ${backend}`, tfjs(backend));
     if (backends.includes('wasm')) row("tfjs wasm, tfjs's kernels", tfjs('wasm', { ...process.env, MLTS_KERNEL_PACK: '0' }));
+    const wasmThreads = Math.min(allThreads, MAX_WASM_THREADS);
+    if (backends.includes('wasm') && wasmThreads > 1) row(`tfjs wasm, ${wasmThreads} threads`, tfjs('wasm', process.env, wasmThreads));
     if (torch1 !== null) row('PyTorch (1 thread)', torch1);
     if (torchAll !== null) row(`PyTorch (${allThreads} threads)`, torchAll);
   }

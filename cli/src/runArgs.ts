@@ -20,7 +20,7 @@ export interface RunArgs {
   grid: [string, string[]][];
   backend: BackendRequest;
   parallel: number | undefined;
-  /** wasm threads per run; undefined: the scheduler's default (the cores shared among the runs going at once). */
+  /** wasm threads per run; undefined: DEFAULT_WASM_THREADS. */
   threads: number | undefined;
   store: string | undefined;
   detach: boolean;

@@ -27,7 +27,7 @@ export interface RunTaskDefinition extends vscode.TaskDefinition {
   grid?: Record<string, ParamText[]>;
   backend?: BackendRequest;
   parallel?: number;
-  /** wasm threads per run (1–8); default: the cores shared among the runs going at once. */
+  /** wasm threads per run (1–8); default DEFAULT_WASM_THREADS. */
   threads?: number;
 }
 

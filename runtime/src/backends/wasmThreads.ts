@@ -1,5 +1,6 @@
-// Threads for tfjs's wasm backend under Node: how many a run gets (`--threads N`, or a default that shares the cores
-// among the runs going at once) and how the run process makes tfjs start its threaded-SIMD build.
+// Threads for tfjs's wasm backend under Node: how many a run gets (`--threads N`; one by default, because on the
+// shared 2-core machine where this was measured two threads trained no faster, see BENCHMARKS.md) and how the run
+// process makes tfjs start its threaded-SIMD build.
 //
 // tfjs never uses that build under Node on its own: its WASM_HAS_MULTITHREAD_SUPPORT flag is false whenever IS_NODE,
 // and the build could not start there anyway, because the backend hands emscripten its pthread worker script as a
@@ -32,13 +33,8 @@ export function parseWasmThreads(text: string): number {
   return Number(text);
 }
 
-/**
- * Threads per run when none were asked for: the cores shared among the runs that go at once, so one run gets every
- * core (up to the wasm build's 8) and a grid that fills the cores gets one thread per run instead of thrashing.
- */
-export function defaultWasmThreads(cores: number, runsAtOnce: number): number {
-  return Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(cores / Math.max(1, runsAtOnce))));
-}
+/** Threads per run when none were asked for: what measured fastest (BENCHMARKS.md, training). */
+export const DEFAULT_WASM_THREADS = 1;
 
 type Tf = typeof tfjs;
 

@@ -14,7 +14,7 @@ import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { initBackend } from '../backends/backendInit';
-import { parseWasmThreads } from '../backends/wasmThreads';
+import { DEFAULT_WASM_THREADS, parseWasmThreads } from '../backends/wasmThreads';
 import { formatValidation, validateDeclaredContracts } from '../data/validate';
 import { METRICS_FILE, MetricsWriter } from '../store/metricsLog';
 import { ARTIFACTS_DIR, RunStore } from '../store/runStore';
@@ -139,7 +139,7 @@ async function main(args: string[]): Promise<number> {
     let backend: BackendChoice | null = null;
     if (tf) {
       const notes = JSON.parse(process.env[RunEnv.backendNotes] ?? '[]') as BackendChoice['attempts'];
-      const threads = parseWasmThreads(process.env[RunEnv.wasmThreads] ?? '1');
+      const threads = parseWasmThreads(process.env[RunEnv.wasmThreads] ?? String(DEFAULT_WASM_THREADS));
       backend = await initBackend(tf, parseBackendList(process.env[RunEnv.backends]), userRequire, notes, threads);
       const interval = Number(process.env[RunEnv.batchIntervalMs] ?? 1000);
       installFitHooks(

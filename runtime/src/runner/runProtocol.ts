@@ -23,7 +23,7 @@ export const RunEnv = {
   detached: 'MLTS_DETACHED',
   /** Attempt number (1 unless a cluster requeued the job; Slurm runs read SLURM_RESTART_COUNT instead). */
   attempt: 'MLTS_ATTEMPT',
-  /** Threads for the wasm backend, 1 to 8 (wasmThreads.ts; default 1). */
+  /** Threads for the wasm backend, 1 to 8 (wasmThreads.ts; default DEFAULT_WASM_THREADS). */
   wasmThreads: 'MLTS_WASM_THREADS',
 } as const;
 

@@ -11,7 +11,6 @@ import { closeSync, openSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { BACKENDS, type BackendPlan } from '../backends/backendOptions';
-import { defaultWasmThreads } from '../backends/wasmThreads';
 import { lastValues } from '../store/metricsLog';
 import { STDERR_FILE, STDOUT_FILE, type RunStore } from '../store/runStore';
 import { isFinalStatus, type RunRecord } from '../store/runRecord';
@@ -30,7 +29,7 @@ export interface SchedulerOptions {
   parallel?: number;
   /** Minimum milliseconds between recorded batch points. */
   batchIntervalMs?: number;
-  /** Threads per run on wasm; default: the cores shared among the runs going at once (defaultWasmThreads). */
+  /** Threads per run on wasm; default DEFAULT_WASM_THREADS (wasmThreads.ts). */
   threads?: number;
   env?: NodeJS.ProcessEnv;
   /** Runs outlive this process (`--detach`); otherwise each run stops itself when this process dies. */
@@ -151,9 +150,7 @@ export class RunScheduler {
     if (this.options.batchIntervalMs !== undefined) env[RunEnv.batchIntervalMs] = String(this.options.batchIntervalMs);
     if (this.options.detached) env[RunEnv.detached] = '1';
     else delete env[RunEnv.detached];
-    // This run, the ones already going and the queued ones that will fill free slots share the cores.
-    const runsAtOnce = Math.min(this.parallel, this.active.size + 1 + this.queue.length);
-    env[RunEnv.wasmThreads] = String(this.options.threads ?? defaultWasmThreads(availableParallelism(), runsAtOnce));
+    if (this.options.threads !== undefined) env[RunEnv.wasmThreads] = String(this.options.threads);
     if (gpu !== undefined) {
       env.CUDA_VISIBLE_DEVICES = gpu;
       // GPU ids come from /proc/driver/nvidia/gpus, listed by PCI bus; make CUDA number devices the same way.
