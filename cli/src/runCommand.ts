@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { BackendUnavailableError, planBackends } from '../../runtime/src/backends/backendOptions';
+import { withoutUnusableWebgpu } from '../../runtime/src/backends/webgpuAdapter';
 import { expandGrid, ParamsError } from '../../runtime/src/params/paramsValues';
 import { staticParams } from '../../runtime/src/params/paramsCheck';
 import { createQueuedRuns } from '../../runtime/src/runner/runRequests';
@@ -102,7 +103,7 @@ export async function runRunCommand(args: string[], io: CommandIO, runnerPath = 
   let scheduler: RunScheduler;
   const adopting = parsed.adopt.length > 0;
   try {
-    const plan = planBackends(parsed.backend, dirname(file));
+    const plan = await withoutUnusableWebgpu(planBackends(parsed.backend, dirname(file)), dirname(file));
     if (adopting) {
       records = adoptRuns(store, parsed.adopt);
     } else {

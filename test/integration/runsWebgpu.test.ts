@@ -1,11 +1,13 @@
 // WebGPU for real: `mlts run --backend webgpu` (the built CLI, a real run process) trains an MLP and a small conv net
 // through Dawn (the `webgpu` package) on Mesa's software Vulkan driver, lavapipe, and its losses must match a
-// `--backend cpu` run of the same file. `auto` must pass the software adapter over for wasm and say why.
+// `--backend cpu` run of the same file. `auto` must pass the software adapter over for wasm, plan and schedule the
+// runs as CPU runs, and say why.
 // The tests pin Vulkan to lavapipe (VK_ICD_FILENAMES), so they check the same adapter on every machine and never
 // need a GPU. Without lavapipe they fail, loudly, with the install command: a silent skip would let WebGPU break
 // unnoticed. Sizes are tiny because lavapipe compiles every shader with LLVM on two shared cores.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunRecord } from '../../runtime/src/store/runRecord';
@@ -118,6 +120,8 @@ test('auto passes the software adapter over for wasm and records why', async () 
   const dir = workspace('auto');
   const r = await mlts(['run', 'exp.ml.ts', '--param', 'epochs=1'], dir);
   assert.equal(r.code, 0, r.stderr);
+  // The launcher asked Dawn itself, so webgpu is not planned and the runs are scheduled as CPU runs.
+  assert.match(r.stderr, new RegExp(`${availableParallelism()} at a time .*backend auto → wasm / cpu;`));
   const [run] = new RunStore(join(dir, '.mlts')).list().runs;
   assert.equal(run?.backend?.option, 'wasm');
   const webgpu = run?.backend?.attempts.find((a) => a.option === 'webgpu');

@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import type { BackendChoice, WebGpuAdapterRecord } from '../store/runRecord';
 import { BACKENDS, type BackendOption } from './backendOptions';
 import { describeKernelPack, registerKernelPack } from './kernels/kernelPack';
-import { adapterDeviceText, installNavigatorGpu, requestDawnAdapter } from './webgpuAdapter';
+import { adapterDeviceText, installNavigatorGpu, passedOverText, requestDawnAdapter } from './webgpuAdapter';
 import { startWasmBackend, type WasmPackage } from './wasmThreads';
 
 type Tf = typeof tfjs;
@@ -58,10 +58,7 @@ async function tryBackend(tf: Tf, option: BackendOption, userRequire: UserRequir
     case 'webgpu': {
       const dawn = await requestDawnAdapter((name) => userRequire.resolve(name));
       const { record } = dawn;
-      if (record.software && !forced) {
-        const name = record.description || record.device || 'the adapter';
-        throw new PassedOver(`passed over: ${name} is a software adapter (${record.softwareReason}), slower than wasm; --backend webgpu uses it anyway`);
-      }
+      if (record.software && !forced) throw new PassedOver(passedOverText(record));
       installNavigatorGpu(dawn);
       userRequire('@tensorflow/tfjs-backend-webgpu');
       await select(tf, 'webgpu');
