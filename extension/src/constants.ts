@@ -27,6 +27,9 @@ export const Commands = {
   showCellOutput: 'mlts.showCellOutput',
   /** Export the active file's cells and outputs as HTML, .ipynb or Markdown (optional argument: the format). */
   exportCells: 'mlts.exportCells',
+  /** Clears the outputs of the cell under the cursor (or the cell given); the kernel's state is kept. */
+  clearCellOutputs: 'mlts.clearCellOutputs',
+  clearAllOutputs: 'mlts.clearAllOutputs',
   /** Palette and editor title: run the active `.ml.ts` file as tracked runs (asks for overrides). */
   runTracked: 'mlts.runTracked',
   runsRefresh: 'mlts.runs.refresh',

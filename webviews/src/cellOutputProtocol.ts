@@ -11,6 +11,14 @@ export type KernelState = 'starting' | 'idle' | 'busy' | 'dead' | 'none';
 
 export type OutputItem = SavedOutputItem;
 
+/** A markdown cell of the file, shown in the panel in file order among the runs. */
+export interface MarkdownCell {
+  cellId: string;
+  /** 0-based line of the cell's marker. */
+  line: number;
+  markdown: string;
+}
+
 /**
  * One run of one cell, as the panel shows it: the fields that are saved to `.mlts/outputs/` (label, 0-based
  * marker line, status, items, last value, error, interruption message; runtime/src/outputs/savedOutputFormat.ts),
@@ -27,6 +35,7 @@ export interface OutputState {
   kernel: KernelState;
   kernelMessage?: string;
   runs: CellRun[];
+  markdown?: MarkdownCell[];
 }
 
 // ---- extension → webview ----
@@ -35,13 +44,17 @@ export type ToWebview =
   | { type: 'runStarted'; run: CellRun }
   | { type: 'output'; cellId: string; runId: number; item: OutputItem }
   | { type: 'runFinished'; cellId: string; runId: number; status: ResultStatus; durationMs: number; value?: RichValue; error?: CellError; message?: string }
-  | { type: 'kernel'; state: KernelState; message?: string };
+  | { type: 'kernel'; state: KernelState; message?: string }
+  /** Removes the outputs of one cell, or of every cell when `cellId` is absent. */
+  | { type: 'clear'; cellId?: string }
+  | { type: 'markdown'; cells: MarkdownCell[] };
 
 // ---- webview → extension ----
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'openLocation'; file: string; line: number; column: number }
-  | { type: 'restartKernel' };
+  | { type: 'restartKernel' }
+  | { type: 'clearOutputs'; cellId?: string };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -53,6 +66,8 @@ export function isFromWebview(v: unknown): v is FromWebview {
       return true;
     case 'openLocation':
       return typeof v.file === 'string' && Number.isInteger(v.line) && Number.isInteger(v.column);
+    case 'clearOutputs':
+      return v.cellId === undefined || typeof v.cellId === 'string';
     default:
       return false;
   }
@@ -60,7 +75,7 @@ export function isFromWebview(v: unknown): v is FromWebview {
 
 /** A light structural check for messages into the webview (they come from our own extension host). */
 export function isToWebview(v: unknown): v is ToWebview {
-  return isRecord(v) && ['reset', 'runStarted', 'output', 'runFinished', 'kernel'].includes(v.type as string);
+  return isRecord(v) && ['reset', 'runStarted', 'output', 'runFinished', 'kernel', 'clear', 'markdown'].includes(v.type as string);
 }
 
 /** Applies a message to a state; the extension keeps its copy with this too, so both stay equal. */
@@ -76,8 +91,12 @@ export function applyToState(state: OutputState, message: ToWebview): OutputStat
     case 'output':
       return {
         ...state,
-        runs: state.runs.map((r) => (r.cellId === message.cellId && r.runId === message.runId ? { ...r, items: [...r.items, message.item] } : r)),
+        runs: state.runs.map((r) => (r.cellId === message.cellId && r.runId === message.runId ? { ...r, items: withItem(r.items, message.item) } : r)),
       };
+    case 'clear':
+      return { ...state, runs: message.cellId === undefined ? [] : state.runs.filter((r) => r.cellId !== message.cellId) };
+    case 'markdown':
+      return { ...state, markdown: message.cells };
     case 'runFinished':
       return {
         ...state,
@@ -88,6 +107,34 @@ export function applyToState(state: OutputState, message: ToWebview): OutputStat
         ),
       };
   }
+}
+
+/** Adds an output item; a training progress record replaces the earlier record of the same fit. */
+function withItem(items: OutputItem[], item: OutputItem): OutputItem[] {
+  if (item.kind === 'value' && item.value.kind === 'progress') {
+    const id = item.value.id;
+    const at = items.findIndex((i) => i.kind === 'value' && i.value.kind === 'progress' && i.value.id === id);
+    if (at >= 0) return items.map((existing, i) => (i === at ? item : existing));
+  }
+  return [...items, item];
+}
+
+/**
+ * Informational text that libraries write to stderr: tfjs's "install tfjs-node for speed" banner, its notes on
+ * re-registered backends, kernels and platforms. These are not errors, so the panel shows them muted.
+ */
+const INFORMATIONAL_STDERR = [
+  /Hi, looks like you are running TensorFlow\.js in Node\.js/,
+  /Platform \w+ has already been set\. Overwriting the platform/,
+  /backend was already registered\. Reusing existing backend factory/,
+  /The kernel '[^']*' for backend '[^']*' is already registered/,
+  /^\s*=+\s*$/,
+];
+
+/** Whether a stderr chunk is only informational: every non-empty line matches a known library notice. */
+export function isInformationalStderr(text: string): boolean {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  return lines.length > 0 && lines.some((line) => !/^\s*=+\s*$/.test(line)) && lines.every((line) => INFORMATIONAL_STDERR.some((re) => re.test(line)));
 }
 
 /** The one-line summary shown after a cell in the editor, e.g. `✓ 1.2 s → Tensor [32, 10] float32`. */
@@ -126,5 +173,7 @@ export function valueSummary(value: RichValue): string {
       return `image ${value.width}×${value.height}`;
     case 'text':
       return firstLine(value.text);
+    case 'progress':
+      return value.done ? `trained ${value.epochs} epochs` : `training epoch ${value.epoch + 1}/${value.epochs}`;
   }
 }

@@ -1,8 +1,11 @@
-// Renders the kernel's rich values into DOM nodes: tensors (shape, dtype, value preview), tables, charts
-// (line and scatter with uPlot, histograms as bars) and RGBA images on a canvas. Every string that comes from
-// user code is set with textContent, never parsed as HTML. Used by the cell-output panel.
+// Renders the kernel's rich values into DOM nodes: tensors (shape, dtype, value preview; images or a histogram
+// when the kernel sent them, with a toggle back to the numbers), tables, charts (line and scatter with uPlot,
+// histograms as bars), RGBA images on a canvas, and live training progress. Every string that comes from user
+// code is set with textContent, never parsed as HTML. Used by the cell-output panel.
 import uPlot from 'uplot';
 import type { ChartSpec, RichValue } from './cellOutputProtocol';
+import { formatDuration } from './cellOutputProtocol';
+import type { TensorImages, TrainingProgress } from '../../runtime/src/kernel/kernelProtocol';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -60,21 +63,99 @@ function renderChart(chart: ChartSpec, width: number): HTMLElement {
   return box;
 }
 
+/** A canvas holding RGBA pixels, scaled up without smoothing to about `target` pixels so small images stay visible. */
+function rgbaCanvas(width: number, height: number, rgbaBase64: string, target: number): HTMLCanvasElement {
+  const canvas = el('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const bytes = Uint8ClampedArray.from(atob(rgbaBase64), (c) => c.charCodeAt(0));
+  if (bytes.length === width * height * 4) canvas.getContext('2d')?.putImageData(new ImageData(bytes, width, height), 0, 0);
+  const scale = Math.max(1, Math.floor(target / Math.max(width, height)));
+  canvas.style.width = `${width * scale}px`;
+  canvas.style.imageRendering = 'pixelated';
+  return canvas;
+}
+
 function renderImage(value: Extract<RichValue, { kind: 'image' }>): HTMLElement {
   const box = el('figure', 'image');
-  const canvas = el('canvas');
-  canvas.width = value.width;
-  canvas.height = value.height;
-  const bytes = Uint8ClampedArray.from(atob(value.rgbaBase64), (c) => c.charCodeAt(0));
-  if (bytes.length === value.width * value.height * 4) {
-    canvas.getContext('2d')?.putImageData(new ImageData(bytes, value.width, value.height), 0, 0);
-  }
-  // Small images (MNIST digits) are scaled up without smoothing so pixels stay visible.
-  const scale = Math.max(1, Math.floor(160 / Math.max(value.width, value.height)));
-  canvas.style.width = `${value.width * scale}px`;
-  canvas.style.imageRendering = 'pixelated';
-  box.append(canvas);
+  box.append(rgbaCanvas(value.width, value.height, value.rgbaBase64, 160));
   if (value.title) box.append(el('figcaption', undefined, value.title));
+  return box;
+}
+
+function renderTensorImages(images: TensorImages): HTMLElement {
+  const box = el('div', 'tensor-images');
+  const grid = el('div', 'image-grid');
+  for (const rgba of images.rgbaBase64) grid.append(rgbaCanvas(images.width, images.height, rgba, images.count > 1 ? 96 : 192));
+  box.append(grid);
+  const shown = images.total > images.count ? `first ${images.count} of ${images.total} images · ` : '';
+  box.append(el('div', 'note', `${shown}values ${images.range[0]}…${images.range[1]} shown as black…white`));
+  return box;
+}
+
+function renderTensor(value: Extract<RichValue, { kind: 'tensor' }>, width: number): HTMLElement {
+  const box = el('div', 'tensor');
+  const head = el('div', 'tensor-head', `Tensor [${value.shape.join(', ')}] ${value.dtype} · ${value.size} values${value.disposed ? ' · disposed' : ''}`);
+  box.append(head);
+  const numbers = el('pre', 'tensor-preview', value.preview);
+  const picture = value.images
+    ? renderTensorImages(value.images)
+    : value.histogram
+      ? renderChart({ type: 'histogram', bins: value.histogram.bins, title: `min ${value.histogram.min.toPrecision(4)} · mean ${value.histogram.mean.toPrecision(4)} · max ${value.histogram.max.toPrecision(4)}` }, Math.min(width, 480))
+      : undefined;
+  if (!picture) {
+    box.append(numbers);
+    return box;
+  }
+  // The picture shows first; a toggle swaps it for the numbers and back.
+  const toggle = el('button', 'toggle', 'Show numbers');
+  numbers.hidden = true;
+  toggle.addEventListener('click', () => {
+    numbers.hidden = !numbers.hidden;
+    picture.hidden = !picture.hidden;
+    toggle.textContent = numbers.hidden ? 'Show numbers' : value.images ? 'Show image' : 'Show histogram';
+  });
+  head.append(toggle);
+  box.append(picture, numbers);
+  return box;
+}
+
+/** A small loss curve as an inline SVG polyline: cheap enough to redraw on every progress update. */
+function sparkline(values: readonly number[]): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  const [w, h] = [160, 40];
+  svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+  svg.setAttribute('class', 'sparkline');
+  const finite = values.filter(Number.isFinite);
+  const min = Math.min(...finite);
+  const max = Math.max(...finite);
+  const points = values.map((v, i) => `${(i / Math.max(1, values.length - 1)) * w},${h - 2 - (max > min ? (v - min) / (max - min) : 0.5) * (h - 4)}`);
+  const line = document.createElementNS(ns, 'polyline');
+  line.setAttribute('points', points.join(' '));
+  line.setAttribute('fill', 'none');
+  line.setAttribute('stroke', seriesColour(0));
+  line.setAttribute('stroke-width', '1.5');
+  svg.append(line);
+  return svg;
+}
+
+const formatMetric = (v: number | null) => (v === null ? '–' : Math.abs(v) >= 1000 || Math.abs(v) < 0.001 ? v.toExponential(2) : v.toFixed(4));
+
+function renderProgress(value: TrainingProgress): HTMLElement {
+  const box = el('div', `progress${value.done ? ' progress-done' : ''}`);
+  const epochPart = value.done ? `${value.epochs}/${value.epochs} epochs` : `epoch ${Math.min(value.epoch + 1, value.epochs)}/${value.epochs}`;
+  const batchPart = !value.done && value.batches ? ` · batch ${value.batch}/${value.batches}` : '';
+  const timePart = ` · ${formatDuration(value.elapsedMs)}${value.done || value.etaMs === null ? '' : ` · ETA ${formatDuration(value.etaMs)}`}`;
+  const fraction = value.done ? 1 : (value.epoch + (value.batches ? value.batch / value.batches : 0)) / Math.max(1, value.epochs);
+  const bar = el('div', 'progress-bar');
+  const fill = el('div', 'progress-fill');
+  fill.style.width = `${Math.round(Math.min(1, fraction) * 100)}%`;
+  bar.append(fill);
+  const metrics = Object.entries(value.values).map(([name, v]) => `${name} ${formatMetric(v)}`).join(' · ');
+  box.append(el('div', 'progress-head', `${value.done ? 'trained' : 'training'} · ${epochPart}${batchPart}${timePart}`), bar);
+  if (metrics) box.append(el('div', 'progress-metrics', metrics));
+  if (value.epochLosses.length >= 2) box.append(sparkline(value.epochLosses));
   return box;
 }
 
@@ -101,12 +182,10 @@ export function renderRichValue(value: RichValue, width: number): HTMLElement {
   switch (value.kind) {
     case 'text':
       return el('pre', 'value-text', value.text);
-    case 'tensor': {
-      const box = el('div', 'tensor');
-      box.append(el('div', 'tensor-head', `Tensor [${value.shape.join(', ')}] ${value.dtype} · ${value.size} values${value.disposed ? ' · disposed' : ''}`));
-      box.append(el('pre', 'tensor-preview', value.preview));
-      return box;
-    }
+    case 'tensor':
+      return renderTensor(value, width);
+    case 'progress':
+      return renderProgress(value);
     case 'table':
       return renderTable(value);
     case 'chart':

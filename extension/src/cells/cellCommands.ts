@@ -1,10 +1,11 @@
 // The cell commands (Run Cell, Run Cell and Advance, Debug Cell, Run Above/Below, Run All in a fresh kernel,
-// Run Cell and Dependents, Interrupt, Restart, Show Output) and the map from `.ml.ts` files to their kernel
+// Run Cell and Dependents, Interrupt, Restart, Show Output, Clear Outputs) and the map from `.ml.ts` files to their kernel
 // sessions. Every command that runs code passes the workspace-trust gate first. Debug Cell attaches VS Code's
 // JavaScript debugger (js-debug) to the kernel's loopback inspector with `pauseForSourceMap`, so breakpoints
 // in the `.ml.ts` file bind through each cell's inline source map.
 import * as vscode from 'vscode';
 import { dependentsOf } from '../../../runtime/src/cells/cellGraph';
+import { markdownText } from '../../../runtime/src/cells/cellParser';
 import { Commands } from '../constants';
 import { ensureTrusted } from '../trust';
 import { typescriptTools } from '../typescriptToolsLoader';
@@ -98,14 +99,23 @@ export class CellController implements vscode.Disposable {
     if (options.advance) this.moveToNextCell(document, cell);
     if (cells.length === 0) return;
     const session = this.session(document.uri);
+    this.sendMarkdown(session, document);
     this.panels?.show(session);
     this.warnAboutUpstream(session, document, cells[0]!);
     await session.run(cells, document);
   }
 
+  /** Gives the session the file's markdown cells, which the panel renders in order among the outputs. */
+  private sendMarkdown(session: KernelSession, document: vscode.TextDocument): void {
+    const markdown = this.index.cells(document).filter((c) => c.kind === 'markdown');
+    session.setMarkdown(markdown.map((c) => ({ cellId: c.id, line: c.startLine, markdown: markdownText(c.text) })));
+  }
+
+  /** Moves the cursor to the next code cell: markdown cells are passed over, as a notebook does when running. */
   private moveToNextCell(document: vscode.TextDocument, cell: Cell): void {
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
-    const next = this.index.cells(document).find((c) => c.index === cell.index + 1);
+    const after = this.index.cells(document).filter((c) => c.index > cell.index);
+    const next = after.find((c) => c.kind === 'code') ?? after.at(-1);
     if (!editor || !next) return;
     const position = new vscode.Position(Math.min(next.codeStartLine, document.lineCount - 1), 0);
     editor.selection = new vscode.Selection(position, position);
@@ -118,6 +128,7 @@ export class CellController implements vscode.Disposable {
     const target = await this.resolve(undefined);
     if (!target) return;
     const session = this.session(target.document.uri);
+    this.sendMarkdown(session, target.document);
     this.panels?.show(session);
     await session.restart();
     await session.run(this.index.codeCells(target.document), target.document);
@@ -201,7 +212,18 @@ export class CellController implements vscode.Disposable {
   showOutput(): void {
     const editor = vscode.window.activeTextEditor;
     const session = editor && this.sessionFor(editor.document.uri);
-    if (session) this.panels?.show(session);
+    if (!session) return;
+    this.sendMarkdown(session, editor.document);
+    this.panels?.show(session);
+  }
+
+  /** Clears the outputs of the given cell (or the cell under the cursor), or of every cell of the file. */
+  async clearOutputs(arg: unknown, scope: 'cell' | 'all'): Promise<void> {
+    const target = await this.resolve(arg);
+    const session = target && this.sessionFor(target.document.uri);
+    if (!session) return;
+    if (scope === 'all') session.clearOutputs();
+    else if (target.cell) session.clearOutputs(target.cell.id);
   }
 
   register(): vscode.Disposable[] {
@@ -216,6 +238,8 @@ export class CellController implements vscode.Disposable {
       vscode.commands.registerCommand(Commands.interruptKernel, () => this.interrupt()),
       vscode.commands.registerCommand(Commands.restartKernel, () => this.restart()),
       vscode.commands.registerCommand(Commands.showCellOutput, () => this.showOutput()),
+      vscode.commands.registerCommand(Commands.clearCellOutputs, (arg?: unknown) => this.clearOutputs(arg, 'cell')),
+      vscode.commands.registerCommand(Commands.clearAllOutputs, (arg?: unknown) => this.clearOutputs(arg, 'all')),
     ];
   }
 

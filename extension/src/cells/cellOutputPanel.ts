@@ -1,6 +1,6 @@
 // Hosts the cell-output webview beside the editor: one panel per `.ml.ts` file's kernel session. It sends
 // the session's changes to the webview, validates what the webview sends back (open a stack frame, restart the
-// kernel), and restores panels after a reload through a WebviewPanelSerializer; the webview keeps its own
+// kernel, clear outputs), and restores panels after a reload through a WebviewPanelSerializer; the webview keeps its own
 // outputs with setState, so a restored panel shows them before any kernel exists.
 import * as vscode from 'vscode';
 import { isFromWebview, type FromWebview, type OutputState } from '../../../webviews/src/cellOutputProtocol';
@@ -100,6 +100,9 @@ export class CellOutputPanels implements vscode.Disposable {
       }
       case 'restartKernel':
         await this.sessionFor(uri)?.restart();
+        return;
+      case 'clearOutputs':
+        this.sessionFor(uri)?.clearOutputs(message.cellId);
         return;
       default: {
         const never: never = message;

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { KernelClient, KernelDiedError, type KernelExit } from '../../../runtime/src/kernel/kernelClient';
 import type { ExecuteResult, InterruptReply, MemoryInfo, VariableInfo } from '../../../runtime/src/kernel/kernelProtocol';
-import { applyToState, type CellRun, type KernelState, type OutputState, type ToWebview } from '../../../webviews/src/cellOutputProtocol';
+import { applyToState, isInformationalStderr, type CellRun, type KernelState, type MarkdownCell, type OutputItem, type OutputState, type ToWebview } from '../../../webviews/src/cellOutputProtocol';
 import { nodeExecutable } from '../runFile';
 import { cellLabel } from './cellEditorFeatures';
 import type { Cell } from './cellIndex';
@@ -103,8 +103,22 @@ export class KernelSession implements vscode.Disposable {
     // Output that arrives while no cell runs (a timer firing later) belongs under the last cell that ran.
     const run = event.cellId ? this.state.runs.find((r) => r.cellId === event.cellId && r.status === 'running') ?? this.lastRun() : this.lastRun();
     if (!run) return;
-    const item = event.type === 'stream' ? ({ kind: 'stream', name: event.name, text: event.text } as const) : ({ kind: 'value', value: event.value } as const);
+    const item: OutputItem =
+      event.type === 'stream'
+        ? { kind: 'stream', name: event.name === 'stderr' && isInformationalStderr(event.text) ? 'info' : event.name, text: event.text }
+        : { kind: 'value', value: event.value };
     this.update({ type: 'output', cellId: run.cellId, runId: run.runId, item });
+  }
+
+  /** Forgets the outputs of one cell, or of all cells; the kernel and its state are untouched. */
+  clearOutputs(cellId?: string): void {
+    this.update(cellId === undefined ? { type: 'clear' } : { type: 'clear', cellId });
+  }
+
+  /** The file's markdown cells, which the panel shows among the outputs; sent only when they changed. */
+  setMarkdown(cells: MarkdownCell[]): void {
+    if (JSON.stringify(cells) === JSON.stringify(this.state.markdown ?? [])) return;
+    this.update({ type: 'markdown', cells });
   }
 
   private lastRun(): CellRun | undefined {

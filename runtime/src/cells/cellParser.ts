@@ -128,3 +128,15 @@ export function withoutScratchCells(text: string): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * The Markdown of a markdown cell: its lines with the leading `//` (and one space after it) removed, so a cell
+ * written as line comments reads as the Markdown inside them. Lines that only open or close a block comment are dropped.
+ */
+export function markdownText(cellText: string): string {
+  return splitLines(cellText)
+    .filter((line) => !/^\s*\/\*+\s*$/.test(line) && !/^\s*\*+\/\s*$/.test(line))
+    .map((line) => line.replace(/^\s*\/\/ ?/, ''))
+    .join('\n')
+    .trim();
+}

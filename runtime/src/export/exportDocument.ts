@@ -102,6 +102,10 @@ export function plainTextOfValue(value: RichValue): string {
       return `${value.chart.type} chart${value.chart.title ? `: ${value.chart.title}` : ''}`;
     case 'image':
       return `image ${value.width}×${value.height}${value.title ? `: ${value.title}` : ''}`;
+    case 'progress': {
+      const metrics = Object.entries(value.values).map(([name, v]) => `${name} ${v ?? '–'}`).join(' · ');
+      return `${value.done ? 'trained' : 'training'} ${Math.min(value.epoch, value.epochs)}/${value.epochs} epochs${metrics ? ` · ${metrics}` : ''}`;
+    }
   }
 }
 

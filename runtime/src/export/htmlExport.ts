@@ -48,6 +48,7 @@ export function valueHtml(value: RichValue): string {
       return tableHtml(value);
     case 'text':
     case 'tensor':
+    case 'progress':
       return `<pre class="value">${escapeXml(plainTextOfValue(value))}</pre>`;
   }
 }

@@ -43,7 +43,8 @@ function mimeBundle(value: RichValue): MimeBundle {
 /** The outputs of one cell run, in the order the panel showed them. */
 export function notebookOutputs(run: SavedCellRun): NotebookOutput[] {
   const outputs: NotebookOutput[] = run.items.map((item) =>
-    item.kind === 'stream' ? { output_type: 'stream', name: item.name, text: notebookLines(item.text) } : { output_type: 'display_data', data: mimeBundle(item.value), metadata: {} },
+    // Jupyter knows two streams: informational stderr (`info`) goes back to stderr.
+    item.kind === 'stream' ? { output_type: 'stream', name: item.name === 'info' ? 'stderr' : item.name, text: notebookLines(item.text) } : { output_type: 'display_data', data: mimeBundle(item.value), metadata: {} },
   );
   if (run.value) outputs.push({ output_type: 'execute_result', execution_count: run.runId, data: mimeBundle(run.value), metadata: {} });
   if (run.error) outputs.push({ output_type: 'error', ename: run.error.name, evalue: run.error.message, traceback: errorText(run.error).split('\n') });

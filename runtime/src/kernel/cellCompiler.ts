@@ -14,6 +14,7 @@ import { transformSync, type TransformFailure } from 'esbuild';
 import { SourceMap } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CellError, StackFrame } from './kernelProtocol';
+import { isLibraryFile } from './stackTraces';
 
 /** The key of the kernel's helper object on `globalThis` (a symbol, so it never shows as a variable). */
 export const KERNEL_GLOBAL_KEY = 'mlts.kernel';
@@ -58,6 +59,9 @@ interface CellScript {
 
 /** Every cell script this kernel evaluated, by script URL, so that old functions' frames still map. */
 const scripts = new Map<string, CellScript>();
+
+/** Whether a script URL is one of this kernel's cell scripts. */
+export const isCellScriptUrl = (url: string): boolean => scripts.has(url);
 
 /** The unique script URL of one cell run: next to the file, so debuggers treat it as workspace code. */
 export function cellScriptUrl(file: string, cellId: string, runId: number): string {
@@ -168,7 +172,8 @@ function mapFrame(location: string, line: number, column: number): StackFrame {
     if ('originalLine' in entry) return { file: script.file, line: entry.originalLine, column: entry.originalColumn };
     return { file: script.file, line, column };
   }
-  return { file: location.startsWith('file:') ? fileURLToPath(location) : location, line, column };
+  const file = location.startsWith('file:') ? fileURLToPath(location) : location;
+  return isLibraryFile(file) ? { file, line, column, library: true } : { file, line, column };
 }
 
 /** The protocol's error record for a thrown value (an Error or anything else). */

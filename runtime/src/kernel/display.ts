@@ -2,7 +2,8 @@
 // text; `display.table`, `display.line`, `display.scatter`, `display.histogram` and `display.image` build the
 // chart and image records of the protocol. Each call emits one `display` event for the running cell.
 // Runs on the kernel's main thread. It only builds JSON records; drawing them is the output panel's job.
-import type { ChartSeries, ChartSpec, HistogramBin, RichValue } from './kernelProtocol';
+import type { ChartSeries, ChartSpec, RichValue } from './kernelProtocol';
+import { histogramBins } from './tensorViews';
 import { describeValue, isTensorLike, tableValue, type TensorLike } from './valuePreview';
 
 export interface ChartOptions {
@@ -50,17 +51,6 @@ function toSeries(input: SeriesInput): ChartSeries[] {
   });
 }
 
-export function histogramBins(values: number[], binCount: number): HistogramBin[] {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return [];
-  const min = Math.min(...finite);
-  const max = Math.max(...finite);
-  const width = max > min ? (max - min) / binCount : 1;
-  const bins = indexes(binCount).map((i) => ({ start: min + i * width, end: min + (i + 1) * width, count: 0 }));
-  for (const v of finite) bins[Math.min(binCount - 1, Math.floor((v - min) / width))]!.count++;
-  return bins;
-}
-
 function imageValue(pixels: TensorLike, title: string | undefined): RichValue {
   const [height = 0, width = 0, channels = 1] = pixels.shape;
   if (pixels.shape.length < 2 || pixels.shape.length > 3 || ![1, 3, 4].includes(channels)) {
@@ -85,7 +75,9 @@ function chart(spec: ChartSpec): RichValue {
 export function createDisplay(emit: (value: RichValue) => void): DisplayFunction {
   const display = ((value: unknown) => {
     const described = describeValue(value);
-    if (described) emit(described);
+    // A dataset's preview reads its first elements asynchronously; it shows when they arrive.
+    if (described instanceof Promise) void described.then(emit, (err: unknown) => emit({ kind: 'text', typeName: 'Error', text: String(err) }));
+    else if (described) emit(described);
   }) as DisplayFunction;
   display.table = (rows) => emit(tableValue(rows));
   display.line = (series, options = {}) => emit(chart({ type: 'line', series: toSeries(series), ...options }));

@@ -15,12 +15,14 @@ import { register } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { CellSyntaxError, compileCell, describeThrown, KERNEL_GLOBAL_KEY, warmUpCompiler } from './cellCompiler';
+import { CellSyntaxError, compileCell, describeThrown, isCellScriptUrl, KERNEL_GLOBAL_KEY, warmUpCompiler } from './cellCompiler';
 import { createDisplay } from './display';
+import { watchTfjsImport } from './fitProgress';
 import { DATA_CONTRACT_TAG } from '../data/contractSource';
 import { formatValidation, validateDeclaredContracts } from '../data/validate';
 import { assertNever, KERNEL_CHANNEL_FD, KERNEL_PROTOCOL_VERSION, type ExecuteRequest, type ExecuteResult, type KernelMessage, type KernelRequest, type RichValue } from './kernelProtocol';
 import { Phase, State, type KernelWorkerData, type MainToWorker, type WorkerToMain } from './kernelThreads';
+import { installStackTraces } from './stackTraces';
 import { describeValue, listVariables, readMemory } from './valuePreview';
 
 /** The loader hooks' prefix for an import resolved from a given parent file (see tsLoaderHooks.ts). */
@@ -42,6 +44,7 @@ const kernelDir = dirname(fileURLToPath(import.meta.url));
 const isKernelFrame = (location: string) => location.startsWith('file:') && dirname(fileURLToPath(location)) === kernelDir;
 
 process.setSourceMapsEnabled(true);
+installStackTraces(isCellScriptUrl);
 register('./tsLoaderHooks.mjs', import.meta.url);
 
 const session = new Session();
@@ -91,7 +94,12 @@ const kernelHelpers = {
   import(specifier: string, parentUrl: string, options?: ImportCallOptions): Promise<unknown> {
     const url = `${CELL_IMPORT_PREFIX}${encodeURIComponent(parentUrl)}:${encodeURIComponent(specifier)}`;
     // The only import attribute Node knows is `type: 'json'`; spelled out so the bundler leaves the call alone.
-    return options?.with?.type === 'json' ? import(url, { with: { type: 'json' } }) : import(url);
+    const loaded = options?.with?.type === 'json' ? import(url, { with: { type: 'json' } }) : import(url);
+    // A tfjs import gets the live training progress hooks (once per tfjs; a cheap check for every other module).
+    return loaded.then((namespace: unknown) => {
+      watchTfjsImport(namespace, (progress) => send({ type: 'display', ...current, value: progress }));
+      return namespace;
+    });
   },
   importFrom(parentUrl: string, specifier: unknown, options?: ImportCallOptions): Promise<unknown> {
     return kernelHelpers.import(String(specifier), parentUrl, options);
@@ -113,11 +121,12 @@ const HELPERS = `globalThis[Symbol.for(${JSON.stringify(KERNEL_GLOBAL_KEY)})]`;
 async function readRemote<T>(object: RemoteObject, helper: 'describe' | 'describeError'): Promise<T> {
   const functionDeclaration = `function () { return ${HELPERS}.${helper}(this); }`;
   if (object.objectId) {
-    const { result } = await post<{ result: RemoteObject }>('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration, returnByValue: true });
+    // `awaitPromise`: a dataset's preview is read asynchronously; every other description is returned as it is.
+    const { result } = await post<{ result: RemoteObject }>('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration, returnByValue: true, awaitPromise: true });
     return result.value as T;
   }
   const value = object.type === 'undefined' ? undefined : object.value;
-  return (helper === 'describe' ? kernelHelpers.describe(value) : kernelHelpers.describeError(value)) as T;
+  return (await (helper === 'describe' ? kernelHelpers.describe(value) : kernelHelpers.describeError(value))) as T;
 }
 
 async function execute(request: ExecuteRequest): Promise<ExecuteResult> {

@@ -89,10 +89,51 @@ export type ChartSpec =
   | ({ type: 'scatter'; series: ChartSeries[] } & ChartLabels)
   | ({ type: 'histogram'; bins: HistogramBin[] } & ChartLabels);
 
+/**
+ * A tensor whose shape looks like images (`[h,w]`, `[h,w,1|3|4]`, `[n,h,w,1|3|4]`), drawn as RGBA: the first `count`
+ * of `total` images, each `width`×`height`, with values mapped from `range` onto 0–255.
+ */
+export interface TensorImages {
+  width: number;
+  height: number;
+  count: number;
+  total: number;
+  range: [number, number];
+  rgbaBase64: string[];
+}
+
+/** The distribution of a tensor too large to read as numbers. */
+export interface TensorHistogram {
+  min: number;
+  max: number;
+  mean: number;
+  bins: HistogramBin[];
+}
+
+/** Live progress of one `fit`/`fitDataset` call; later records with the same `id` replace earlier ones. */
+export interface TrainingProgress {
+  kind: 'progress';
+  id: string;
+  /** 0-based epoch being trained, and the total. */
+  epoch: number;
+  epochs: number;
+  /** Batches done in the current epoch, and per epoch when tfjs knows it. */
+  batch: number;
+  batches: number | null;
+  elapsedMs: number;
+  etaMs: number | null;
+  /** The latest metrics (loss, acc, val_loss…). */
+  values: Record<string, number | null>;
+  /** Loss after each finished epoch, and the latest batch losses of the current one, for the small chart. */
+  epochLosses: number[];
+  done: boolean;
+}
+
 /** What the output panel shows for a cell's last value or a `display()` call. */
 export type RichValue =
   | { kind: 'text'; typeName: string; text: string }
-  | { kind: 'tensor'; shape: number[]; dtype: string; size: number; preview: string; disposed: boolean }
+  | { kind: 'tensor'; shape: number[]; dtype: string; size: number; preview: string; disposed: boolean; images?: TensorImages; histogram?: TensorHistogram }
+  | TrainingProgress
   | { kind: 'table'; columns: string[]; rows: TableCell[][]; totalRows: number }
   | { kind: 'chart'; chart: ChartSpec }
   | { kind: 'image'; width: number; height: number; title?: string; rgbaBase64: string };
@@ -101,8 +142,11 @@ export interface StackFrame {
   functionName?: string;
   /** An absolute path for files (cells map to their `.ml.ts` file), or a URL such as `node:internal/…`. */
   file: string;
+  /** 0-based, like `column`; the panel shows both 1-based, as Node does. */
   line: number;
   column: number;
+  /** A frame in `node_modules` or in Node itself: the panel folds these away. */
+  library?: boolean;
 }
 
 export interface CellError {
@@ -269,13 +313,31 @@ function isChartSpec(v: unknown): v is ChartSpec {
   return v.type === 'histogram' && isArrayOf(isBin)(v.bins);
 }
 
+const isTensorImages = (v: unknown): v is TensorImages =>
+  isRecord(v) &&
+  hasFields(v, { width: isNumber, height: isNumber, count: isNumber, total: isNumber, rgbaBase64: isArrayOf(isString) }) &&
+  Array.isArray(v.range) &&
+  v.range.length === 2 &&
+  v.range.every(isNumber);
+
 export function isRichValue(v: unknown): v is RichValue {
   if (!isRecord(v)) return false;
   switch (v.kind) {
     case 'text':
       return hasFields(v, { typeName: isString, text: isString });
     case 'tensor':
-      return hasFields(v, { shape: isArrayOf(isNumber), dtype: isString, size: isNumber, preview: isString, disposed: isBoolean });
+      return (
+        hasFields(v, { shape: isArrayOf(isNumber), dtype: isString, size: isNumber, preview: isString, disposed: isBoolean }) &&
+        (v.images === undefined || isTensorImages(v.images)) &&
+        (v.histogram === undefined || (isRecord(v.histogram) && hasFields(v.histogram, { min: isNumber, max: isNumber, mean: isNumber, bins: isArrayOf(isBin) })))
+      );
+    case 'progress':
+      return (
+        hasFields(v, { id: isString, epoch: isNumber, epochs: isNumber, batch: isNumber, batches: isNullable(isNumber), elapsedMs: isNumber, etaMs: isNullable(isNumber) }) &&
+        hasFields(v, { epochLosses: isArrayOf(isNumber), done: isBoolean }) &&
+        isRecord(v.values) &&
+        Object.values(v.values).every(isNullable(isNumber))
+      );
     case 'table':
       return hasFields(v, { columns: isArrayOf(isString), rows: isArrayOf(isArrayOf(isTableCell)), totalRows: isNumber });
     case 'chart':
@@ -288,7 +350,7 @@ export function isRichValue(v: unknown): v is RichValue {
 }
 
 const isStackFrame = (v: unknown): v is StackFrame =>
-  isRecord(v) && hasFields(v, { functionName: isOptional(isString), file: isString, line: isNumber, column: isNumber });
+  isRecord(v) && hasFields(v, { functionName: isOptional(isString), file: isString, line: isNumber, column: isNumber, library: isOptional(isBoolean) });
 const isCellError = (v: unknown): v is CellError =>
   isRecord(v) && hasFields(v, { name: isString, message: isString, stack: isString, frames: isArrayOf(isStackFrame) });
 const isVariableInfo = (v: unknown): v is VariableInfo =>

@@ -5,7 +5,9 @@
 // shape (duck typing), and tfjs memory is read from the engine tfjs registers on `globalThis._tfengine`, so a
 // kernel that never loaded tfjs pays nothing for it.
 import { inspect } from 'node:util';
+import { describeLibraryObject } from './libraryValues';
 import type { MemoryInfo, RichValue, TableCell, VariableInfo } from './kernelProtocol';
+import { imageLayout, MAX_GRID_IMAGES, tensorHistogram, tensorImages } from './tensorViews';
 
 /** The part of a tfjs Tensor this module reads. */
 export interface TensorLike {
@@ -15,6 +17,8 @@ export interface TensorLike {
   isDisposed: boolean;
   dataSync(): ArrayLike<number | string | boolean>;
   toString(verbose?: boolean): string;
+  slice?(begin: number[], size: number[]): TensorLike;
+  dispose?(): void;
 }
 
 interface TfEngineLike {
@@ -26,6 +30,8 @@ const MAX_TABLE_ROWS = 200;
 const MAX_TABLE_COLUMNS = 50;
 /** Tensors larger than this are previewed without reading their values (a GPU download can be slow). */
 const MAX_PREVIEW_TENSOR_SIZE = 1_000_000;
+/** Tensors at least this large also show a histogram of their values (their printed preview is mostly `...`). */
+const MIN_HISTOGRAM_SIZE = 1000;
 const INSPECT_OPTIONS = { depth: 2, maxArrayLength: 50, maxStringLength: 2000, breakLength: 100, compact: 3 } as const;
 
 export function isTensorLike(value: unknown): value is TensorLike {
@@ -43,14 +49,34 @@ function isPlainRecord(value: unknown): value is Record<string, unknown> {
 export function tensorValue(tensor: TensorLike): Extract<RichValue, { kind: 'tensor' }> {
   const base = { kind: 'tensor' as const, shape: [...tensor.shape], dtype: tensor.dtype, size: tensor.size };
   if (tensor.isDisposed) return { ...base, preview: '(disposed)', disposed: true };
-  if (tensor.size > MAX_PREVIEW_TENSOR_SIZE) return { ...base, preview: `(${tensor.size} values, not read)`, disposed: false };
+  if (tensor.size > MAX_PREVIEW_TENSOR_SIZE) return { ...base, preview: `(${tensor.size} values, not read)`, disposed: false, ...tensorPictures(tensor) };
   try {
     // tfjs prints "Tensor\n    [[1, 2],\n     [3, 4]]": drop the heading and its four-space indent.
     const preview = tensor.toString().replace(/^Tensor\n/, '').replace(/^ {4}/gm, '');
-    return { ...base, preview, disposed: false };
+    return { ...base, preview, disposed: false, ...tensorPictures(tensor) };
   } catch (err) {
     return { ...base, preview: `(cannot read values: ${err instanceof Error ? err.message : String(err)})`, disposed: false };
   }
+}
+
+/** Images for tensors shaped like images, else a histogram for large ones; nothing for small numeric tensors. */
+function tensorPictures(tensor: TensorLike): Pick<Extract<RichValue, { kind: 'tensor' }>, 'images' | 'histogram'> {
+  if (tensor.dtype === 'string') return {};
+  const layout = imageLayout(tensor.shape, tensor.dtype);
+  if (layout) {
+    // Only the images drawn are read: a batch of 60000 digits is sliced to its first few.
+    const batch = layout.count > MAX_GRID_IMAGES && tensor.shape.length === 4 && tensor.slice ? tensor.slice([0, 0, 0, 0], [MAX_GRID_IMAGES, -1, -1, -1]) : tensor;
+    try {
+      if (batch.size > MAX_PREVIEW_TENSOR_SIZE) return {};
+      const images = tensorImages(batch.dataSync() as ArrayLike<number>, { ...layout, count: Math.min(layout.count, MAX_GRID_IMAGES) });
+      return { images: { ...images, total: layout.count } };
+    } finally {
+      if (batch !== tensor) batch.dispose?.();
+    }
+  }
+  if (tensor.size < MIN_HISTOGRAM_SIZE) return {};
+  const histogram = tensorHistogram(tensor.dataSync() as ArrayLike<number>);
+  return histogram ? { histogram } : {};
 }
 
 function tableCell(value: unknown): TableCell {
@@ -82,11 +108,16 @@ export function typeName(value: unknown): string {
   return Array.isArray(value) ? 'Array' : (name ?? 'Object');
 }
 
-/** The rich value shown for a cell's last expression; undefined shows nothing. */
-export function describeValue(value: unknown): RichValue | undefined {
+/**
+ * The rich value shown for a cell's last expression; undefined shows nothing. A tf.data dataset is previewed by
+ * reading its first elements, which is asynchronous: only then is a promise returned.
+ */
+export function describeValue(value: unknown): RichValue | undefined | Promise<RichValue> {
   if (value === undefined) return undefined;
   if (isTensorLike(value)) return tensorValue(value);
   if (isTableLike(value)) return tableValue(value);
+  const library = describeLibraryObject(value);
+  if (library) return library;
   return { kind: 'text', typeName: typeName(value), text: inspect(value, INSPECT_OPTIONS) };
 }
 

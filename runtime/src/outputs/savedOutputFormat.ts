@@ -5,7 +5,8 @@ import type { CellError, ResultStatus, RichValue } from '../kernel/kernelProtoco
 
 export const SAVED_OUTPUTS_FORMAT = 1;
 
-export type SavedOutputItem = { kind: 'stream'; name: 'stdout' | 'stderr'; text: string } | { kind: 'value'; value: RichValue };
+/** `info` is stderr text that only informs (tfjs's banners): shown muted, not as an error. */
+export type SavedOutputItem = { kind: 'stream'; name: 'stdout' | 'stderr' | 'info'; text: string } | { kind: 'value'; value: RichValue };
 
 /** One finished (or cut off) run of one cell, as the output panel showed it. */
 export interface SavedCellRun {
@@ -38,7 +39,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function isSavedItem(v: unknown): v is SavedOutputItem {
   if (!isRecord(v)) return false;
-  if (v.kind === 'stream') return (v.name === 'stdout' || v.name === 'stderr') && typeof v.text === 'string';
+  if (v.kind === 'stream') return (v.name === 'stdout' || v.name === 'stderr' || v.name === 'info') && typeof v.text === 'string';
   return v.kind === 'value' && isRecord(v.value) && typeof v.value.kind === 'string';
 }
 

@@ -29,12 +29,24 @@ export interface BatchReport {
   fit: number;
   epoch: number;
   batch: number;
+  /** Batches per epoch when tfjs knows it (fit always, fitDataset with `batchesPerEpoch`). */
+  batches: number | null;
   values: Record<string, number | null>;
 }
 
 export interface FitObserver {
   epoch(report: EpochReport): void;
   batch(report: BatchReport): void;
+  /** A fit call starts or ends (the cell kernel's progress bar needs both; tracked runs do not). */
+  trainBegin?(report: { fit: number; epochs: number; batches: number | null }): void;
+  trainEnd?(report: { fit: number }): void;
+}
+
+/** Batches per epoch from the params tfjs gives callbacks: `steps`, or samples over batch size. */
+function batchesPerEpoch(params: Logs | undefined): number | null {
+  if (typeof params?.steps === 'number' && params.steps > 0) return params.steps;
+  if (typeof params?.samples === 'number' && typeof params.batchSize === 'number' && params.batchSize > 0) return Math.ceil(params.samples / params.batchSize);
+  return null;
 }
 
 async function resolveLogs(logs: Logs | undefined): Promise<Record<string, number | null>> {
@@ -73,6 +85,7 @@ export function installFitHooks(tf: Tf, observer: FitObserver, batchIntervalMs =
     private lastBatchPoint = 0;
     private lastYield = 0;
     private currentEpoch = 0;
+    private batches: number | null = null;
 
     constructor(
       private readonly owner: tfjs.LayersModel,
@@ -85,6 +98,12 @@ export function installFitHooks(tf: Tf, observer: FitObserver, batchIntervalMs =
     override async onTrainBegin(): Promise<void> {
       this.lastBatchPoint = now();
       this.lastYield = this.lastBatchPoint;
+      this.batches = batchesPerEpoch(this.params as Logs | undefined);
+      observer.trainBegin?.({ fit: this.fitIndex, epochs: this.totalEpochs, batches: this.batches });
+    }
+
+    override async onTrainEnd(): Promise<void> {
+      observer.trainEnd?.({ fit: this.fitIndex });
     }
 
     override async onEpochBegin(epoch: number): Promise<void> {
@@ -102,7 +121,7 @@ export function installFitHooks(tf: Tf, observer: FitObserver, batchIntervalMs =
       }
       if (t - this.lastBatchPoint < batchIntervalMs) return;
       this.lastBatchPoint = t;
-      observer.batch({ fit: this.fitIndex, epoch: this.currentEpoch, batch, values: await resolveLogs(logs) });
+      observer.batch({ fit: this.fitIndex, epoch: this.currentEpoch, batch, batches: this.batches, values: await resolveLogs(logs) });
     }
 
     override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
