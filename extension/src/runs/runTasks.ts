@@ -2,7 +2,8 @@
 // pseudoterminal shows the runs' progress in the terminal panel (named by file and parameters) and cancels every
 // run of the task when the terminal is closed or the task terminated. The runs themselves are the same as
 // `mlts run`'s: runtime/src/runner's scheduler spawns one Node process per run (the `mlts.nodePath` node, not the
-// extension host's Electron) and records them in the workspace's `.mlts/` store. Nothing starts in an untrusted
+// extension host's Electron) and records them in the workspace's `.mlts/` store; a task with `"executor": "slurm"`
+// submits them to a Slurm cluster instead, and closing its terminal scancels the array job. Nothing starts in an untrusted
 // workspace: the terminal says why and the task ends with exit code 1.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -12,6 +13,9 @@ import { expandGrid, ParamsError } from '../../../runtime/src/params/paramsValue
 import { createQueuedRuns } from '../../../runtime/src/runner/runRequests';
 import { RunScheduler, type SchedulerEvent } from '../../../runtime/src/runner/runScheduler';
 import { RunStore } from '../../../runtime/src/store/runStore';
+import type { RunExecutor } from '../../../runtime/src/executors/executor';
+import { SlurmExecutor } from '../../../runtime/src/executors/slurmExecutor';
+import { SlurmSetupError } from '../../../runtime/src/executors/slurmSubmit';
 import { nodeExecutable } from '../runFile';
 import { ensureTrusted } from '../trust';
 import { RUN_TASK_TYPE } from '../constants';
@@ -29,10 +33,16 @@ export interface RunTaskDefinition extends vscode.TaskDefinition {
   parallel?: number;
   /** wasm threads per run (1–8); default DEFAULT_WASM_THREADS. */
   threads?: number;
+  /** `slurm` submits the grid to a Slurm cluster as one array job (docs/run-store.md); default `local`. */
+  executor?: 'local' | 'slurm';
+  /** With `slurm`: GPUs per run, the partition, and the time limit (HH:MM:SS). */
+  gpusPerRun?: number;
+  partition?: string;
+  time?: string;
 }
 
-/** Schedulers of the tasks running now, so the Runs view can cancel one run of a grid. */
-const liveSchedulers = new Set<RunScheduler>();
+/** Executors of the tasks running now, so the Runs view can cancel one run of a grid. */
+const liveSchedulers = new Set<RunExecutor>();
 
 /** Cancels a run started by a task of this window; false when no task here owns it. */
 export function cancelRunFromTask(id: string): boolean {
@@ -57,7 +67,7 @@ class RunTerminal implements vscode.Pseudoterminal {
   private readonly closed = new vscode.EventEmitter<number>();
   readonly onDidWrite = this.written.event;
   readonly onDidClose = this.closed.event;
-  private scheduler: RunScheduler | undefined;
+  private scheduler: RunExecutor | undefined;
 
   constructor(
     private readonly definition: RunTaskDefinition,
@@ -95,8 +105,14 @@ class RunTerminal implements vscode.Pseudoterminal {
     const fixed = Object.fromEntries(Object.entries(definition.params ?? {}).map(([k, v]) => [k, text(v)]));
     const grid = Object.entries(definition.grid ?? {}).map(([k, vs]) => [k, vs.map(text)] as [string, string[]]);
     const store = RunStore.forWorkspace(folder.uri.fsPath);
-    let scheduler: RunScheduler;
+    let scheduler: RunExecutor;
     try {
+      if (definition.executor === 'slurm') {
+        scheduler = this.submitToSlurm(file, backend, expandGrid(fixed, grid), store);
+        liveSchedulers.add(scheduler);
+        this.scheduler = scheduler;
+        return await this.finish(scheduler);
+      }
       const threads = definition.threads === undefined ? undefined : parseWasmThreads(String(definition.threads));
       const plan = planBackends(backend, path.dirname(file));
       const parameterSets = expandGrid(fixed, grid);
@@ -107,7 +123,7 @@ class RunTerminal implements vscode.Pseudoterminal {
         requestedBackend: backend,
         group: parameterSets.length > 1 ? `${path.basename(file)}@${new Date().toISOString()}` : null,
       });
-      scheduler = new RunScheduler({
+      const local = new RunScheduler({
         store,
         runnerPath: this.runnerPath,
         nodePath: nodeExecutable(vscode.Uri.file(file)),
@@ -116,18 +132,50 @@ class RunTerminal implements vscode.Pseudoterminal {
         parallel: definition.parallel,
         threads,
       });
-      this.line(`mlts: ${records.length} run${records.length === 1 ? '' : 's'} of ${path.basename(file)}, ${scheduler.parallel} at a time, backend ${backend}`);
+      this.line(`mlts: ${records.length} run${records.length === 1 ? '' : 's'} of ${path.basename(file)}, ${local.parallel} at a time, backend ${backend}`);
+      scheduler = local;
       this.scheduler = scheduler;
       liveSchedulers.add(scheduler);
       scheduler.onEvent((event) => this.line(describe(event)));
-      scheduler.enqueue(records.map((r) => r.id));
+      local.enqueue(records.map((r) => r.id));
     } catch (err) {
-      if (err instanceof BackendUnavailableError || err instanceof ParamsError || err instanceof RangeError) {
+      if (err instanceof BackendUnavailableError || err instanceof ParamsError || err instanceof RangeError || err instanceof SlurmSetupError) {
         this.line(`mlts: ${err.message}`);
         return 2;
       }
       throw err;
     }
+    return this.finish(scheduler);
+  }
+
+  /** Checks the cluster, queues the runs and submits them as one array job; throws SlurmSetupError first. */
+  private submitToSlurm(file: string, backend: BackendRequest, parameterSets: Record<string, string>[], store: RunStore): SlurmExecutor {
+    const { definition, folder } = this;
+    const plan = planBackends(backend, path.dirname(file));
+    const executor = new SlurmExecutor({
+      store,
+      runnerPath: this.runnerPath,
+      nodePath: nodeExecutable(vscode.Uri.file(file)),
+      cwd: folder.uri.fsPath,
+      backends: plan.candidates,
+      backendNotes: plan.skipped,
+      gpusPerRun: definition.gpusPerRun ?? 0,
+      extraArgs: [],
+      ...(definition.partition ? { partition: definition.partition } : {}),
+      ...(definition.time ? { timeLimit: definition.time } : {}),
+      ...(definition.parallel ? { parallel: definition.parallel } : {}),
+    });
+    executor.check();
+    const group = parameterSets.length > 1 ? `${path.basename(file)}@${new Date().toISOString()}` : null;
+    const records = createQueuedRuns(store, { file, workspace: folder.uri.fsPath, parameterSets, requestedBackend: backend, group, executor: 'slurm', detached: true });
+    executor.onEvent((event) => this.line(describe(event)));
+    const arrayJobId = executor.submit(records, `mlts-${path.basename(file).replace(/\.ml\.ts$|\.ts$/, '')}`);
+    this.line(`mlts: ${records.length} run${records.length === 1 ? '' : 's'} of ${path.basename(file)} submitted to Slurm as array job ${arrayJobId}`);
+    executor.follow();
+    return executor;
+  }
+
+  private async finish(scheduler: RunExecutor): Promise<number> {
     const ended = await scheduler.whenIdle();
     liveSchedulers.delete(scheduler);
     this.line(`mlts: ${ended.filter((r) => r.status === 'finished').length} of ${ended.length} finished. Runs are in the mlts Runs view.`);

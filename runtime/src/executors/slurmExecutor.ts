@@ -120,6 +120,8 @@ export class SlurmExecutor {
   private pollMs = FIRST_POLL_MS;
   private idleWaiters: ((ended: RunRecord[]) => void)[] = [];
   private readonly announced = new Set<string>();
+  /** Every run's final record, once all have ended. */
+  private ended: RunRecord[] | null = null;
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly options: SlurmExecutorOptions) {
@@ -181,6 +183,7 @@ export class SlurmExecutor {
   }
 
   whenIdle(): Promise<RunRecord[]> {
+    if (this.ended) return Promise.resolve(this.ended);
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -232,6 +235,7 @@ export class SlurmExecutor {
     });
     const done = this.runs.every((r, index) => isFinalStatus(r.status) && !live.has(index));
     if (done) {
+      this.ended = this.runs;
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const wake of waiters) wake(this.runs);
