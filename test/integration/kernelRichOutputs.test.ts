@@ -109,6 +109,7 @@ const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [
 model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
 const xs = tf.randomNormal([64, 2]);
 const ys = tf.randomNormal([64, 1]);
+model.summary();
 model
 // %% Train
 await model.fit(xs, ys, { epochs: 3, batchSize: 16, verbose: 0 })
@@ -117,7 +118,13 @@ tf.data.array([{ x: 1, y: 'a' }, { x: 2, y: 'b' }, { x: 3, y: 'c' }, { x: 4, y: 
 `,
     );
     await run(file, cells[0]!);
+    const summaries: RichValue[] = [];
+    const stopSummaries = kernel.onEvent((event: KernelEvent) => {
+      if (event.type === 'display') summaries.push(event.value);
+    });
     const modelValue = (await run(file, cells[1]!)).value;
+    stopSummaries();
+    assert.deepEqual(summaries.map((v) => v.kind), ['table'], 'model.summary() shows a table, not wide text');
     assert.equal(modelValue?.kind, 'table');
     assert.deepEqual((modelValue as Extract<RichValue, { kind: 'table' }>).rows.at(-1), ['Total', '', '', 17]);
     const progress: TrainingProgress[] = [];

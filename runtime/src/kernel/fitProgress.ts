@@ -6,7 +6,7 @@
 // with the same id instead of adding one. Drawing it is the panel's job.
 import type * as tfjs from '@tensorflow/tfjs';
 import { installFitHooks } from '../runner/fitHooks';
-import type { TrainingProgress } from './kernelProtocol';
+import type { RichValue, TrainingProgress } from './kernelProtocol';
 
 /** How often a batch point is sent while an epoch runs. */
 const BATCH_INTERVAL_MS = 250;
@@ -31,11 +31,21 @@ export function estimate(epoch: number, epochs: number, batch: number, batches: 
   return { fraction, etaMs: fraction > 0 ? (elapsedMs * (1 - fraction)) / fraction : null };
 }
 
-/** Hooks the fit methods of a tfjs module a cell imported, once; `emit` shows a record under the running cell. */
-export function watchTfjsImport(namespace: unknown, emit: (progress: TrainingProgress) => void): void {
+/**
+ * Hooks the fit methods of a tfjs module a cell imported, once; `emit` shows a record under the running cell. Also
+ * makes `model.summary()` without a print function show the model's table (`summaryTable`) instead of a wide text
+ * table that wraps.
+ */
+export function watchTfjsImport(namespace: unknown, emit: (value: RichValue) => void, summaryTable: (model: unknown) => RichValue): void {
   const tf = tfjsOf(namespace);
   if (!tf || hooked.has(tf.LayersModel)) return;
   hooked.add(tf.LayersModel);
+  const summary = tf.LayersModel.prototype.summary;
+  tf.LayersModel.prototype.summary = function (this: tfjs.LayersModel, ...args: Parameters<typeof summary>) {
+    // Sequential's summary passes console.log on as its default print function: that counts as none given.
+    if (args[2] !== undefined && args[2] !== console.log) return summary.apply(this, args);
+    emit(summaryTable(this));
+  };
   const fits = new Map<number, TrainingProgress & { startedAt: number }>();
   const send = (fit: number, changes: Partial<TrainingProgress>) => {
     const progress = fits.get(fit);

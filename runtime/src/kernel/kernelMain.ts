@@ -97,7 +97,7 @@ const kernelHelpers = {
     const loaded = options?.with?.type === 'json' ? import(url, { with: { type: 'json' } }) : import(url);
     // A tfjs import gets the live training progress hooks (once per tfjs; a cheap check for every other module).
     return loaded.then((namespace: unknown) => {
-      watchTfjsImport(namespace, (progress) => send({ type: 'display', ...current, value: progress }));
+      watchTfjsImport(namespace, (value) => send({ type: 'display', ...current, value }), (model) => describeValue(model) as RichValue);
       return namespace;
     });
   },
