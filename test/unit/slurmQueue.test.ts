@@ -1,10 +1,16 @@
 // squeue --json as Slurm 22.05 answers it (every job, whatever the filter; folded pending array tasks; raw wait
 // statuses), read into one entry per task of one array job, and each Slurm state mapped to a run status.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { reconcileSlurmRuns } from '../../runtime/src/executors/slurmExecutor';
 import { expandTaskString, parseSqueueJson, taskVerdict, type SlurmTask } from '../../runtime/src/executors/slurmQueue';
 import { sbatchArgs } from '../../runtime/src/executors/slurmSubmit';
+import { newOwnState } from '../../runtime/src/runner/ownState';
 import { newRunRecord, type RunRecord } from '../../runtime/src/store/runRecord';
+import { RunStore } from '../../runtime/src/store/runStore';
 
 const job = (fields: Record<string, unknown>) => ({ job_state: 'PENDING', state_reason: 'None', restart_cnt: 0, exit_code: 0, nodes: '', array_task_string: '', ...fields });
 
@@ -56,4 +62,32 @@ test('sbatch arguments: one array, GPUs, logs into each run folder through the t
     '/s/jobs/r1/job.sh',
   ]);
   assert.equal(newRunRecord({ id: 'x', file: '', relativeFile: '', fileHash: '', git: null, params: {}, overrides: {}, requestedBackend: 'cpu', node: '', host: '', supervisorPid: null, group: null, queuedAt: '' }).executor, 'local');
+});
+
+// Slurm shows a task that `scontrol requeue` restarts as FAILED for a moment (restart already counted), before
+// PENDING; seen once in CI under load, where the run was then recorded failed for good. The reader must take a second
+// look before believing a final state the run did not write itself. squeue here is a script that answers in turn.
+test('a final state the run did not write is believed only when a second look still shows it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mlts-squeue-'));
+  const answers = [
+    { job_id: 7, array_job_id: 7, array_task_id: 0, job_state: 'FAILED', state_reason: 'NonZeroExitCode', restart_cnt: 1, exit_code: 256, nodes: 'n1' },
+    { job_id: 7, array_job_id: 7, array_task_id: 0, job_state: 'PENDING', state_reason: 'BeginTime', restart_cnt: 1, exit_code: 0, nodes: '' },
+  ];
+  answers.forEach((answer, i) => writeFileSync(join(dir, `answer-${i}.json`), JSON.stringify({ jobs: [job(answer)] })));
+  writeFileSync(join(dir, 'squeue'), `#!/bin/sh\nn=$(cat "${dir}/count" 2>/dev/null || echo 0)\necho $((n + 1)) > "${dir}/count"\ncat "${dir}/answer-$([ "$n" -gt 1 ] && echo 1 || echo "$n").json"\n`, { mode: 0o755 });
+  const store = new RunStore(join(dir, '.mlts'));
+  const fields = { id: 'r1', file: '/x.ml.ts', relativeFile: 'x.ml.ts', fileHash: '', git: null, params: {}, overrides: {}, requestedBackend: 'cpu', node: '', host: '', supervisorPid: null, group: null, queuedAt: '' };
+  store.create(newRunRecord(fields, { executor: 'slurm', jobId: '7_0', status: 'running' }));
+  store.writeOwnState({ ...newOwnState('r1', 1, {}), status: 'cancelled', signal: 'SIGTERM', endedAt: new Date().toISOString() }, false);
+  const env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+  const [run] = await reconcileSlurmRuns(store, store.list().runs, env);
+  assert.equal(run!.status, 'queued', run!.message ?? '');
+  assert.equal(run!.attempt, 2);
+  // A failure that stays is believed: an attempt that failed before its run could write anything.
+  answers[1] = answers[0]!;
+  writeFileSync(join(dir, 'answer-1.json'), JSON.stringify({ jobs: [job(answers[0]!)] }));
+  writeFileSync(join(dir, 'count'), '0');
+  const [failed] = await reconcileSlurmRuns(store, store.list().runs, env);
+  assert.equal(failed!.status, 'failed');
+  assert.match(failed!.message ?? '', /FAILED \(NonZeroExitCode\), exit code 1/);
 });

@@ -14,6 +14,8 @@ import { checkSlurmSetup, sbatchArgs, slurmCommand, submitArray, writeSlurmJob, 
 
 const FIRST_POLL_MS = 1000;
 const MAX_POLL_MS = 10_000;
+/** How long to wait before believing a final state that the run did not write itself (see queueTasks). */
+const SECOND_LOOK_MS = 3000;
 
 export interface SlurmExecutorOptions extends SlurmOptions {
   store: RunStore;
@@ -37,6 +39,36 @@ function squeueJson(env: NodeJS.ProcessEnv): Promise<string> {
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`squeue --json exited ${code}: ${err.trim()}`))));
   });
+}
+
+/**
+ * The tasks of each array job in the queue now. Slurm can show a task that `scontrol requeue` is restarting in a
+ * final state for a moment (seen under load: FAILED, NonZeroExitCode, with the restart already counted, between the
+ * kill of the old attempt and PENDING), so a final state that the run's own record does not confirm is believed
+ * only if a second look SECOND_LOOK_MS later still shows it (or the task has left by then).
+ */
+async function queueTasks(store: RunStore, env: NodeJS.ProcessEnv, runs: { id: string; arrayJobId: string; taskId: number }[]): Promise<Map<string, SlurmTask[]>> {
+  const read = async () => {
+    const text = await squeueJson(env);
+    return new Map([...new Set(runs.map((r) => r.arrayJobId))].map((id) => [id, parseSqueueJson(text, id)]));
+  };
+  const first = await read();
+  const doubtful = runs.filter((run) => {
+    const task = first.get(run.arrayJobId)!.find((t) => t.taskId === run.taskId);
+    if (!task || !isFinalStatus(taskVerdict(task).status)) return false;
+    const own = store.readOwnState(run.id);
+    return !(own && own.attempt >= taskVerdict(task).attempt && isFinalStatus(own.status));
+  });
+  if (doubtful.length === 0) return first;
+  await new Promise((resolve) => setTimeout(resolve, SECOND_LOOK_MS));
+  const second = await read();
+  for (const run of doubtful) {
+    const tasks = first.get(run.arrayJobId)!;
+    const now = second.get(run.arrayJobId)!.find((t) => t.taskId === run.taskId);
+    const index = tasks.findIndex((t) => t.taskId === run.taskId);
+    if (now) tasks[index] = now;
+  }
+  return first;
 }
 
 /** The array job id and task index of a Slurm run's job id (`123_4`). */
@@ -90,14 +122,12 @@ export async function reconcileSlurmRuns(store: RunStore, runs: RunRecord[], env
   // Open: the executor has not seen the job end (a run may have written its end, and then been requeued).
   const open = runs.filter((r) => r.executor === 'slurm' && splitJobId(r.jobId) && !isFinalStatus(store.readLaunch(r.id)?.status ?? 'finished'));
   if (open.length === 0) return runs;
-  const text = await squeueJson(env);
-  const byArray = new Map<string, SlurmTask[]>();
+  const located = open.map((run) => ({ id: run.id, ...splitJobId(run.jobId)! }));
+  const byArray = await queueTasks(store, env, located);
   const updated = new Map<string, RunRecord>();
-  for (const run of open) {
-    const { arrayJobId, taskId } = splitJobId(run.jobId)!;
-    if (!byArray.has(arrayJobId)) byArray.set(arrayJobId, parseSqueueJson(text, arrayJobId));
-    const record = recordTask(store, run.id, byArray.get(arrayJobId)!.find((t) => t.taskId === taskId));
-    if (record) updated.set(run.id, record);
+  for (const { id, arrayJobId, taskId } of located) {
+    const record = recordTask(store, id, byArray.get(arrayJobId)!.find((t) => t.taskId === taskId));
+    if (record) updated.set(id, record);
   }
   return runs.map((r) => updated.get(r.id) ?? r);
 }
@@ -216,7 +246,9 @@ export class SlurmExecutor {
     this.timer = null;
     let tasks: SlurmTask[];
     try {
-      tasks = parseSqueueJson(await squeueJson(this.env), this.arrayJobId!);
+      const arrayJobId = this.arrayJobId!;
+      const located = this.runs.map((run, taskId) => ({ id: run.id, arrayJobId, taskId }));
+      tasks = (await queueTasks(this.options.store, this.env, located)).get(arrayJobId)!;
     } catch {
       // The controller may be busy or restarting: ask again later rather than calling every run lost.
       this.pollMs = Math.min(MAX_POLL_MS, this.pollMs * 2);
