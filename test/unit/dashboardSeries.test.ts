@@ -3,7 +3,7 @@
 // the protocol guards that check every message crossing the webview or HTTP boundary.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isFromDashboard, isToDashboard, runDurationMs, type MetricChunk, type RunSummary } from '../../webviews/src/dashboardProtocol';
+import { isFromDashboard, isToDashboard, runDurationMs, type MetricChunk, type RunSummary } from '../../runtime/src/dashboard/dashboardProtocol';
 import { minMaxDownsample } from '../../webviews/src/dashboard/downsample';
 import { csvField, csvText, safeFileName } from '../../webviews/src/dashboard/exportData';
 import { aggregateGroups, groupRuns } from '../../webviews/src/dashboard/grouping';

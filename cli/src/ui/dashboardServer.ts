@@ -10,10 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { isFromDashboard, type ToDashboard } from '../../../webviews/src/dashboardProtocol';
+import { isFromDashboard, type ToDashboard } from '../../../runtime/src/dashboard/dashboardProtocol';
 import { RunStore } from '../../../runtime/src/store/runStore';
-import { DashboardSession } from './dashboardSession';
-import { RunFeed } from './runFeed';
+import { DashboardSession } from '../../../runtime/src/dashboard/dashboardSession';
+import { RunFeed } from '../../../runtime/src/dashboard/runFeed';
 
 export interface DashboardServerOptions {
   storeDir: string;

@@ -5,9 +5,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { DashboardSession } from '../../../cli/src/ui/dashboardSession';
-import { RunFeed } from '../../../cli/src/ui/runFeed';
-import { isFromDashboard, type FromDashboard } from '../../../webviews/src/dashboardProtocol';
+import { DashboardSession } from '../../../runtime/src/dashboard/dashboardSession';
+import { RunFeed } from '../../../runtime/src/dashboard/runFeed';
+import { isFromDashboard, type FromDashboard } from '../../../runtime/src/dashboard/dashboardProtocol';
 import { renderWebviewHtml, webviewOptions } from '../webviews/webviewHtml';
 import { workspaceRoot, workspaceStore } from './runLauncher';
 

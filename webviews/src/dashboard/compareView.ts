@@ -3,7 +3,7 @@
 // metrics with the best value of each marked. All text is set with textContent.
 import { el, formatNumber } from './dom';
 import { differingParams, orderMetrics, paramText } from './runQuery';
-import type { RunSummary } from '../dashboardProtocol';
+import type { RunSummary } from '../../../runtime/src/dashboard/dashboardProtocol';
 
 /** Most runs side by side; more would not fit a readable table. */
 export const MAX_COMPARED = 20;

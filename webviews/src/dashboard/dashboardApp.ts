@@ -8,7 +8,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { RunSummary, ToDashboard } from '../dashboardProtocol';
+import type { RunSummary, ToDashboard } from '../../../runtime/src/dashboard/dashboardProtocol';
 import { CompareView } from './compareView';
 import { custom, el, themeKind } from './dom';
 import { HparamsView } from './hparamsView';

@@ -3,7 +3,7 @@
 // the distinct x values when there are few (steps and epochs line up across runs), otherwise equal-width buckets
 // in the axis' own space. Each run counts once per grid point (its mean inside a bucket), so a run logging more
 // often does not outweigh the others. Pure; runs are smoothed before they are grouped.
-import type { ParamValue } from '../dashboardProtocol';
+import type { ParamValue } from '../../../runtime/src/dashboard/dashboardProtocol';
 import type { SeriesLike } from './downsample';
 
 /** How a parameter value names its group: JSON, so 1 and "1" stay apart; a missing parameter is its own group. */

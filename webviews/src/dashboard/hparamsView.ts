@@ -6,7 +6,7 @@
 import { chartColours, el, formatNumber } from './dom';
 import { differingParams, paramText } from './runQuery';
 import { runColour, withAlpha, type ThemeKind } from './runColours';
-import type { RunSummary } from '../dashboardProtocol';
+import type { RunSummary } from '../../../runtime/src/dashboard/dashboardProtocol';
 
 export interface HparamsEvents {
   toggle(id: string): void;

@@ -12,7 +12,7 @@ import { canvasPng } from './chartImage';
 import { csvText, safeFileName } from './exportData';
 import { runColour, withAlpha, type ThemeKind } from './runColours';
 import type { RunData, Series, XAxisMode } from './runData';
-import type { ParamValue } from '../dashboardProtocol';
+import type { ParamValue } from '../../../runtime/src/dashboard/dashboardProtocol';
 
 /** Above this many runs a chart skips the faint raw lines under smoothed ones. */
 export const RAW_LINE_LIMIT = 40;

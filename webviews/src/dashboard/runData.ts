@@ -4,7 +4,7 @@
 // extended in place when points are appended, so a live run costs work in proportion to its new points only.
 // The first chunk's columns are adopted as they are, so loading a long run copies nothing.
 // Pure data code: no DOM.
-import { PointKind, type MetricChunk, type PointKindCode } from '../dashboardProtocol';
+import { PointKind, type MetricChunk, type PointKindCode } from '../../../runtime/src/dashboard/dashboardProtocol';
 import { EMA_START, emaInto, type EmaState } from './smoothing';
 
 export type XAxisMode = 'step' | 'epoch' | 'wall' | 'relative';

@@ -1,7 +1,7 @@
 // Which runs the table lists and in what order: a text filter (every space-separated term must appear in the run's
 // id, file, status, backend, group or one of its `name=value` parameters, ignoring case) and a sort by any column.
 // Also the columns themselves: the parameters and final metrics the runs have. Pure, so it is unit-tested.
-import { runDurationMs, type ParamValue, type RunSummary } from '../dashboardProtocol';
+import { runDurationMs, type ParamValue, type RunSummary } from '../../../runtime/src/dashboard/dashboardProtocol';
 
 /** Columns every run has, by sort key. Parameter and metric columns are `param:NAME` and `metric:NAME`. */
 export const FIXED_COLUMNS = ['run', 'status', 'backend', 'duration', 'queued'] as const;

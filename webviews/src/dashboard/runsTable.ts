@@ -3,7 +3,7 @@
 // their run changed, so a live store with a thousand runs stays cheap. Keyboard: Tab reaches the sort buttons and
 // then the table (one tab stop); Space or Enter toggles the focused row's selection, the arrow keys move. Every run string
 // is set with textContent.
-import { runDurationMs, type RunSummary } from '../dashboardProtocol';
+import { runDurationMs, type RunSummary } from '../../../runtime/src/dashboard/dashboardProtocol';
 import { el, formatNumber, formatSeconds } from './dom';
 import { FIXED_COLUMNS, paramText, tableColumns, type Columns } from './runQuery';
 

@@ -2,7 +2,7 @@
 // getState/setState); in a browser under `mlts ui`, Server-Sent Events for what the host sends, JSON posts for what
 // the dashboard sends, localStorage for the panel state, and a download link for exports. Messages that arrive are
 // checked with isToDashboard before anyone sees them.
-import { isToDashboard, type FromDashboard, type ToDashboard } from '../dashboardProtocol';
+import { isToDashboard, type FromDashboard, type ToDashboard } from '../../../runtime/src/dashboard/dashboardProtocol';
 
 export interface DashboardTransport {
   send(message: FromDashboard): void;

@@ -4,7 +4,7 @@
 // the transport (postMessage, Server-Sent Events) is the `send` callback. Messages that arrive are assumed to be
 // checked with isFromDashboard by the caller. Saving files and opening the launcher are the host's business:
 // `onHostMessage` receives them.
-import { type FromDashboard, type ToDashboard } from '../../../webviews/src/dashboardProtocol';
+import { type FromDashboard, type ToDashboard } from './dashboardProtocol';
 import type { FeedChange, RunFeed } from './runFeed';
 
 /** Largest number of points one metrics message carries, so a huge backlog streams in pieces. */

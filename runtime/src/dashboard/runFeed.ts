@@ -6,7 +6,7 @@
 // Like every reader (docs/run-store.md), it marks a running run whose process vanished as killed.
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { PointKind, type MetricChunk, type PointKindCode, type RunSummary } from '../../../webviews/src/dashboardProtocol';
+import { PointKind, type MetricChunk, type PointKindCode, type RunSummary } from './dashboardProtocol';
 import { METRICS_FILE, parseMetrics } from '../../../runtime/src/store/metricsLog';
 import { describePlacement, isFinalStatus, type RunRecord } from '../../../runtime/src/store/runRecord';
 import { RUN_FILE, STATE_FILE, type RunStore } from '../../../runtime/src/store/runStore';

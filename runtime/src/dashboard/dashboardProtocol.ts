@@ -1,12 +1,12 @@
 // The typed protocol between the run dashboard (browser code) and whoever feeds it: the VS Code webview host
 // (extension/src/dashboard/) or the `mlts ui` HTTP server (cli/src/ui/). Both hosts run the same session logic
-// (cli/src/ui/dashboardSession.ts), so the messages are identical; only the transport differs (postMessage in
+// (runtime/src/dashboard/dashboardSession.ts), so the messages are identical; only the transport differs (postMessage in
 // VS Code, fetch + Server-Sent Events in a browser). Messages are discriminated on `type`; both sides check what
 // arrives with the guards below, because run data (names, parameters, messages) is untrusted.
 // Shared by Node and browser code: no vscode, no DOM, no Node imports.
-import type { ParamValue } from '../../runtime/src/store/runRecord';
+import type { ParamValue } from '../store/runRecord';
 
-export type { ParamValue } from '../../runtime/src/store/runRecord';
+export type { ParamValue } from '../store/runRecord';
 
 /** What the dashboard shows of one run: the parts of its RunRecord a table, a chart or a compare view needs. */
 export interface RunSummary {
