@@ -4,6 +4,7 @@ import { isBackendRequest, type BackendRequest } from '../../runtime/src/backend
 import { parseWasmThreads } from '../../runtime/src/backends/wasmThreads';
 import { parseAssignment, parseGridArg, ParamsError, type Overrides } from '../../runtime/src/params/paramsValues';
 import type { ExecutorName } from '../../runtime/src/store/runRecord';
+import { SLURM_TIME_LIMIT } from '../../runtime/src/executors/slurmChoices';
 import { UsageError } from './commandIO';
 
 export const RUN_USAGE = `usage: mlts run FILE [--param k=v]... [--grid k=v1,v2,...]... [--backend auto|cpu|wasm|webgpu|node|node-gpu]
@@ -118,7 +119,7 @@ export function parseRunArgs(args: string[]): RunArgs {
           break;
         case '--time':
           [value, i] = optionValue(args, i, name);
-          if (!/^(\d+-)?\d{1,2}:\d{2}:\d{2}$/.test(value)) throw new UsageError(`--time wants HH:MM:SS (or D-HH:MM:SS), not ${value}`);
+          if (!SLURM_TIME_LIMIT.test(value)) throw new UsageError(`--time wants HH:MM:SS (or D-HH:MM:SS), not ${value}`);
           parsed.timeLimit = value;
           break;
         case '--sbatch-arg':

@@ -5,49 +5,16 @@
 // draws a bar; markdown cells render in file order with their HTML escaped; Clear and collapse work; wide text
 // scrolls instead of wrapping. Build first: node scripts/build.mjs. Waits are on page conditions, not time.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { CellRun, ToWebview } from '../../webviews/src/cellOutputProtocol';
-import { launchBrowser } from '../e2e/harness/workbench';
-import { dist, repoRoot } from './processes';
+import { posted as postedMessages, send as sendMessages, webviewSuite } from './webviewHarness';
 
-let browser: Browser;
-const script = readFileSync(dist('webviews/cellOutputPanel.js'), 'utf8');
-const css = readFileSync(`${repoRoot}/media/cellOutput.css`, 'utf8');
+const suite = webviewSuite('cellOutputPanel.js', 'cellOutput.css');
 
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const openPanel = (height = 600): Promise<Page> => suite.open({ width: 700, height });
 
-/** Records what the panel posts; keeps its state like VS Code's webview API. */
-const VSCODE_API_STUB = `
-  window.posted = [];
-  let saved;
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => saved, setState: (s) => { saved = s; } });
-`;
-
-
-async function openPanel(height = 600): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 700, height } });
-  page.setDefaultTimeout(10_000);
-  await page.setContent(`<!doctype html><html><head><style>${css}</style></head><body></body></html>`);
-  // Init scripts do not run for setContent's page, so the stub is installed before the panel's script is added.
-  // It is a string: functions compiled by tsx call a helper (`__name`) that the page does not have.
-  await page.addScriptTag({ content: VSCODE_API_STUB });
-  await page.addScriptTag({ content: script, type: 'module' });
-  await page.waitForFunction("window.posted.some((m) => m.type === 'ready')");
-  return page;
-}
-
-async function send(page: Page, ...messages: ToWebview[]): Promise<void> {
-  for (const message of messages) await page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
-  // postMessage is delivered as a task: one more round trip makes sure the panel handled it.
-  await page.evaluate('new Promise((resolve) => setTimeout(resolve, 0))');
-}
+const send = (page: Page, ...messages: ToWebview[]): Promise<void> => sendMessages(page, ...messages);
 
 const run = (cellId: string, line: number, runId: number, fields: Partial<CellRun> = {}): CellRun => ({
   cellId,
@@ -61,7 +28,7 @@ const run = (cellId: string, line: number, runId: number, fields: Partial<CellRu
   ...fields,
 });
 
-const posted = (page: Page) => page.evaluate('window.posted') as Promise<{ type: string; [k: string]: unknown }[]>;
+const posted = (page: Page) => postedMessages<{ type: string; [k: string]: unknown }>(page);
 
 test('frame links show 1-based places, open the exact 0-based place, and library frames fold', async () => {
   const page = await openPanel();

@@ -1,12 +1,13 @@
 // Unit tests of the launcher's pure parts: the TypeScript-free reader of a file's parameter declaration (checked
 // against paramsDeclaration.ts, the compiler-based reference), the params check handed to createQueuedRuns, value
-// lists and run counts, and the guard on what the launcher webview sends.
+// lists and run counts, the guard on what the launcher webview sends, and the Slurm choices as typed in it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { launcherParams, readDeclaredParams } from '../../extension/src/dashboard/declaredParams';
 import { readParamsDeclaration } from '../../runtime/src/params/paramsDeclaration';
 import { ParamsError } from '../../runtime/src/params/paramsValues';
-import { isFromLauncher, parseValueList, runCount } from '../../webviews/src/launcherProtocol';
+import { isFromLauncher, isLaunchTargetChoice, parseValueList, runCount } from '../../webviews/src/launcherProtocol';
+import { readSlurmChoices, slurmChoicesProblems } from '../../runtime/src/executors/slurmChoices';
 
 const SOURCES = [
   `/** @mlts-params */\nconst params = { learningRate: 0.01, epochs: 5, hidden: 32, seed: 42 };\n`,
@@ -50,8 +51,39 @@ test('value lists, run counts and the launcher message guard', () => {
   assert.deepEqual(parseValueList('  '), []);
   assert.equal(runCount([{ name: 'a', values: ['1', '2'] }, { name: 'b', values: ['x', 'y', 'z'] }]), 6);
   assert.equal(runCount([]), 1);
-  assert.ok(isFromLauncher({ type: 'launch', requestId: 1, file: 'a.ml.ts', grid: [{ name: 'lr', values: ['0.1'] }], backend: 'cpu', parallel: null }));
-  assert.ok(!isFromLauncher({ type: 'launch', requestId: 1, file: 'a.ml.ts', grid: [{ name: 'x; rm -rf', values: ['1'] }], backend: 'cpu', parallel: null }));
-  assert.ok(!isFromLauncher({ type: 'launch', requestId: 1, file: 'a.ml.ts', grid: [], backend: 'cpu', parallel: 0 }));
+  const local = { kind: 'local' };
+  assert.ok(isFromLauncher({ type: 'launch', requestId: 1, file: 'a.ml.ts', grid: [{ name: 'lr', values: ['0.1'] }], backend: 'cpu', parallel: null, target: local }));
+  assert.ok(!isFromLauncher({ type: 'launch', requestId: 1, file: 'a.ml.ts', grid: [{ name: 'x; rm -rf', values: ['1'] }], backend: 'cpu', parallel: null, target: local }));
+  assert.ok(!isFromLauncher({ type: 'launch', requestId: 1, file: 'a.ml.ts', grid: [], backend: 'cpu', parallel: 0, target: local }));
+  assert.ok(!isFromLauncher({ type: 'launch', requestId: 1, file: 'a.ml.ts', grid: [], backend: 'cpu', parallel: null }), 'a launch names its target');
   assert.ok(!isFromLauncher({ type: 'run', code: 'x' }));
+});
+
+test('the launch target guard checks shapes; the Slurm values are checked by slurmChoicesProblems', () => {
+  const slurm = { kind: 'slurm', partition: null, gpusPerRun: 1, timeLimit: '01:00:00' };
+  assert.ok(isLaunchTargetChoice({ kind: 'local' }));
+  assert.ok(isLaunchTargetChoice(slurm));
+  assert.ok(!isLaunchTargetChoice({ ...slurm, gpusPerRun: '1' }));
+  assert.ok(!isLaunchTargetChoice({ ...slurm, partition: 3 }));
+  assert.ok(!isLaunchTargetChoice({ kind: 'kubernetes' }));
+});
+
+test('Slurm choices as typed: what is accepted, and which field each refusal names', () => {
+  const cases: [partition: string, gpus: string, time: string, expected: object | string[]][] = [
+    ['', '', '', { partition: null, gpusPerRun: 0, timeLimit: null }],
+    [' gpu ', '2', '01:30:00', { partition: 'gpu', gpusPerRun: 2, timeLimit: '01:30:00' }],
+    ['debug', '0', '2-00:00:00', { partition: 'debug', gpusPerRun: 0, timeLimit: '2-00:00:00' }],
+    ['gpu;rm', '', '', ['partition']],
+    ['', '-1', '', ['gpusPerRun']],
+    ['', '1.5', '', ['gpusPerRun']],
+    ['', '65', '', ['gpusPerRun']],
+    ['', '', '90', ['timeLimit']],
+    ['a b', 'x', '1:00', ['partition', 'gpusPerRun', 'timeLimit']],
+  ];
+  for (const [partition, gpusPerRun, timeLimit, expected] of cases) {
+    const read = readSlurmChoices({ partition, gpusPerRun, timeLimit });
+    if (Array.isArray(expected)) assert.deepEqual('problems' in read && read.problems.map((p) => p.field), expected, `${partition}|${gpusPerRun}|${timeLimit}`);
+    else assert.deepEqual('choices' in read && read.choices, expected, `${partition}|${gpusPerRun}|${timeLimit}`);
+  }
+  assert.deepEqual(slurmChoicesProblems({ partition: null, gpusPerRun: 0.5, timeLimit: null }).map((p) => p.field), ['gpusPerRun']);
 });

@@ -1,13 +1,17 @@
 // The run launcher (a webview): pick a `.ml.ts` file, see the parameters it declares with their defaults, type a
 // value list per parameter to make a grid, choose the backend (the ones not installed are shown with why) and how
-// many runs at once, see how many runs that makes, and launch. The extension does the launching (behind workspace
-// trust) and the runs then appear in the dashboard. The value lists typed per file are kept with setState.
+// many runs at once, choose the target (this machine, or a Slurm cluster with partition, GPUs per run and time
+// limit), see how many runs that makes, and launch. What is typed is checked here as it is typed (the Launch button
+// stays off while something is wrong) and again by the extension, which does the launching (behind workspace
+// trust); the runs then appear in the dashboard. The value lists per file and the other choices are kept with
+// setState. Text from files, runs and the cluster reaches the page only as text (textContent, attributes).
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { custom, el } from './dashboard/dom';
-import { isToLauncher, MAX_LAUNCH_RUNS, parseValueList, runCount, type BackendAvailability, type FromLauncher, type GridAxis, type LauncherParam, type ToLauncher } from './launcherProtocol';
+import { readSlurmChoices } from '../../runtime/src/executors/slurmChoices';
+import { isToLauncher, MAX_LAUNCH_RUNS, parseValueList, runCount, type BackendAvailability, type FromLauncher, type GridAxis, type LaunchTargetChoice, type LauncherParam, type SlurmAvailability, type ToLauncher } from './launcherProtocol';
 
 interface VsCodeApi {
   postMessage(message: FromLauncher): void;
@@ -22,6 +26,11 @@ interface LauncherState {
   values: Record<string, Record<string, string>>;
   backend: string;
   parallel: string;
+  target: 'local' | 'slurm';
+  /** The Slurm fields as typed. */
+  partition: string;
+  gpusPerRun: string;
+  timeLimit: string;
 }
 
 const vscode = acquireVsCodeApi();
@@ -31,6 +40,10 @@ const state: LauncherState = {
   values: typeof saved?.values === 'object' && saved.values !== null ? saved.values : {},
   backend: typeof saved?.backend === 'string' ? saved.backend : 'auto',
   parallel: typeof saved?.parallel === 'string' ? saved.parallel : '',
+  target: saved?.target === 'slurm' ? 'slurm' : 'local',
+  partition: typeof saved?.partition === 'string' ? saved.partition : '',
+  gpusPerRun: typeof saved?.gpusPerRun === 'string' ? saved.gpusPerRun : '',
+  timeLimit: typeof saved?.timeLimit === 'string' ? saved.timeLimit : '',
 };
 
 let files: string[] = [];
@@ -38,6 +51,7 @@ let params: LauncherParam[] = [];
 let problems: string[] = [];
 let backends: BackendAvailability[] = [];
 let cores = 1;
+let slurm: SlurmAvailability = { available: false, partitions: [], note: 'asking the cluster…' };
 let requestId = 0;
 let pending: number | null = null;
 let outcome: { ok: boolean; text: string } | null = null;
@@ -58,6 +72,14 @@ function parallelValue(): number | null | 'invalid' {
   return /^[1-9]\d{0,2}$/.test(state.parallel.trim()) ? Number(state.parallel.trim()) : 'invalid';
 }
 
+/** The chosen target, or the messages saying what to fix in the Slurm fields. */
+function targetChoice(): { target: LaunchTargetChoice } | { problems: string[] } {
+  if (state.target === 'local') return { target: { kind: 'local' } };
+  if (!slurm.available) return { problems: [`No Slurm cluster to submit to: ${slurm.note}.`] };
+  const read = readSlurmChoices(state);
+  return 'problems' in read ? { problems: read.problems.map((p) => p.message) } : { target: { kind: 'slurm', ...read.choices } };
+}
+
 function select(label: string, options: { value: string; text: string; disabled?: boolean }[], value: string | null, onChange: (v: string) => void): HTMLElement {
   const wrap = el('label', 'field');
   wrap.append(el('span', 'label', label));
@@ -76,11 +98,80 @@ function select(label: string, options: { value: string; text: string; disabled?
 function renderSummary(summary: HTMLElement, launch: HTMLElement): void {
   const count = runCount(grid());
   const parallel = parallelValue();
-  const problem = !state.file ? 'Pick a file.' : count > MAX_LAUNCH_RUNS ? `At most ${MAX_LAUNCH_RUNS} runs per launch.` : parallel === 'invalid' ? 'Parallel runs must be a whole number from 1.' : '';
-  summary.textContent = problem || `${count} run${count === 1 ? '' : 's'}, ${parallel ?? `up to ${cores}`} at a time`;
+  const target = targetChoice();
+  const problem = !state.file
+    ? 'Pick a file.'
+    : count > MAX_LAUNCH_RUNS
+      ? `At most ${MAX_LAUNCH_RUNS} runs per launch.`
+      : parallel === 'invalid'
+        ? 'Runs at once must be a whole number from 1.'
+        : 'problems' in target
+          ? target.problems.join(' ')
+          : '';
+  const where = state.target === 'slurm' ? `on Slurm, ${parallel ?? 'as many as the cluster allows'}` : `${parallel ?? `up to ${cores}`}`;
+  summary.textContent = problem || `${count} run${count === 1 ? '' : 's'}, ${where} at a time`;
   summary.classList.toggle('problem', problem !== '');
   if (problem || pending !== null) launch.setAttribute('disabled', '');
   else launch.removeAttribute('disabled');
+}
+
+/** A text field for one of the state's fields, marked invalid while `problem` says so. */
+function textField(label: string, key: 'partition' | 'gpusPerRun' | 'timeLimit', placeholder: string, onInput: () => void): HTMLElement {
+  const wrap = el('label', 'field');
+  wrap.append(el('span', 'label', label));
+  const field = custom('vscode-textfield', { 'aria-label': label, placeholder, 'data-field': key }) as HTMLElement & { value: string; invalid: boolean };
+  field.value = state[key];
+  field.addEventListener('input', () => {
+    state[key] = field.value;
+    save();
+    onInput();
+  });
+  wrap.append(field);
+  return wrap;
+}
+
+/**
+ * The target choice and, for Slurm, its fields. Typing re-checks without re-rendering (so focus stays): each field
+ * is marked invalid on its own and the summary says what to fix.
+ */
+function renderTarget(onInput: () => void): HTMLElement {
+  const section = el('div', 'options target');
+  const slurmText = slurm.available ? 'Slurm cluster' : `Slurm cluster (${slurm.note})`;
+  section.append(
+    select('Target', [{ value: 'local', text: 'This machine' }, { value: 'slurm', text: slurmText, disabled: !slurm.available && state.target !== 'slurm' }], state.target, (target) => {
+      state.target = target === 'slurm' ? 'slurm' : 'local';
+      save();
+      render();
+    }),
+  );
+  if (state.target !== 'slurm') return section;
+  const fields: HTMLElement[] = [];
+  const mark = () => {
+    const read = readSlurmChoices(state);
+    const wrong = new Set('problems' in read ? read.problems.map((p) => p.field) : []);
+    for (const wrap of fields) {
+      const field = wrap.querySelector('vscode-textfield') as (HTMLElement & { invalid: boolean }) | null;
+      if (field) field.invalid = wrong.has(field.getAttribute('data-field') as 'partition');
+    }
+    onInput();
+  };
+  if (slurm.partitions.length > 0) {
+    const options = [{ value: '', text: 'cluster default' }, ...slurm.partitions.map((p) => ({ value: p, text: p }))];
+    if (state.partition && !slurm.partitions.includes(state.partition)) state.partition = '';
+    section.append(
+      select('Partition', options, state.partition, (partition) => {
+        state.partition = partition;
+        save();
+        onInput();
+      }),
+    );
+  } else {
+    fields.push(textField('Partition', 'partition', 'cluster default', mark));
+  }
+  fields.push(textField('GPUs per run', 'gpusPerRun', '0 (none)', mark), textField('Time limit', 'timeLimit', 'HH:MM:SS (partition default)', mark));
+  section.append(...fields);
+  queueMicrotask(mark);
+  return section;
 }
 
 function render(): void {
@@ -152,12 +243,14 @@ function render(): void {
   parallelWrap.append(parallel);
   options.append(parallelWrap);
   root.append(options);
+  root.append(renderTarget(() => renderSummary(summary, launch)));
   launch.addEventListener('click', () => {
     const p = parallelValue();
-    if (!state.file || p === 'invalid' || pending !== null) return;
+    const target = targetChoice();
+    if (!state.file || p === 'invalid' || 'problems' in target || pending !== null) return;
     pending = ++requestId;
     outcome = null;
-    vscode.postMessage({ type: 'launch', requestId: pending, file: state.file, grid: grid(), backend: state.backend, parallel: p });
+    vscode.postMessage({ type: 'launch', requestId: pending, file: state.file, grid: grid(), backend: state.backend, parallel: p, target: target.target });
     render();
   });
   const dashboard = custom('vscode-button', { secondary: '' }, 'Open dashboard');
@@ -165,7 +258,7 @@ function render(): void {
   const actions = el('div', 'actions');
   actions.append(summary, launch, dashboard);
   root.append(actions);
-  if (pending !== null) root.append(el('p', 'note', 'Launching…'));
+  if (pending !== null) root.append(el('p', 'note', state.target === 'slurm' ? 'Submitting to Slurm…' : 'Launching…'));
   if (outcome) root.append(el('p', outcome.ok ? 'note' : 'problem', outcome.text));
   renderSummary(summary, launch);
 }
@@ -189,10 +282,13 @@ function receive(message: ToLauncher): void {
       cores = message.cores;
       if (!backends.some((b) => b.option === state.backend && b.available)) state.backend = 'auto';
       break;
+    case 'slurm':
+      slurm = message.slurm;
+      break;
     case 'launched':
       if (message.requestId !== pending) return;
       pending = null;
-      outcome = { ok: true, text: `Launched ${message.runIds.length} run${message.runIds.length === 1 ? '' : 's'}; they appear in the dashboard as they train.` };
+      outcome = { ok: true, text: `Launched ${message.summary}; the runs appear in the dashboard as they are queued and train.` };
       break;
     case 'launchFailed':
       if (message.requestId !== pending) return;

@@ -1,9 +1,11 @@
 // The typed protocol between the extension and the run launcher webview: the host tells the panel which `.ml.ts`
-// files there are, the chosen file's declared parameters (read statically, never by running the file) and which
-// backends are installed; the panel asks to launch a grid. Launching runs user code, so the host checks workspace
-// trust and validates the grid again; the guards below check everything the panel sends. No vscode, no DOM.
+// files there are, the chosen file's declared parameters (read statically, never by running the file), which
+// backends are installed and whether a Slurm cluster answers (with its partitions); the panel asks to launch a grid
+// on this machine or on the cluster. Launching runs user code, so the host checks workspace trust and validates the
+// grid and the Slurm choices again; the guards below check everything the panel sends. No vscode, no DOM.
 import type { ParamValue } from '../../runtime/src/store/runRecord';
 import { splitValues } from '../../runtime/src/params/paramsValues';
+import { MAX_PARALLEL, type SlurmChoices } from '../../runtime/src/executors/slurmChoices';
 
 export interface LauncherParam {
   name: string;
@@ -22,6 +24,17 @@ export interface BackendAvailability {
   note: string;
 }
 
+/** Where a launch runs: this machine, or the Slurm cluster whose client commands this machine has. */
+export type LaunchTargetChoice = { kind: 'local' } | ({ kind: 'slurm' } & SlurmChoices);
+
+/** Whether `sinfo` answered on the host, and the partitions it listed (empty when it did not). */
+export interface SlurmAvailability {
+  available: boolean;
+  partitions: string[];
+  /** Why not, when it is not available. */
+  note: string;
+}
+
 /** One grid axis: a parameter and the values (as text) it takes; the grid is their cross product. */
 export interface GridAxis {
   name: string;
@@ -33,14 +46,15 @@ export type ToLauncher =
   | { type: 'files'; files: string[]; selected: string | null }
   | { type: 'declaration'; file: string; params: LauncherParam[]; problems: string[] }
   | { type: 'backends'; file: string; backends: BackendAvailability[]; cores: number }
-  | { type: 'launched'; requestId: number; runIds: string[] }
+  | { type: 'slurm'; slurm: SlurmAvailability }
+  | { type: 'launched'; requestId: number; runIds: string[]; summary: string }
   | { type: 'launchFailed'; requestId: number; message: string };
 
 // ---- launcher → extension ----
 export type FromLauncher =
   | { type: 'ready' }
   | { type: 'pickFile'; file: string }
-  | { type: 'launch'; requestId: number; file: string; grid: GridAxis[]; backend: string; parallel: number | null }
+  | { type: 'launch'; requestId: number; file: string; grid: GridAxis[]; backend: string; parallel: number | null; target: LaunchTargetChoice }
   | { type: 'openDashboard' };
 
 /** Most runs one launch may create; a typo like `1e6` in a value list should not fork a million processes. */
@@ -67,15 +81,23 @@ export function isFromLauncher(v: unknown): v is FromLauncher {
         Array.isArray(v.grid) &&
         v.grid.every(isGridAxis) &&
         typeof v.backend === 'string' &&
-        (v.parallel === null || (Number.isInteger(v.parallel) && (v.parallel as number) >= 1 && (v.parallel as number) <= 256))
+        (v.parallel === null || (Number.isInteger(v.parallel) && (v.parallel as number) >= 1 && (v.parallel as number) <= MAX_PARALLEL)) &&
+        isLaunchTargetChoice(v.target)
       );
     default:
       return false;
   }
 }
 
+/** The shape of a target; whether its Slurm values make sense is slurmChoicesProblems's question. */
+export function isLaunchTargetChoice(v: unknown): v is LaunchTargetChoice {
+  if (!isRecord(v)) return false;
+  if (v.kind === 'local') return true;
+  return v.kind === 'slurm' && (v.partition === null || typeof v.partition === 'string') && typeof v.gpusPerRun === 'number' && (v.timeLimit === null || typeof v.timeLimit === 'string');
+}
+
 export function isToLauncher(v: unknown): v is ToLauncher {
-  return isRecord(v) && ['files', 'declaration', 'backends', 'launched', 'launchFailed'].includes(v.type as string);
+  return isRecord(v) && ['files', 'declaration', 'backends', 'slurm', 'launched', 'launchFailed'].includes(v.type as string);
 }
 
 /** Parses a value list as typed in the launcher (`0.01, 0.1` or `[1,2], [3]`); empty text means the default. */

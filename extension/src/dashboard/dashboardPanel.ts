@@ -1,13 +1,16 @@
 // Hosts the run dashboard webview: one panel for the workspace's run store (`.mlts/` in the first folder). It runs
 // the same RunFeed and DashboardSession as `mlts ui` (cli/src/ui/), with postMessage as the transport, checks what
-// the webview sends with isFromDashboard, saves exports through a save dialog, and restores the panel after a
-// reload through a WebviewPanelSerializer (the webview keeps its view state with setState).
+// the webview sends with isFromDashboard, saves exports through a save dialog, cancels runs through the cancel the
+// Runs view uses (runs/liveExecutors.ts), and restores the panel after a reload through a WebviewPanelSerializer
+// (the webview keeps its view state with setState).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DashboardSession } from '../../../runtime/src/dashboard/dashboardSession';
 import { RunFeed } from '../../../runtime/src/dashboard/runFeed';
-import { isFromDashboard, type FromDashboard } from '../../../runtime/src/dashboard/dashboardProtocol';
+import { isFromDashboard, type HostMessage } from '../../../runtime/src/dashboard/dashboardProtocol';
+import type { RunStore } from '../../../runtime/src/store/runStore';
+import { cancelRunFromEditor } from '../runs/liveExecutors';
 import { renderWebviewHtml, webviewOptions } from '../webviews/webviewHtml';
 import { workspaceRoot, workspaceStore } from './runLauncher';
 
@@ -56,7 +59,7 @@ export class DashboardPanel implements vscode.Disposable {
     feed.start();
     const session = new DashboardSession(feed, (message) => void panel.webview.postMessage(message), {
       canLaunch: vscode.workspace.isTrusted,
-      onHostMessage: (message) => void this.onHostMessage(message),
+      onHostMessage: (message) => void this.onHostMessage(message, store),
     });
     this.attached = [
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -73,8 +76,9 @@ export class DashboardPanel implements vscode.Disposable {
     });
   }
 
-  private async onHostMessage(message: Extract<FromDashboard, { type: 'saveFile' | 'openLauncher' }>): Promise<void> {
+  private async onHostMessage(message: HostMessage, store: RunStore): Promise<void> {
     if (message.type === 'openLauncher') return this.openLauncher();
+    if (message.type === 'cancelRuns') return this.cancelRuns(message.ids, store);
     const root = workspaceRoot();
     const extension = message.mime === 'image/png' ? 'png' : 'csv';
     const target = await vscode.window.showSaveDialog({
@@ -84,6 +88,23 @@ export class DashboardPanel implements vscode.Disposable {
     });
     if (!target) return;
     await writeFile(target.fsPath, Buffer.from(message.base64, 'base64'));
+  }
+
+  /** Cancels the runs the dashboard names, one by one, so one that fails (scancel refused) does not stop the rest. */
+  private cancelRuns(ids: string[], store: RunStore): void {
+    const failures: string[] = [];
+    let cancelled = 0;
+    for (const id of ids) {
+      const record = store.read(id);
+      if (!record) continue;
+      try {
+        if (cancelRunFromEditor(store, record, 'the dashboard')) cancelled++;
+      } catch (err) {
+        failures.push(`${id}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (cancelled) vscode.window.setStatusBarMessage(`mlts: cancelled ${cancelled} run${cancelled === 1 ? '' : 's'}`, 5000);
+    if (failures.length) void vscode.window.showErrorMessage(`mlts: could not cancel ${failures.join('; ')}`);
   }
 
   private detach(): void {

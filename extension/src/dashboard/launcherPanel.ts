@@ -1,10 +1,12 @@
 // Hosts the run launcher webview: answers its requests (the workspace's `.ml.ts` files, a file's declared
-// parameters, which backends are installed) and hands launches to RunLauncher, which checks workspace trust. After a
-// launch it opens the dashboard, where the runs appear as they are queued. Restored after a reload by a serializer.
+// parameters, which backends are installed, which Slurm partitions there are) and hands launches to RunLauncher,
+// which checks workspace trust and the request; its refusals (a Slurm setup problem among them) are shown in the
+// panel as they are. After a launch it opens the dashboard, where the runs appear as they are queued. Restored
+// after a reload by a serializer.
 import * as vscode from 'vscode';
 import { isFromLauncher, type FromLauncher, type ToLauncher } from '../../../webviews/src/launcherProtocol';
 import { renderWebviewHtml, webviewOptions } from '../webviews/webviewHtml';
-import { backendAvailability, cores, listExperimentFiles, readDeclaration, resolveExperiment, workspaceRoot, type RunLauncher } from './runLauncher';
+import { backendAvailability, cores, listExperimentFiles, readDeclaration, resolveExperiment, slurmAvailability, workspaceRoot, type RunLauncher } from './runLauncher';
 
 export const LAUNCHER_VIEW_TYPE = 'mlts.launcher';
 const TITLE = 'mlts Launch Runs';
@@ -56,6 +58,7 @@ export class LauncherPanel implements vscode.Disposable {
         const root = workspaceRoot();
         const selected = files.find((f) => root && active && resolveExperiment(f) === active) ?? null;
         post({ type: 'files', files, selected });
+        post({ type: 'slurm', slurm: await slurmAvailability() });
         return;
       }
       case 'pickFile': {
@@ -67,8 +70,8 @@ export class LauncherPanel implements vscode.Disposable {
       }
       case 'launch':
         try {
-          const runIds = await this.launcher.launch(message.file, message.grid, message.backend, message.parallel);
-          post({ type: 'launched', requestId: message.requestId, runIds });
+          const launched = await this.launcher.launch(message.file, message.grid, message.backend, message.parallel, message.target);
+          post({ type: 'launched', requestId: message.requestId, runIds: launched.records.map((r) => r.id), summary: launched.summary });
           this.openDashboard();
         } catch (err) {
           post({ type: 'launchFailed', requestId: message.requestId, message: err instanceof Error ? err.message : String(err) });

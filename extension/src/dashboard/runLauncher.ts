@@ -1,21 +1,24 @@
 // The extension's side of launching runs from the launcher panel: it lists `.ml.ts` files, reads a file's
 // parameter declaration statically (declaredParams.ts, without bundling TypeScript), says which backends resolve
-// from the file's folder, and launches a grid through the runs API (createQueuedRuns with the launcher's params
-// check → RunScheduler), as `mlts run` does, into the workspace's store. Launching runs user code, so it calls ensureTrusted first. Schedulers live until their runs end; disposing
-// cancels whatever is still queued or running (the window is closing).
+// from the file's folder and which Slurm partitions `sinfo` lists, and launches a grid into the workspace's store
+// through launchRequest.ts (the checks again, then launchRuns: the local scheduler, or one Slurm array job, as a
+// `mlts-run` task does). Launching runs user code, so it calls ensureTrusted first. Executors live until their runs
+// end; disposing (the window is closing) cancels local runs still queued or running, but only stops following
+// Slurm runs: they are detached, own their records, and go on on the cluster.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import * as vscode from 'vscode';
-import { AUTO_ORDER, BACKENDS, BackendUnavailableError, cudaDeviceIds, isBackendRequest, missingPackages, planBackends } from '../../../runtime/src/backends/backendOptions';
-import { expandGrid, ParamsError } from '../../../runtime/src/params/paramsValues';
-import { createQueuedRuns } from '../../../runtime/src/runner/runRequests';
-import { RunScheduler } from '../../../runtime/src/runner/runScheduler';
+import { AUTO_ORDER, BACKENDS, cudaDeviceIds, missingPackages } from '../../../runtime/src/backends/backendOptions';
+import type { LaunchedRuns } from '../../../runtime/src/executors/launchRuns';
+import { listSlurmPartitions } from '../../../runtime/src/executors/slurmSubmit';
 import { RunStore } from '../../../runtime/src/store/runStore';
-import { MAX_LAUNCH_RUNS, runCount, type BackendAvailability, type GridAxis, type LauncherParam } from '../../../webviews/src/launcherProtocol';
+import type { BackendAvailability, GridAxis, LaunchTargetChoice, LauncherParam, SlurmAvailability } from '../../../webviews/src/launcherProtocol';
 import { Settings } from '../constants';
 import { ensureTrusted } from '../trust';
 import { launcherParams, readDeclaredParams } from './declaredParams';
+import { trackExecutor } from '../runs/liveExecutors';
+import { launchFromPanel, resolveExperimentIn } from './launchRequest';
 
 /** The folder whose `.mlts/` store the dashboard shows and launches write to: the first workspace folder. */
 export function workspaceRoot(): string | undefined {
@@ -37,9 +40,7 @@ export async function listExperimentFiles(): Promise<string[]> {
 /** Resolves a file the webview named to an absolute path inside the workspace, or undefined. */
 export function resolveExperiment(file: string): string | undefined {
   const root = workspaceRoot();
-  if (!root || isAbsolute(file) || !file.endsWith('.ml.ts')) return undefined;
-  const path = resolve(root, file);
-  return relative(root, path).startsWith('..') ? undefined : path;
+  return root ? resolveExperimentIn(root, file) : undefined;
 }
 
 export function readDeclaration(path: string): { params: LauncherParam[]; problems: string[] } {
@@ -78,56 +79,47 @@ export function cores(): number {
   return availableParallelism();
 }
 
-/** Launches runs; keeps the schedulers so they can be cancelled when the extension goes away. */
+/** Whether this machine reaches a Slurm cluster, and its partitions for the launcher's dropdown. */
+export async function slurmAvailability(): Promise<SlurmAvailability> {
+  const answer = await listSlurmPartitions();
+  return 'problem' in answer ? { available: false, partitions: [], note: answer.problem } : { available: true, partitions: answer.partitions, note: '' };
+}
+
+/** Launches runs; keeps their executors so closing the window stops them (see the header for how). */
 export class RunLauncher implements vscode.Disposable {
-  private readonly schedulers = new Set<RunScheduler>();
+  private readonly live = new Set<LaunchedRuns>();
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
-  /** Queues and starts one run per grid point; resolves with their ids, or rejects with a message for the person. */
-  async launch(file: string, grid: GridAxis[], backend: string, parallel: number | null): Promise<string[]> {
+  /** Queues and starts (or submits) one run per grid point; resolves with the launch, or rejects with a message for the person. */
+  async launch(file: string, grid: GridAxis[], backend: string, parallel: number | null, target: LaunchTargetChoice): Promise<LaunchedRuns> {
     if (!ensureTrusted('Launch runs')) throw new Error('The workspace is not trusted, so mlts launches no runs.');
     const root = workspaceRoot();
     const path = resolveExperiment(file);
     if (!root || !path) throw new Error(`${file} is not a .ml.ts file in this workspace.`);
-    if (!isBackendRequest(backend)) throw new Error(`Unknown backend ${backend}.`);
-    if (runCount(grid) > MAX_LAUNCH_RUNS) throw new Error(`A launch makes at most ${MAX_LAUNCH_RUNS} runs.`);
-    const store = RunStore.forWorkspace(root);
-    try {
-      const plan = planBackends(backend, dirname(path));
-      const parameterSets = expandGrid({}, grid.map((axis): [string, string[]] => [axis.name, axis.values]));
-      const records = createQueuedRuns(
-        store,
-        {
-          file: path,
-          workspace: root,
-          parameterSets,
-          requestedBackend: backend,
-          group: parameterSets.length > 1 ? `${basename(path)}@${new Date().toISOString()}` : null,
-        },
-        launcherParams,
-      );
-      const nodePath = vscode.workspace.getConfiguration(undefined, vscode.Uri.file(path)).get<string>(Settings.nodePath) || undefined;
-      const scheduler = new RunScheduler({
-        store,
-        runnerPath: join(this.extensionUri.fsPath, 'dist', 'runtime', 'runProcess.mjs'),
-        nodePath,
-        cwd: root,
-        plan,
-        ...(parallel !== null ? { parallel } : {}),
-      });
-      this.schedulers.add(scheduler);
-      scheduler.enqueue(records.map((r) => r.id));
-      void scheduler.whenIdle().then(() => this.schedulers.delete(scheduler));
-      return records.map((r) => r.id);
-    } catch (err) {
-      if (err instanceof ParamsError || err instanceof BackendUnavailableError) throw new Error(err.message);
-      throw err;
-    }
+    const nodePath = vscode.workspace.getConfiguration(undefined, vscode.Uri.file(path)).get<string>(Settings.nodePath) || undefined;
+    const launched = launchFromPanel({
+      root,
+      file,
+      grid,
+      backend,
+      parallel,
+      target,
+      runnerPath: join(this.extensionUri.fsPath, 'dist', 'runtime', 'runProcess.mjs'),
+      ...(nodePath ? { nodePath } : {}),
+      checkParams: launcherParams,
+    });
+    this.live.add(launched);
+    trackExecutor(launched.executor);
+    void launched.executor.whenIdle().then(() => this.live.delete(launched));
+    return launched;
   }
 
   dispose(): void {
-    for (const scheduler of this.schedulers) scheduler.cancelAll();
-    this.schedulers.clear();
+    for (const launched of this.live) {
+      if (launched.slurm) launched.slurm.stopFollowing();
+      else launched.executor.cancelAll();
+    }
+    this.live.clear();
   }
 }

@@ -1,22 +1,22 @@
 // Training runs launched from VS Code are VS Code tasks: a `mlts-run` task with a CustomExecution whose
 // pseudoterminal shows the runs' progress in the terminal panel (named by file and parameters) and cancels every
 // run of the task when the terminal is closed or the task terminated. The runs themselves are the same as
-// `mlts run`'s: runtime/src/runner's scheduler spawns one Node process per run (the `mlts.nodePath` node, not the
-// extension host's Electron) and records them in the workspace's `.mlts/` store; a task with `"executor": "slurm"`
-// submits them to a Slurm cluster instead, and closing its terminal scancels the array job. Nothing starts in an untrusted
+// `mlts run`'s: launchRuns (runtime/src/executors/launchRuns.ts, shared with the launcher panel) hands them to the
+// local scheduler, which spawns one Node process per run (the `mlts.nodePath` node, not the extension host's
+// Electron) and records them in the workspace's `.mlts/` store; a task with `"executor": "slurm"` submits them to a
+// Slurm cluster instead, and closing its terminal scancels the array job. Nothing starts in an untrusted
 // workspace: the terminal says why and the task ends with exit code 1.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BackendUnavailableError, isBackendRequest, planBackends, type BackendRequest } from '../../../runtime/src/backends/backendOptions';
+import { isBackendRequest, type BackendRequest } from '../../../runtime/src/backends/backendOptions';
 import { parseWasmThreads } from '../../../runtime/src/backends/wasmThreads';
-import { expandGrid, ParamsError } from '../../../runtime/src/params/paramsValues';
-import { createQueuedRuns } from '../../../runtime/src/runner/runRequests';
-import { RunScheduler, type SchedulerEvent } from '../../../runtime/src/runner/runScheduler';
+import { expandGrid } from '../../../runtime/src/params/paramsValues';
+import type { SchedulerEvent } from '../../../runtime/src/runner/runScheduler';
 import { RunStore } from '../../../runtime/src/store/runStore';
 import type { RunExecutor } from '../../../runtime/src/executors/executor';
-import { SlurmExecutor } from '../../../runtime/src/executors/slurmExecutor';
-import { SlurmSetupError } from '../../../runtime/src/executors/slurmSubmit';
+import { isLaunchInputError, launchRuns, type LaunchedRuns, type LaunchTarget } from '../../../runtime/src/executors/launchRuns';
 import { nodeExecutable } from '../runFile';
+import { trackExecutor } from './liveExecutors';
 import { ensureTrusted } from '../trust';
 import { RUN_TASK_TYPE } from '../constants';
 
@@ -41,15 +41,6 @@ export interface RunTaskDefinition extends vscode.TaskDefinition {
   time?: string;
 }
 
-/** Executors of the tasks running now, so the Runs view can cancel one run of a grid. */
-const liveSchedulers = new Set<RunExecutor>();
-
-/** Cancels a run started by a task of this window; false when no task here owns it. */
-export function cancelRunFromTask(id: string): boolean {
-  for (const scheduler of liveSchedulers) if (scheduler.cancel(id)) return true;
-  return false;
-}
-
 /** `file (k=v …)` or `file grid (k=v1|v2 …)`: the terminal's and the task's name. */
 export function runTaskName(definition: RunTaskDefinition): string {
   const parts = [
@@ -61,6 +52,21 @@ export function runTaskName(definition: RunTaskDefinition): string {
 }
 
 const text = (v: ParamText) => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** The task's executor and its options; a `parallel` or `threads` out of range throws RangeError. */
+function taskTarget(definition: RunTaskDefinition): LaunchTarget {
+  const parallel = definition.parallel !== undefined ? { parallel: definition.parallel } : {};
+  if (definition.executor === 'slurm') {
+    return {
+      executor: 'slurm',
+      gpusPerRun: definition.gpusPerRun ?? 0,
+      ...(definition.partition ? { partition: definition.partition } : {}),
+      ...(definition.time ? { timeLimit: definition.time } : {}),
+      ...parallel,
+    };
+  }
+  return { executor: 'local', ...parallel, ...(definition.threads !== undefined ? { threads: parseWasmThreads(String(definition.threads)) } : {}) };
+}
 
 class RunTerminal implements vscode.Pseudoterminal {
   private readonly written = new vscode.EventEmitter<string>();
@@ -104,80 +110,35 @@ class RunTerminal implements vscode.Pseudoterminal {
     const backend = definition.backend && isBackendRequest(definition.backend) ? definition.backend : 'auto';
     const fixed = Object.fromEntries(Object.entries(definition.params ?? {}).map(([k, v]) => [k, text(v)]));
     const grid = Object.entries(definition.grid ?? {}).map(([k, vs]) => [k, vs.map(text)] as [string, string[]]);
-    const store = RunStore.forWorkspace(folder.uri.fsPath);
-    let scheduler: RunExecutor;
+    let launched: LaunchedRuns;
     try {
-      if (definition.executor === 'slurm') {
-        scheduler = this.submitToSlurm(file, backend, expandGrid(fixed, grid), store);
-        liveSchedulers.add(scheduler);
-        this.scheduler = scheduler;
-        return await this.finish(scheduler);
-      }
-      const threads = definition.threads === undefined ? undefined : parseWasmThreads(String(definition.threads));
-      const plan = planBackends(backend, path.dirname(file));
-      const parameterSets = expandGrid(fixed, grid);
-      const records = createQueuedRuns(store, {
+      launched = launchRuns({
+        store: RunStore.forWorkspace(folder.uri.fsPath),
         file,
         workspace: folder.uri.fsPath,
-        parameterSets,
-        requestedBackend: backend,
-        group: parameterSets.length > 1 ? `${path.basename(file)}@${new Date().toISOString()}` : null,
-      });
-      const local = new RunScheduler({
-        store,
+        parameterSets: expandGrid(fixed, grid),
+        backend,
         runnerPath: this.runnerPath,
         nodePath: nodeExecutable(vscode.Uri.file(file)),
-        cwd: folder.uri.fsPath,
-        plan,
-        parallel: definition.parallel,
-        threads,
+        target: taskTarget(definition),
+        onEvent: (event) => this.line(describe(event)),
       });
-      this.line(`mlts: ${records.length} run${records.length === 1 ? '' : 's'} of ${path.basename(file)}, ${local.parallel} at a time, backend ${backend}`);
-      scheduler = local;
-      this.scheduler = scheduler;
-      liveSchedulers.add(scheduler);
-      scheduler.onEvent((event) => this.line(describe(event)));
-      local.enqueue(records.map((r) => r.id));
     } catch (err) {
-      if (err instanceof BackendUnavailableError || err instanceof ParamsError || err instanceof RangeError || err instanceof SlurmSetupError) {
+      if (isLaunchInputError(err)) {
         this.line(`mlts: ${err.message}`);
         return 2;
       }
       throw err;
     }
-    return this.finish(scheduler);
-  }
-
-  /** Checks the cluster, queues the runs and submits them as one array job; throws SlurmSetupError first. */
-  private submitToSlurm(file: string, backend: BackendRequest, parameterSets: Record<string, string>[], store: RunStore): SlurmExecutor {
-    const { definition, folder } = this;
-    const plan = planBackends(backend, path.dirname(file));
-    const executor = new SlurmExecutor({
-      store,
-      runnerPath: this.runnerPath,
-      nodePath: nodeExecutable(vscode.Uri.file(file)),
-      cwd: folder.uri.fsPath,
-      backends: plan.candidates,
-      backendNotes: plan.skipped,
-      gpusPerRun: definition.gpusPerRun ?? 0,
-      extraArgs: [],
-      ...(definition.partition ? { partition: definition.partition } : {}),
-      ...(definition.time ? { timeLimit: definition.time } : {}),
-      ...(definition.parallel ? { parallel: definition.parallel } : {}),
-    });
-    executor.check();
-    const group = parameterSets.length > 1 ? `${path.basename(file)}@${new Date().toISOString()}` : null;
-    const records = createQueuedRuns(store, { file, workspace: folder.uri.fsPath, parameterSets, requestedBackend: backend, group, executor: 'slurm', detached: true });
-    executor.onEvent((event) => this.line(describe(event)));
-    const arrayJobId = executor.submit(records, `mlts-${path.basename(file).replace(/\.ml\.ts$|\.ts$/, '')}`);
-    this.line(`mlts: ${records.length} run${records.length === 1 ? '' : 's'} of ${path.basename(file)} submitted to Slurm as array job ${arrayJobId}`);
-    executor.follow();
-    return executor;
+    this.line(`mlts: ${launched.summary}`);
+    this.scheduler = launched.executor;
+    // So the Runs view and the dashboard can cancel one run of the grid through its executor.
+    trackExecutor(launched.executor);
+    return this.finish(launched.executor);
   }
 
   private async finish(scheduler: RunExecutor): Promise<number> {
     const ended = await scheduler.whenIdle();
-    liveSchedulers.delete(scheduler);
     this.line(`mlts: ${ended.filter((r) => r.status === 'finished').length} of ${ended.length} finished. Runs are in the mlts Runs view.`);
     return ended.every((r) => r.status === 'finished') ? 0 : 1;
   }

@@ -5,10 +5,11 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isProcessAlive, STDERR_FILE, STDOUT_FILE } from '../../../runtime/src/store/runStore';
+import { STDERR_FILE, STDOUT_FILE } from '../../../runtime/src/store/runStore';
 import { parseAssignment, ParamsError, splitValues } from '../../../runtime/src/params/paramsValues';
 import { ensureTrusted } from '../trust';
-import { cancelRunFromTask, createRunTask, RunTaskProvider, type RunTaskDefinition } from './runTasks';
+import { cancelRunFromEditor } from './liveExecutors';
+import { createRunTask, RunTaskProvider, type RunTaskDefinition } from './runTasks';
 import { RunsTreeProvider, type RunNode } from './runsTreeProvider';
 import { Commands, RUN_TASK_TYPE, RUNS_VIEW_ID } from '../constants';
 
@@ -64,10 +65,12 @@ async function openLog(node: RunNode): Promise<void> {
 }
 
 function cancel(node: RunNode): void {
-  const { record } = node;
-  if (cancelRunFromTask(record.id)) return;
-  // A run launched elsewhere (the CLI): stop its process; its launcher records it as killed.
-  if (record.status === 'running' && record.pid !== null && isProcessAlive(record.pid, record.id)) process.kill(record.pid, 'SIGTERM');
+  try {
+    const done = cancelRunFromEditor(node.store, node.record, 'the Runs view');
+    if (done) vscode.window.setStatusBarMessage(`mlts: ${done}`, 5000);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`mlts: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 export function registerTrainingRuns(context: vscode.ExtensionContext): void {

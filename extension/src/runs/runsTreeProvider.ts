@@ -91,7 +91,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<Node>, vscode.D
     item.id = `${node.store.root}/${r.id}`;
     const progress = r.status === 'running' && r.progress ? `epoch ${r.progress.epoch}/${r.progress.epochs} · ` : '';
     const where = describePlacement(r);
-    item.description = `${progress}${headline(r.finalMetrics) || r.status}${where ? ` · ${where}` : ''}`;
+    // A cluster run waits in the cluster's queue for a reason worth seeing (Resources, a GPU limit, a requeue hold).
+    const reason = r.status === 'queued' && where && r.message ? ` (${r.message})` : '';
+    item.description = `${progress}${headline(r.finalMetrics) || r.status + reason}${where ? ` · ${where}` : ''}`;
     const [icon, color] = ICONS[r.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = `mltsRun.${r.status}`;

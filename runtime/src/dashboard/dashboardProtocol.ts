@@ -70,7 +70,15 @@ export type FromDashboard =
   /** Save an exported chart or table (VS Code only; a browser saves by itself). `data` is base64. */
   | { type: 'saveFile'; fileName: string; mime: string; base64: string }
   /** Open the launcher panel (VS Code only). */
-  | { type: 'openLauncher' };
+  | { type: 'openLauncher' }
+  /** Cancel these runs (VS Code only): scancel for Slurm runs, SIGTERM by pid for local ones; see cancelRuns.ts. */
+  | { type: 'cancelRuns'; ids: string[] };
+
+/** The messages a host, not the session, acts on. */
+export type HostMessage = Extract<FromDashboard, { type: 'saveFile' | 'openLauncher' | 'cancelRuns' }>;
+
+/** Most runs one cancel may name. */
+const MAX_CANCEL_IDS = 10_000;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -102,6 +110,8 @@ export function isFromDashboard(v: unknown): v is FromDashboard {
     case 'ready':
     case 'openLauncher':
       return true;
+    case 'cancelRuns':
+      return Array.isArray(v.ids) && v.ids.length > 0 && v.ids.length <= MAX_CANCEL_IDS && v.ids.every((id) => typeof id === 'string');
     case 'subscribe':
       return Array.isArray(v.runs) && v.runs.length <= 100_000 && v.runs.every((r) => isRecord(r) && typeof r.id === 'string' && isCount(r.from));
     case 'saveFile':

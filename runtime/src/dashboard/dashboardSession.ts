@@ -2,9 +2,9 @@
 // keeps the client's metric subscription (run id → points already sent) and, on every feed change, sends the
 // changed runs and the new points of subscribed runs. The VS Code panel and each `mlts ui` browser tab own one;
 // the transport (postMessage, Server-Sent Events) is the `send` callback. Messages that arrive are assumed to be
-// checked with isFromDashboard by the caller. Saving files and opening the launcher are the host's business:
-// `onHostMessage` receives them.
-import { type FromDashboard, type ToDashboard } from './dashboardProtocol';
+// checked with isFromDashboard by the caller. Saving files, opening the launcher and cancelling runs are the host's
+// business: `onHostMessage` receives them (`mlts ui` passes none, so a browser tab cannot cancel runs).
+import { type FromDashboard, type HostMessage, type ToDashboard } from './dashboardProtocol';
 import type { FeedChange, RunFeed } from './runFeed';
 
 /** Largest number of points one metrics message carries, so a huge backlog streams in pieces. */
@@ -12,8 +12,8 @@ export const MAX_POINTS_PER_MESSAGE = 20_000;
 
 export interface SessionOptions {
   canLaunch: boolean;
-  /** Messages the session does not handle itself (saveFile, openLauncher). */
-  onHostMessage?: (message: Extract<FromDashboard, { type: 'saveFile' | 'openLauncher' }>) => void;
+  /** Messages the session does not handle itself (saveFile, openLauncher, cancelRuns); a host without one ignores them. */
+  onHostMessage?: (message: HostMessage) => void;
 }
 
 export class DashboardSession {
@@ -47,6 +47,7 @@ export class DashboardSession {
         return;
       case 'saveFile':
       case 'openLauncher':
+      case 'cancelRuns':
         this.options.onHostMessage?.(message);
         return;
       default: {

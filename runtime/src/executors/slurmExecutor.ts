@@ -153,6 +153,7 @@ export class SlurmExecutor {
   /** Every run's final record, once all have ended. */
   private ended: RunRecord[] | null = null;
   private readonly env: NodeJS.ProcessEnv;
+  private stopped = false;
 
   constructor(private readonly options: SlurmExecutorOptions) {
     this.env = options.env ?? process.env;
@@ -199,6 +200,13 @@ export class SlurmExecutor {
     this.schedule(0);
   }
 
+  /** Stops polling without cancelling anything: the runs go on and own their records (an editor window closing). */
+  stopFollowing(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   cancel(id: string): boolean {
     const run = this.runs.find((r) => r.id === id);
     if (!run) return false;
@@ -218,6 +226,7 @@ export class SlurmExecutor {
   }
 
   private schedule(delayMs: number): void {
+    if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.poll(), delayMs);
   }

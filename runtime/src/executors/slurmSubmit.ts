@@ -3,7 +3,7 @@
 // from, the job script, and the sbatch arguments. Every Slurm command is spawned with an argument array, never
 // through a shell. The store must be on a file system the cluster's nodes share: the runs write their records
 // into it from whichever node Slurm picks.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { STDERR_FILE, STDOUT_FILE, type RunStore } from '../store/runStore';
@@ -69,6 +69,20 @@ export function checkSlurmSetup(store: RunStore, options: SlurmOptions, env: Nod
   if (options.partition !== undefined && !known.includes(options.partition)) {
     throw new SlurmSetupError(`the cluster has no partition ${options.partition}; it has ${known.join(', ') || 'none'}`);
   }
+}
+
+/**
+ * The cluster's partitions, asked without blocking (for an editor that lists them while the person types), or why
+ * there are none to list: no `sinfo` on PATH, or a controller that does not answer.
+ */
+export function listSlurmPartitions(env: NodeJS.ProcessEnv = process.env): Promise<{ partitions: string[] } | { problem: string }> {
+  if (!onPath('sinfo', env)) return Promise.resolve({ problem: 'sinfo is not on PATH' });
+  return new Promise((resolve) => {
+    execFile('sinfo', ['--noheader', '--format=%R'], { env, timeout: 10_000 }, (err, stdout, stderr) => {
+      if (err) resolve({ problem: `sinfo could not reach the cluster: ${(stderr || err.message).trim().split('\n')[0]}` });
+      else resolve({ partitions: [...new Set(stdout.split('\n').map((p) => p.trim()).filter(Boolean))] });
+    });
+  });
 }
 
 /** Whether an executable named `command` is in one of PATH's folders. */

@@ -48,6 +48,8 @@ export class DashboardApp {
   private readonly compare: CompareView;
   private readonly header = el('header', 'toolbar');
   private readonly summary = el('span', 'summary');
+  /** Cancels the selected runs that are still queued or running (VS Code only; hidden when there are none). */
+  private cancelButton: HTMLElement | null = null;
   private readonly noticeBox = el('div', 'notices');
   private readonly controls = el('div', 'view-controls');
   private readonly viewBox = el('main', 'view');
@@ -132,6 +134,14 @@ export class DashboardApp {
     this.invalidate(dirty);
   }
 
+  /** The selected runs that are still queued or running. */
+  private unfinishedSelected(): string[] {
+    return this.state.selected.filter((id) => {
+      const status = this.runs.get(id)?.status;
+      return status === 'queued' || status === 'running';
+    });
+  }
+
   private toggle(id: string): void {
     const selected = new Set(this.state.selected);
     if (selected.has(id)) selected.delete(id);
@@ -196,6 +206,11 @@ export class DashboardApp {
       this.table.update([...this.runs.values()], shown, selected, this.state.sort, (id) => runColour(id, theme));
       this.table.focusRun(this.focusedRun);
       this.summary.textContent = `${shown.length} of ${this.runs.size} runs${selected.size ? `, ${selected.size} selected` : ''}`;
+      if (this.cancelButton) {
+        const unfinished = this.unfinishedSelected();
+        this.cancelButton.hidden = unfinished.length === 0;
+        this.cancelButton.textContent = `Cancel ${unfinished.length} run${unfinished.length === 1 ? '' : 's'}`;
+      }
       for (const [v, tab] of this.tabs) {
         tab.setAttribute('aria-selected', String(v === this.state.view));
         tab.tabIndex = v === this.state.view ? 0 : -1;
@@ -284,6 +299,15 @@ export class DashboardApp {
       const launch = custom('vscode-button', { class: 'open-launcher' }, 'Launch runs…');
       launch.addEventListener('click', () => this.transport.send({ type: 'openLauncher' }));
       this.header.append(launch);
+      this.cancelButton = custom('vscode-button', { secondary: '', class: 'cancel-runs' }, 'Cancel');
+      this.cancelButton.hidden = true;
+      this.cancelButton.addEventListener('click', () => {
+        const ids = this.unfinishedSelected();
+        if (ids.length) this.transport.send({ type: 'cancelRuns', ids });
+      });
+      this.header.append(this.cancelButton);
+    } else {
+      this.cancelButton = null;
     }
   }
 

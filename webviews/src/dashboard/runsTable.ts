@@ -159,7 +159,9 @@ export class RunsTable {
     runCell.title = `${run.id}\n${run.file}${run.message ? `\n${run.message}` : ''}`;
     const progress = run.progress && run.status === 'running' ? ` ${run.progress.epoch}/${run.progress.epochs}` : '';
     const where = run.where ? ` · ${run.where}` : '';
-    const statusCell = el('td', `status status-${run.status.replace(/[^a-z]/g, '')}`, run.status + progress + where);
+    // A cluster run waits in the cluster's queue for a reason worth seeing (Resources, a GPU limit, a requeue hold).
+    const reason = run.status === 'queued' && run.where && run.message ? ` (${run.message})` : '';
+    const statusCell = el('td', `status status-${run.status.replace(/[^a-z]/g, '')}`, run.status + reason + progress + where);
     if (run.message) statusCell.title = run.message;
     const cells: HTMLElement[] = [
       selectCell,
