@@ -3,6 +3,7 @@
 // metrics with the best value of each marked. All text is set with textContent.
 import { el, formatNumber } from './dom';
 import { differingParams, orderMetrics, paramText } from './runQuery';
+import { metricGoal } from './metricKinds';
 import type { RunSummary } from '../../../runtime/src/dashboard/dashboardProtocol';
 
 /** Most runs side by side; more would not fit a readable table. */
@@ -70,8 +71,7 @@ export class CompareView {
     if (metrics.length) section('Final metrics');
     for (const m of metrics) {
       const values = shown.map((r) => r.finalMetrics[m] ?? null);
-      // Lower is better for losses and errors, higher for everything else.
-      const lowerBetter = /loss|err|mse|mae/i.test(m);
+      const lowerBetter = metricGoal(m) === 'min';
       let best = -1;
       values.forEach((v, i) => {
         if (v === null) return;

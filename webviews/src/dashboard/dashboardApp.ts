@@ -41,6 +41,8 @@ export class DashboardApp {
   private frame = 0;
   private dirty: Dirty = { table: true, view: true };
   private focusedRun: string | null = null;
+  /** Each run's metric extremes, from the points held (runs whose metrics are not loaded have none). */
+  private readonly extremesOf = (id: string) => this.data.get(id)?.extremes();
 
   private readonly table: RunsTable;
   private readonly charts: MetricCharts;
@@ -111,7 +113,8 @@ export class DashboardApp {
         }
         // A gap means a message was lost (a reconnect): ask again from what is held.
         if (!data.apply(chunk)) this.subscription = '';
-        this.invalidate({ table: false, view: this.state.view === 'charts' });
+        // The table's best/min/max columns come from the points, so it is redrawn too (rows whose values did not change are kept).
+        this.invalidate({ table: true, view: this.state.view === 'charts' });
         return;
       }
       case 'notice':
@@ -177,7 +180,7 @@ export class DashboardApp {
 
   private shownRuns(): RunSummary[] {
     const filtered = [...this.runs.values()].filter((r) => matchesFilter(r, this.state.filter));
-    return sortRuns(filtered, this.state.sort.column, this.state.sort.descending);
+    return sortRuns(filtered, this.state.sort.column, this.state.sort.descending, Date.now(), this.extremesOf);
   }
 
   /** The runs the views show: the selected ones that pass the filter, or every shown run when none is selected. */
@@ -203,7 +206,7 @@ export class DashboardApp {
     const selected = new Set(this.state.selected);
     const theme = themeKind();
     if (table) {
-      this.table.update([...this.runs.values()], shown, selected, this.state.sort, (id) => runColour(id, theme));
+      this.table.update([...this.runs.values()], shown, selected, this.state.sort, (id) => runColour(id, theme), this.extremesOf);
       this.table.focusRun(this.focusedRun);
       this.summary.textContent = `${shown.length} of ${this.runs.size} runs${selected.size ? `, ${selected.size} selected` : ''}`;
       if (this.cancelButton) {

@@ -13,6 +13,7 @@ import { csvText, safeFileName } from './exportData';
 import { runColour, withAlpha, type ThemeKind } from './runColours';
 import type { RunData, Series, XAxisMode } from './runData';
 import type { ParamValue } from '../../../runtime/src/dashboard/dashboardProtocol';
+import { MARKER_LIMIT, xRange, yRange } from './metricKinds';
 
 /** Above this many runs a chart skips the faint raw lines under smoothed ones. */
 export const RAW_LINE_LIMIT = 40;
@@ -44,6 +45,52 @@ export interface ChartEvents {
 const X_LABELS: Record<XAxisMode, string> = { step: 'step', epoch: 'epoch', wall: 'time', relative: 'seconds since start' };
 
 const toUnit = (log: boolean) => (log ? Math.log10 : undefined);
+
+/** How many of a series' points lie inside the x scale, counting no further than `limit + 1`. */
+function visiblePoints(u: uPlot, mode: 1 | 2, seriesIndex: number, limit: number): number {
+  const data = u.data as unknown as (ArrayLike<number | null>[] | ArrayLike<number | null>)[];
+  const columns = data[seriesIndex];
+  // Mode 2 keeps [x, y] per series; mode 1 shares x (data[0]) across series.
+  const [xs, ys] = mode === 2 ? (columns as ArrayLike<number | null>[]) : [data[0] as ArrayLike<number | null>, columns as ArrayLike<number | null>];
+  if (!xs || !ys) return 0;
+  const lo = u.scales.x!.min ?? -Infinity;
+  const hi = u.scales.x!.max ?? Infinity;
+  let n = 0;
+  for (let i = 0; i < xs.length && n <= limit; i++) if (ys[i] !== null && ys[i] !== undefined && xs[i]! >= lo && xs[i]! <= hi) n++;
+  return n;
+}
+
+/**
+ * Draws a dot at every point of each series with few points on show, so one point or a short run is drawn instead
+ * of nothing (a line needs two points). Drawn in a draw hook rather than with uPlot's own points, which it skips
+ * for mode-2 (x, y) series. Returns whether it drew any.
+ */
+function drawFewPointMarkers(u: uPlot, mode: 1 | 2, colours: readonly (string | null)[]): boolean {
+  const data = u.data as unknown as (ArrayLike<number | null>[] | ArrayLike<number | null>)[];
+  const ctx = u.ctx;
+  const radius = 3.5 * devicePixelRatio;
+  let drew = false;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+  ctx.clip();
+  for (let i = 1; i < u.series.length; i++) {
+    const colour = colours[i];
+    if (!colour || !u.series[i]!.show || visiblePoints(u, mode, i, MARKER_LIMIT) > MARKER_LIMIT) continue;
+    const [xs, ys] = mode === 2 ? (data[i] as ArrayLike<number | null>[]) : [data[0] as ArrayLike<number | null>, data[i] as ArrayLike<number | null>];
+    ctx.fillStyle = colour;
+    for (let j = 0; j < xs!.length; j++) {
+      const y = ys![j];
+      if (y === null || y === undefined || xs![j] === null) continue;
+      ctx.beginPath();
+      ctx.arc(u.valToPos(xs![j]!, 'x', true), u.valToPos(y, 'y', true), radius, 0, 2 * Math.PI);
+      ctx.fill();
+      drew = true;
+    }
+  }
+  ctx.restore();
+  return drew;
+}
 
 /** Drops points a log axis cannot show (x or y not above zero). */
 function forLogAxes(x: ArrayLike<number>, y: ArrayLike<number | null>, logX: boolean, logY: boolean): SeriesLike {
@@ -105,6 +152,9 @@ class MetricChart {
   private full: { label: string; series: Series }[] = [];
   private groupedCsv: (string | number | null)[][] | null = null;
   private hoverFrame = 0;
+  /** Per uPlot series index: the colour of its few-point markers, or null for series that get none. */
+  private markerColours: (string | null)[] = [];
+  private markerMode: 1 | 2 = 2;
 
   constructor(
     readonly metric: string,
@@ -159,6 +209,9 @@ class MetricChart {
       }
     }
     const ids = shown.map((r) => r.id);
+    // Markers go on the top lines (smoothed, or raw when smoothing is off), not on the faint raw ones.
+    this.markerColours = [null, ...(raw ? ids.map(() => null) : []), ...ids.map((id) => runColour(id, settings.theme))];
+    this.markerMode = 2;
     const key = JSON.stringify(['runs', ids, raw, settings.xAxis, logX, logY, settings.theme, settings.width]);
     this.drawn = [
       ...(raw ? rawPairs.map((p, i) => ({ runId: ids[i]!, label: ids[i]!, ...p })) : []),
@@ -206,6 +259,8 @@ class MetricChart {
       this.plot.setData(data as uPlot.AlignedData);
       return;
     }
+    this.markerColours = [null, ...keys.flatMap((k) => [null, null, runColour(`${settings.groupBy}=${k}`, settings.theme)])];
+    this.markerMode = 1;
     const series: uPlot.Series[] = [{}];
     const bands: uPlot.Band[] = [];
     keys.forEach((k, i) => {
@@ -229,10 +284,13 @@ class MetricChart {
       width: settings.width,
       height: CHART_HEIGHT,
       legend: { show: false },
+      // Explicit ranges: uPlot cannot split an axis whose data has a single x value (it threw "Invalid array
+      // length"), and its own y range puts a constant accuracy of 1 on a 0–2 axis.
       scales: {
-        x: { time: settings.xAxis === 'wall', distr: settings.logX ? 3 : 1, auto: true },
-        y: { distr: settings.logY ? 3 : 1, auto: true },
+        x: { time: settings.xAxis === 'wall', distr: settings.logX ? 3 : 1, auto: true, range: (_u, min, max) => xRange(min, max, settings.logX) ?? [0, 1] },
+        y: { distr: settings.logY ? 3 : 1, auto: true, range: (_u, min, max) => yRange(this.metric, min, max, settings.logY) ?? [0, 1] },
       },
+      hooks: { draw: [(u) => this.publishScales(u)] },
       axes: [{ ...axis, label: X_LABELS[settings.xAxis] }, { ...axis }],
       cursor: { points: { show: false }, drag: { x: true, y: false, setScale: true } },
     };
@@ -251,6 +309,15 @@ class MetricChart {
       this.tooltip.classList.remove('shown');
       over.style.cursor = '';
     });
+  }
+
+  /** Draws the few-point markers, and publishes the y scale and whether markers were drawn for tests to read. */
+  private publishScales(u: uPlot): void {
+    const y = u.scales.y!;
+    this.element.dataset.yMin = String(y.min);
+    this.element.dataset.yMax = String(y.max);
+    const markers = drawFewPointMarkers(u, this.markerMode, this.markerColours);
+    this.element.dataset.markers = String(markers);
   }
 
   private nearest(e: MouseEvent): { runId: string | null; label: string; index: number } | null {

@@ -13,6 +13,11 @@ export const X_AXIS_MODES: readonly XAxisMode[] = ['step', 'epoch', 'wall', 'rel
 /** Suffix that tells a batch series apart from the epoch series of the same metric. */
 export const BATCH_SUFFIX = ' · batch';
 
+export interface MetricExtremes {
+  min: number;
+  max: number;
+}
+
 export interface Series {
   /** Sorted x values (seconds for time axes). */
   x: number[];
@@ -57,6 +62,7 @@ export class RunData {
   private maxBatch = -1;
   private keys: string[] | null = null;
   private readonly cache = new Map<string, CachedSeries>();
+  private extremesCache: { version: number; value: Map<string, MetricExtremes> } | null = null;
 
   get length(): number {
     return this.t.length;
@@ -118,6 +124,30 @@ export class RunData {
     this.cache.clear();
     this.keys = null;
     this.version++;
+  }
+
+  /**
+   * The lowest and highest value of each metric over the run's epoch and `log` points (batch points are noisier
+   * samples of the same metric; they count only for a metric that has nothing else). Cached per version.
+   */
+  extremes(): Map<string, MetricExtremes> {
+    if (this.extremesCache?.version === this.version) return this.extremesCache.value;
+    const value = new Map<string, MetricExtremes>();
+    for (const [name, column] of this.values) {
+      const batched = { min: Infinity, max: -Infinity };
+      const unbatched = { min: Infinity, max: -Infinity };
+      for (let i = 0; i < column.length; i++) {
+        const v = column[i];
+        if (v === null || v === undefined) continue;
+        const target = this.kind[i] === PointKind.batch ? batched : unbatched;
+        if (v < target.min) target.min = v;
+        if (v > target.max) target.max = v;
+      }
+      const chosen = unbatched.min <= unbatched.max ? unbatched : batched;
+      if (chosen.min <= chosen.max) value.set(name, chosen);
+    }
+    this.extremesCache = { version: this.version, value };
+    return value;
   }
 
   /** Series names this run has, sorted. */

@@ -2,8 +2,13 @@
 // id, file, status, backend, group or one of its `name=value` parameters, ignoring case) and a sort by any column.
 // Also the columns themselves: the parameters and final metrics the runs have. Pure, so it is unit-tested.
 import { runDurationMs, type ParamValue, type RunSummary } from '../../../runtime/src/dashboard/dashboardProtocol';
+import { metricGoal } from './metricKinds';
+import type { MetricExtremes } from './runData';
 
-/** Columns every run has, by sort key. Parameter and metric columns are `param:NAME` and `metric:NAME`. */
+/**
+ * Columns every run has, by sort key. Parameter columns are `param:NAME`; metric columns are `metric-STAT:NAME`
+ * for each of METRIC_STATS (`metric:NAME`, from saved view states, sorts by the last value).
+ */
 export const FIXED_COLUMNS = ['run', 'status', 'backend', 'duration', 'queued'] as const;
 
 export function paramText(value: ParamValue | undefined): string {
@@ -21,6 +26,30 @@ export function matchesFilter(run: RunSummary, filter: string): boolean {
   if (terms.length === 0) return true;
   const text = searchText(run);
   return terms.every((term) => text.includes(term));
+}
+
+/** The values shown per metric: the last one logged, the best (by metricGoal), the lowest and the highest. */
+export const METRIC_STATS = ['last', 'best', 'min', 'max'] as const;
+export type MetricStat = (typeof METRIC_STATS)[number];
+
+/** A metric's extremes per run, from the points the dashboard holds; undefined where it holds none. */
+export type ExtremesOf = (runId: string) => ReadonlyMap<string, MetricExtremes> | undefined;
+
+/** One statistic of a run's metric, or null where it is not known (min/max/best need the run's points). */
+export function metricStat(run: RunSummary, metric: string, stat: MetricStat, extremes: ExtremesOf): number | null {
+  if (stat === 'last') return run.finalMetrics[metric] ?? null;
+  const range = extremes(run.id)?.get(metric);
+  if (!range) return null;
+  if (stat === 'best') return metricGoal(metric) === 'min' ? range.min : range.max;
+  return range[stat];
+}
+
+/** The column key of a metric statistic, and its inverse (null for other columns). */
+export const metricColumn = (stat: MetricStat, metric: string) => `metric-${stat}:${metric}`;
+export function parseMetricColumn(column: string): { stat: MetricStat; metric: string } | null {
+  if (column.startsWith('metric:')) return { stat: 'last', metric: column.slice(7) };
+  const m = /^metric-(last|best|min|max):(.*)$/s.exec(column);
+  return m ? { stat: m[1] as MetricStat, metric: m[2]! } : null;
 }
 
 const METRIC_ORDER = ['loss', 'val_loss', 'acc', 'accuracy', 'val_acc', 'val_accuracy'];
@@ -51,12 +80,13 @@ export function tableColumns(runs: readonly RunSummary[], limit = 24): Columns {
 }
 
 /** The value a column sorts by: numbers before text, missing values last whichever the direction. */
-function sortValue(run: RunSummary, column: string, now: number): number | string | null {
+function sortValue(run: RunSummary, column: string, now: number, extremes: ExtremesOf): number | string | null {
   if (column.startsWith('param:')) {
     const v = run.params[column.slice(6)];
     return v === undefined ? null : typeof v === 'number' ? v : paramText(v);
   }
-  if (column.startsWith('metric:')) return run.finalMetrics[column.slice(7)] ?? null;
+  const metric = parseMetricColumn(column);
+  if (metric) return metricStat(run, metric.metric, metric.stat, extremes);
   switch (column) {
     case 'run':
       return run.id;
@@ -71,8 +101,8 @@ function sortValue(run: RunSummary, column: string, now: number): number | strin
   }
 }
 
-export function sortRuns(runs: readonly RunSummary[], column: string, descending: boolean, now = Date.now()): RunSummary[] {
-  const keyed = runs.map((run) => ({ run, key: sortValue(run, column, now) }));
+export function sortRuns(runs: readonly RunSummary[], column: string, descending: boolean, now = Date.now(), extremes: ExtremesOf = () => undefined): RunSummary[] {
+  const keyed = runs.map((run) => ({ run, key: sortValue(run, column, now, extremes) }));
   keyed.sort((a, b) => {
     if (a.key === null || b.key === null) return a.key === b.key ? a.run.id.localeCompare(b.run.id) : a.key === null ? 1 : -1;
     let order: number;

@@ -1,11 +1,15 @@
 // The runs table: one row per run that passes the filter, sorted by the chosen column, with a colour swatch,
-// status, backend, duration, parameters and final metrics. Rows are kept between renders and only rewritten when
+// the run's name (or the unique part of its id), status, backend, duration, parameters and, per metric, its last,
+// best, lowest and highest value. A header row over the columns groups them as Parameters and Metrics, so a
+// parameter and a metric of the same name never read alike. Rows are kept between renders and only rewritten when
 // their run changed, so a live store with a thousand runs stays cheap. Keyboard: Tab reaches the sort buttons and
 // then the table (one tab stop); Space or Enter toggles the focused row's selection, the arrow keys move. Every run string
 // is set with textContent.
 import { runDurationMs, type RunSummary } from '../../../runtime/src/dashboard/dashboardProtocol';
 import { el, formatNumber, formatSeconds } from './dom';
-import { FIXED_COLUMNS, paramText, tableColumns, type Columns } from './runQuery';
+import { goalRule } from './metricKinds';
+import { FIXED_COLUMNS, METRIC_STATS, metricColumn, metricStat, paramText, tableColumns, type Columns, type ExtremesOf, type MetricStat } from './runQuery';
+import { runLabel } from './runLabel';
 
 export interface RunsTableEvents {
   /** The person toggled a run's selection. */
@@ -26,6 +30,13 @@ const FIXED_LABELS: Record<(typeof FIXED_COLUMNS)[number], string> = {
   queued: 'Queued',
 };
 
+const STAT_TITLES: Record<MetricStat, (metric: string) => string> = {
+  last: (m) => `last ${m}: the value of the last epoch or log call`,
+  best: goalRule,
+  min: (m) => `lowest ${m} over the run's epochs and log calls`,
+  max: (m) => `highest ${m} over the run's epochs and log calls`,
+};
+
 function shortTime(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(5, 10)} ${d.toTimeString().slice(0, 8)}`;
@@ -41,6 +52,7 @@ export class RunsTable {
   private order: string[] = [];
   private focusedId: string | null = null;
   private tabRow: string | null = null;
+  private extremes: ExtremesOf = () => undefined;
 
   constructor(private readonly events: RunsTableEvents) {
     this.element = el('table', 'runs');
@@ -50,7 +62,8 @@ export class RunsTable {
   }
 
   /** Renders `shown` (already filtered and sorted) out of `all` runs. */
-  update(all: readonly RunSummary[], shown: readonly RunSummary[], selected: ReadonlySet<string>, sort: { column: string; descending: boolean }, colour: (id: string) => string): void {
+  update(all: readonly RunSummary[], shown: readonly RunSummary[], selected: ReadonlySet<string>, sort: { column: string; descending: boolean }, colour: (id: string) => string, extremes: ExtremesOf): void {
+    this.extremes = extremes;
     const columns = tableColumns(all);
     const key = JSON.stringify([columns, sort]);
     if (key !== this.columnsKey) {
@@ -71,7 +84,7 @@ export class RunsTable {
     }
     for (const run of shown) {
       const duration = runDurationMs(run, now);
-      const signature = JSON.stringify([run, selected.has(run.id), formatSeconds(duration), colour(run.id)]);
+      const signature = JSON.stringify([run, selected.has(run.id), formatSeconds(duration), colour(run.id), [...(extremes(run.id)?.entries() ?? [])]]);
       let row = this.rows.get(run.id);
       if (!row) {
         row = { tr: this.newRow(run.id), signature: '' };
@@ -111,13 +124,27 @@ export class RunsTable {
   }
 
   private renderHead(sort: { column: string; descending: boolean }): void {
+    const groups = el('tr', 'groups');
+    const group = (label: string, span: number, className: string) => {
+      if (span === 0) return;
+      const th = el('th', className, label);
+      th.colSpan = span;
+      th.scope = 'colgroup';
+      groups.append(th);
+    };
+    group('', 1 + FIXED_COLUMNS.length, 'group-run');
+    group('Parameters', this.columns.params.length, 'group-params');
+    group('Metrics', this.columns.metrics.length * METRIC_STATS.length, 'group-metrics');
     const tr = el('tr');
     tr.append(el('th', 'select-col', ''));
-    const header = (column: string, label: string, className: string) => {
+    const header = (column: string, label: string, className: string, description = label) => {
       const th = el('th', className);
+      th.dataset.column = column;
+      th.setAttribute('aria-label', description);
+      th.title = description;
       const button = el('button', 'sort', label);
       button.type = 'button';
-      button.title = `Sort by ${label}`;
+      button.setAttribute('aria-label', `Sort by ${description}`);
       button.addEventListener('click', () => this.events.sort(column));
       th.setAttribute('aria-sort', sort.column === column ? (sort.descending ? 'descending' : 'ascending') : 'none');
       if (sort.column === column) button.textContent = `${label} ${sort.descending ? '▼' : '▲'}`;
@@ -125,9 +152,9 @@ export class RunsTable {
       tr.append(th);
     };
     for (const c of FIXED_COLUMNS) header(c, FIXED_LABELS[c], `col-${c}`);
-    for (const p of this.columns.params) header(`param:${p}`, p, 'param');
-    for (const m of this.columns.metrics) header(`metric:${m}`, m, 'metric num');
-    this.head.replaceChildren(tr);
+    for (const p of this.columns.params) header(`param:${p}`, p, 'param', `parameter ${p}`);
+    for (const m of this.columns.metrics) for (const stat of METRIC_STATS) header(metricColumn(stat, m), `${m} ${stat}`, `metric num stat-${stat}`, `metric ${STAT_TITLES[stat](m)}`);
+    this.head.replaceChildren(groups, tr);
   }
 
   private newRow(id: string): HTMLTableRowElement {
@@ -155,8 +182,12 @@ export class RunsTable {
     const runCell = el('td', 'run-cell');
     const swatch = el('span', 'swatch');
     swatch.style.background = colour;
-    runCell.append(swatch, el('span', 'run-id', run.id));
-    runCell.title = `${run.id}\n${run.file}${run.message ? `\n${run.message}` : ''}`;
+    const label = runLabel(run.id, run.params);
+    const name = el('span', 'run-id');
+    if (label.name) name.append(el('span', 'run-name', label.name));
+    else name.append(el('span', 'id-stem', label.stem), ...(label.unique ? [el('span', 'id-unique', label.unique)] : []));
+    runCell.append(swatch, name);
+    runCell.title = `${label.name ? `${label.name}\n` : ''}${run.id}\n${run.file}${run.message ? `\n${run.message}` : ''}`;
     const progress = run.progress && run.status === 'running' ? ` ${run.progress.epoch}/${run.progress.epochs}` : '';
     const where = run.where ? ` · ${run.where}` : '';
     // A cluster run waits in the cluster's queue for a reason worth seeing (Resources, a GPU limit, a requeue hold).
@@ -175,7 +206,13 @@ export class RunsTable {
       const v = run.params[p];
       cells.push(el('td', typeof v === 'number' ? 'param num' : 'param', paramText(v)));
     }
-    for (const m of this.columns.metrics) cells.push(el('td', 'metric num', formatNumber(run.finalMetrics[m])));
+    for (const m of this.columns.metrics) {
+      for (const stat of METRIC_STATS) {
+        const td = el('td', `metric num stat-${stat}`, formatNumber(metricStat(run, m, stat, this.extremes)));
+        td.dataset.column = metricColumn(stat, m);
+        cells.push(td);
+      }
+    }
     tr.replaceChildren(...cells);
   }
 
