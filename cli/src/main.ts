@@ -4,6 +4,7 @@
 // when called (with a V8 code cache, see commandModules.ts), so `mlts check` never loads the run or ui code.
 import { isUsageError, processIO, UsageError, type CommandIO } from './commandIO';
 import { loadCommand, writeCommandCaches } from './commandModules';
+import { diskFullText } from '../../runtime/src/store/diskFull';
 
 export const USAGE = `usage: mlts <command> [options]
 
@@ -34,6 +35,11 @@ export function main(argv: string[], io: CommandIO = processIO): number | Promis
         return loadCommand('run')
           .runRunCommand(rest, io)
           .catch((err: unknown) => {
+            const diskFull = diskFullText(err);
+            if (diskFull) {
+              io.stderr(`mlts run: ${diskFull}\n`);
+              return 1;
+            }
             io.stderr(`mlts: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
             return 2;
           });
@@ -62,12 +68,30 @@ export function main(argv: string[], io: CommandIO = processIO): number | Promis
       io.stderr(`mlts: ${err.message}\n\n${USAGE}`);
       return 2;
     }
+    const diskFull = diskFullText(err);
+    if (diskFull) {
+      io.stderr(`mlts ${command}: ${diskFull}\n`);
+      return 1;
+    }
     io.stderr(`mlts: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 2;
   }
 }
 
+/**
+ * A reader that went away (`mlts runs | head`) closes the pipe: that ends the command quietly, as the shell's own
+ * tools do, instead of a stack trace about EPIPE.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 if (require.main === module) {
+  endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   void Promise.resolve(main(process.argv.slice(2))).then((code) => {
     process.exitCode = code;
     writeCommandCaches();

@@ -2,7 +2,7 @@
 // machines, or a remote box reached with `ssh -L`), with live updates while runs train, until Ctrl+C. Prints the
 // URL on stdout. The server itself lives in ui/dashboardServer.ts.
 import { join, resolve } from 'node:path';
-import { STORE_DIR } from '../../runtime/src/store/runStore';
+import { RunStore, STORE_DIR } from '../../runtime/src/store/runStore';
 import { UsageError, type CommandIO } from './commandIO';
 import { defaultAssetDirs, startDashboardServer, type RunningDashboardServer } from './ui/dashboardServer';
 
@@ -55,11 +55,18 @@ export async function runUiCommand(args: string[], io: CommandIO, stop?: Promise
     throw err;
   }
   const storeDir = parsed.store ? resolve(io.cwd, parsed.store) : join(io.cwd, STORE_DIR);
+  const storeProblem = new RunStore(storeDir).storeProblem();
+  if (storeProblem) {
+    io.stderr(`mlts ui: ${storeProblem}\n`);
+    return 2;
+  }
   let server: RunningDashboardServer;
   try {
     server = await startDashboardServer({ storeDir, port: parsed.port, ...defaultAssetDirs() });
   } catch (err) {
-    io.stderr(`mlts ui: could not listen on 127.0.0.1:${parsed.port}: ${err instanceof Error ? err.message : String(err)}\n`);
+    // Only a failed listen is the port's fault; anything else is said as it is.
+    const listen = (err as NodeJS.ErrnoException).syscall === 'listen';
+    io.stderr(`mlts ui: ${listen ? `could not listen on 127.0.0.1:${parsed.port}: ` : 'could not start: '}${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
   io.stdout(`${server.url}\n`);

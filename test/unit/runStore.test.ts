@@ -99,7 +99,7 @@ test('an unreadable run.json is skipped with a warning', () => {
   writeFileSync(join(store.runDir('20260101-000002-bad'), 'run.json'), '{"id": ');
   const { runs, warnings } = store.list();
   assert.deepEqual(runs.map((r) => r.id), ['20260101-000001-ok']);
-  assert.match(warnings[0] ?? '', /20260101-000002-bad.*not a readable run record/);
+  assert.match(warnings[0] ?? '', /20260101-000002-bad: run.json is not valid JSON.*skipped/);
 });
 
 test('a running run whose process vanished is marked killed, and the repair is written back', async () => {

@@ -26,6 +26,11 @@ export interface RunSummary {
   progress: { epoch: number; epochs: number } | null;
   /** Where a cluster run runs (`slurm 12_3 on node1, GPU 0, attempt 2`); null for runs on the launcher's machine. */
   where: string | null;
+  /**
+   * What is wrong with this run's files, in words (`metrics.jsonl is a folder, not a file`; `3 damaged lines
+   * skipped`), or null. A run whose run.json cannot be read at all has status `unreadable` and only its id.
+   */
+  problem?: string | null;
 }
 
 /** Point kinds, numbered so chunks stay small: epoch-end logs, sampled batch logs, and `mlts.log` calls. */
@@ -143,6 +148,7 @@ export function isRunSummary(v: unknown): v is RunSummary {
     isStringOrNull(v.endedAt) &&
     isStringOrNull(v.message) &&
     isStringOrNull(v.where) &&
+    (v.problem === undefined || isStringOrNull(v.problem)) &&
     (v.progress === null || (isRecord(v.progress) && typeof v.progress.epoch === 'number' && typeof v.progress.epochs === 'number'))
   );
 }

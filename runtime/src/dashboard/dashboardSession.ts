@@ -18,6 +18,8 @@ export interface SessionOptions {
 
 export class DashboardSession {
   private readonly sent = new Map<string, number>();
+  /** The feed's generation of each run's points when they were sent (see RunFeed.generation). */
+  private readonly sentGeneration = new Map<string, number>();
   private ready = false;
   private readonly unsubscribe: () => void;
 
@@ -69,8 +71,10 @@ export class DashboardSession {
   private flush(id: string): void {
     let from = this.sent.get(id) ?? 0;
     const total = this.feed.pointCount(id);
-    // The metrics file was rewritten shorter: start the client over from point 0.
-    if (total < from) from = 0;
+    // The metrics file was rewritten shorter, or the feed thinned its points: start the client over from point 0.
+    const generation = this.feed.generation(id);
+    if (total < from || (this.sentGeneration.get(id) ?? generation) !== generation) from = 0;
+    this.sentGeneration.set(id, generation);
     while (true) {
       const chunk = this.feed.metricsFrom(id, from);
       if (!chunk || chunk.t.length === 0) {

@@ -4,12 +4,18 @@
 // a slow poll that catches what watching misses (network file systems, a store created later); both trigger one
 // debounced scan. Shared by `mlts ui` and the extension's dashboard panel; Node only, never imports vscode.
 // Like every reader (docs/run-store.md), it marks a running run whose process vanished as killed.
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+// Faults stay inside their run: an unreadable record, a folder in place of metrics.jsonl, damaged lines or a run
+// deleted mid-read become that run's `problem` (shown in its row), never an exception out of a scan or the poll
+// timer. Memory and time are bounded: each scan reads at most SCAN_BUDGET_BYTES of metrics per run (a huge file
+// fills in over several scans while the server answers), and a run keeps at most MAX_POINTS_PER_RUN points, thinning
+// batch points (every 2nd, then every 4th…) past that, which its `problem` states.
+import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { PointKind, type MetricChunk, type PointKindCode, type RunSummary } from './dashboardProtocol';
-import { METRICS_FILE, parseMetrics } from '../../../runtime/src/store/metricsLog';
-import { describePlacement, isFinalStatus, type RunRecord } from '../../../runtime/src/store/runRecord';
-import { RUN_FILE, STATE_FILE, type RunStore } from '../../../runtime/src/store/runStore';
+import { METRICS_FILE } from '../store/metricsLog';
+import { newMetricsCursor, readMetricsStep, type MetricsCursor } from '../store/metricsReader';
+import { describePlacement, isFinalStatus, type MetricPoint, type RunRecord } from '../store/runRecord';
+import { RUN_FILE, STATE_FILE, type RunStore } from '../store/runStore';
 
 export interface RunFeedOptions {
   /** Milliseconds between polls (default 1000). */
@@ -39,9 +45,25 @@ interface Columns {
 interface Tracked {
   summary: RunSummary;
   recordStamp: string;
-  metricsOffset: number;
+  cursor: MetricsCursor;
   columns: Columns;
+  /** Why the record could not be read as it is, and why the metrics could not (null when they can). */
+  recordProblem: string | null;
+  metricsProblem: string | null;
+  /** Keep one batch point in `batchStride` (1: all), and how many were left out so far. */
+  batchStride: number;
+  batchSeen: number;
+  thinned: number;
+  /** Skipped metrics lines, for the problem text. */
+  skippedLines: number;
+  /** Bumped whenever held points are renumbered (thinned, file replaced): clients holding points start over. */
+  generation: number;
 }
+
+/** Metrics bytes read per run per scan; a larger backlog is read by the following scans, scheduled at once. */
+export const SCAN_BUDGET_BYTES = 32 * 1024 * 1024;
+/** Points held per run; past it batch points are thinned (epoch and logged points are always kept). */
+export const MAX_POINTS_PER_RUN = 1_000_000;
 
 export function summarize(record: RunRecord): RunSummary {
   return {
@@ -58,6 +80,27 @@ export function summarize(record: RunRecord): RunSummary {
     message: record.message ?? null,
     progress: record.progress ?? null,
     where: describePlacement(record),
+    problem: null,
+  };
+}
+
+/** The row of a run whose run.json cannot be read: its folder name and the reason, so it is seen, not skipped. */
+export function brokenSummary(id: string, problem: string): RunSummary {
+  return {
+    id,
+    status: 'unreadable',
+    file: '',
+    params: {},
+    finalMetrics: {},
+    backend: null,
+    group: null,
+    queuedAt: '',
+    startedAt: null,
+    endedAt: null,
+    message: null,
+    progress: null,
+    where: null,
+    problem,
   };
 }
 
@@ -131,7 +174,13 @@ export class RunFeed {
     if (this.pending || this.disposed) return;
     this.pending = setTimeout(() => {
       this.pending = null;
-      if (!this.disposed) this.refresh();
+      if (this.disposed) return;
+      try {
+        this.refresh();
+      } catch (err) {
+        // Runs' faults are contained in scan(); this catches a listener's, so the timer never takes the host down.
+        for (const l of this.listeners) l({ runs: [], removed: [], metrics: [], warnings: [`the run feed hit an error and goes on: ${(err as Error).message}`] });
+      }
     }, this.options.debounceMs ?? 50);
   }
 
@@ -160,6 +209,7 @@ export class RunFeed {
   /** Compares the store with what is held and reads what changed. */
   scan(): FeedChange {
     const change: FeedChange = { runs: [], removed: [], metrics: [], warnings: [] };
+    this.backlog = false;
     let names: string[];
     try {
       names = readdirSync(this.store.runsDir);
@@ -175,92 +225,138 @@ export class RunFeed {
       }
     }
     for (const id of names) {
-      const dir = this.store.runDir(id);
-      // A run's record is two files (the launcher's run.json, the run's own state.json): either changing is news.
-      const launchStamp = stamp(join(dir, RUN_FILE));
-      if (launchStamp === null) continue;
-      const recordStamp = `${launchStamp}|${stamp(join(dir, STATE_FILE)) ?? ''}`;
-      let tracked = this.runs.get(id);
-      if (!tracked || tracked.recordStamp !== recordStamp) {
-        let record = this.store.read(id);
-        if (!record) {
-          if (!tracked) change.warnings.push(`${join(dir, RUN_FILE)}: not a readable run record; skipped`);
-          continue;
+      try {
+        this.scanRun(id, change);
+      } catch (err) {
+        // A fault this reader did not foresee still stays inside its run.
+        const tracked = this.runs.get(id);
+        const problem = `could not read this run: ${(err as Error).message}`;
+        if (tracked && tracked.summary.problem !== problem) {
+          tracked.summary = { ...tracked.summary, problem };
+          change.runs.push(tracked.summary);
         }
-        if (!isFinalStatus(record.status)) record = this.store.repairVanished(record);
-        const summary = summarize(record);
-        if (tracked) {
-          tracked.summary = summary;
-          tracked.recordStamp = recordStamp;
-        } else {
-          tracked = { summary, recordStamp, metricsOffset: 0, columns: emptyColumns() };
-          this.runs.set(id, tracked);
-        }
-        change.runs.push(summary);
       }
-      const read = this.readAppended(tracked, join(dir, METRICS_FILE));
-      if (read.changed) change.metrics.push(id);
-      change.warnings.push(...read.warnings);
     }
+    if (this.backlog) this.schedule();
     return change;
   }
 
-  private readAppended(run: Tracked, path: string): { changed: boolean; warnings: string[] } {
-    let size: number;
-    try {
-      size = statSync(path).size;
-    } catch {
-      return { changed: false, warnings: [] };
+  /** Reads one run's record (when it changed) and its appended metrics into `change`. */
+  private scanRun(id: string, change: FeedChange): void {
+    const dir = this.store.runDir(id);
+    // A run's record is two files (the launcher's run.json, the run's own state.json): either changing is news.
+    const launchStamp = stamp(join(dir, RUN_FILE));
+    if (launchStamp === null) {
+      // Deleted while being read, or a folder that is not (yet) a run: forget it if it was one.
+      if (this.runs.delete(id)) change.removed.push(id);
+      return;
     }
-    let restarted = false;
-    if (size < run.metricsOffset) {
-      // The file was replaced by a shorter one: read it again from the start.
-      run.metricsOffset = 0;
-      run.columns = emptyColumns();
-      restarted = true;
-    }
-    if (size === run.metricsOffset) return { changed: restarted, warnings: [] };
-    const length = size - run.metricsOffset;
-    const buffer = Buffer.alloc(length);
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch {
-      return { changed: restarted, warnings: [] };
-    }
-    let got = 0;
-    try {
-      got = readSync(fd, buffer, 0, length, run.metricsOffset);
-    } finally {
-      closeSync(fd);
-    }
-    // Only whole lines: a line without its newline is still being written.
-    const end = buffer.lastIndexOf(0x0a, got - 1);
-    if (end < 0) return { changed: restarted, warnings: [] };
-    const text = buffer.subarray(0, end + 1).toString('utf8');
-    run.metricsOffset += end + 1;
-    const { points, warnings } = parseMetrics(text, path);
-    const c = run.columns;
-    for (const p of points) {
-      const i = c.t.length;
-      c.t.push(p.t);
-      c.step.push(p.step);
-      c.batch.push(p.kind === 'batch' ? (p.batch ?? 0) : -1);
-      c.kind.push(PointKind[p.kind]);
-      c.fit.push(p.kind === 'log' ? 0 : (p.fit ?? 0));
-      for (const [name, value] of Object.entries(p.values)) {
-        let column = c.values.get(name);
-        if (!column) {
-          column = new Array<number | null>(i).fill(null);
-          c.values.set(name, column);
-        }
-        column[i] = value;
+    const recordStamp = `${launchStamp}|${stamp(join(dir, STATE_FILE)) ?? ''}`;
+    let tracked = this.runs.get(id);
+    if (!tracked || tracked.recordStamp !== recordStamp) {
+      const inspection = this.store.inspect(id);
+      let record = inspection.record;
+      if (record && !isFinalStatus(record.status)) record = this.store.repairVanished(record);
+      const recordProblem = inspection.problems.join('; ') || null;
+      const summary = record ? summarize(record) : brokenSummary(id, recordProblem ?? `${RUN_FILE} cannot be read`);
+      if (tracked) {
+        tracked.summary = summary;
+        tracked.recordStamp = recordStamp;
+        tracked.recordProblem = recordProblem;
+      } else {
+        tracked = { summary, recordStamp, cursor: newMetricsCursor(), columns: emptyColumns(), recordProblem, metricsProblem: null, batchStride: 1, batchSeen: 0, thinned: 0, skippedLines: 0, generation: 0 };
+        this.runs.set(id, tracked);
       }
-      for (const column of c.values.values()) if (column.length <= i) column.push(null);
+      tracked.summary.problem = this.problemOf(tracked);
+      change.runs.push(tracked.summary);
     }
-    return { changed: points.length > 0 || restarted, warnings };
+    const before = tracked.summary.problem;
+    const read = this.readAppended(tracked, join(dir, METRICS_FILE));
+    tracked.summary.problem = this.problemOf(tracked);
+    if (tracked.summary.problem !== before && !change.runs.includes(tracked.summary)) change.runs.push(tracked.summary);
+    if (read.changed) change.metrics.push(id);
+    change.warnings.push(...read.warnings);
   }
 
+  /** The reasons a run's row shows: its record's, its metrics file's, lines skipped, points thinned. */
+  private problemOf(run: Tracked): string | null {
+    const parts = [run.recordProblem, run.metricsProblem];
+    if (run.skippedLines) parts.push(`${run.skippedLines} damaged ${METRICS_FILE} line${run.skippedLines === 1 ? '' : 's'} skipped`);
+    if (run.thinned) parts.push(`${run.thinned} batch points left out to bound memory (1 in ${run.batchStride} kept)`);
+    return parts.filter(Boolean).join('; ') || null;
+  }
+
+  private backlog = false;
+
+  /** True while some run's metrics file has more to read than the last scan's budget allowed. */
+  get catchingUp(): boolean {
+    return this.backlog;
+  }
+
+  /** Adds one point to the run's columns, keeping one batch point in `batchStride` and thinning when full. */
+  private addPoint(run: Tracked, p: MetricPoint): void {
+    if (p.kind === 'batch' && run.batchSeen++ % run.batchStride !== 0) {
+      run.thinned++;
+      return;
+    }
+    if (run.columns.t.length >= MAX_POINTS_PER_RUN) this.thin(run);
+    const c = run.columns;
+    const i = c.t.length;
+    c.t.push(p.t);
+    c.step.push(p.step);
+    c.batch.push(p.kind === 'batch' ? (p.batch ?? 0) : -1);
+    c.kind.push(PointKind[p.kind]);
+    c.fit.push(p.kind === 'log' ? 0 : (p.fit ?? 0));
+    for (const [name, value] of Object.entries(p.values)) {
+      let column = c.values.get(name);
+      if (!column) {
+        column = new Array<number | null>(i).fill(null);
+        c.values.set(name, column);
+      }
+      column[i] = value;
+    }
+    for (const column of c.values.values()) if (column.length <= i) column.push(null);
+  }
+
+  /** Drops every other held batch point and halves the batch points kept from now on. */
+  private thin(run: Tracked): void {
+    const c = run.columns;
+    const keep: number[] = [];
+    let batchIndex = 0;
+    for (let i = 0; i < c.t.length; i++) {
+      if (c.kind[i] !== PointKind.batch || batchIndex++ % 2 === 0) keep.push(i);
+      else run.thinned++;
+    }
+    const pick = <T>(column: T[]): T[] => keep.map((i) => column[i]!);
+    run.columns = { t: pick(c.t), step: pick(c.step), batch: pick(c.batch), kind: pick(c.kind), fit: pick(c.fit), values: new Map([...c.values].map(([k, v]) => [k, pick(v)])) };
+    run.batchStride *= 2;
+    run.generation++;
+  }
+
+  /** Changes whenever run `id`'s held points were renumbered, so a client's count of them means nothing any more. */
+  generation(id: string): number {
+    return this.runs.get(id)?.generation ?? 0;
+  }
+
+  private readAppended(run: Tracked, path: string): { changed: boolean; warnings: string[] } {
+    const c0 = run.columns;
+    const count0 = c0.t.length;
+    const step = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes: SCAN_BUDGET_BYTES, label: path });
+    if (step.restarted) {
+      // The file was replaced by a shorter one: the points read so far belong to the old file.
+      run.columns = emptyColumns();
+      Object.assign(run, { batchStride: 1, batchSeen: 0, thinned: 0, skippedLines: 0, generation: run.generation + 1 });
+      run.cursor = newMetricsCursor();
+      const again = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes: SCAN_BUDGET_BYTES, label: path });
+      step.warnings.push(...again.warnings);
+      step.more = again.more;
+      step.problem = again.problem;
+    }
+    if (step.more) this.backlog = true;
+    run.metricsProblem = step.problem;
+    run.skippedLines = run.cursor.skippedLines;
+    return { changed: step.restarted || run.columns !== c0 || run.columns.t.length !== count0, warnings: step.warnings };
+  }
   dispose(): void {
     this.disposed = true;
     for (const w of this.watchers) w.close();

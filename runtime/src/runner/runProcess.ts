@@ -18,6 +18,7 @@ import { DEFAULT_WASM_THREADS, parseWasmThreads } from '../backends/wasmThreads'
 import { formatValidation, validateDeclaredContracts } from '../data/validate';
 import { METRICS_FILE, MetricsWriter } from '../store/metricsLog';
 import { ARTIFACTS_DIR, RunStore } from '../store/runStore';
+import { diskFullText } from '../store/diskFull';
 import type { BackendChoice } from '../store/runRecord';
 import type { SlurmManifest } from '../executors/slurmSubmit';
 import { installFitHooks } from './fitHooks';
@@ -192,21 +193,41 @@ async function main(args: string[]): Promise<number> {
       throw new Error(`parameters ${Object.keys(overrides).join(', ')} were given, but the file declares no /** @mlts-params */ object`);
     }
   } catch (err) {
-    outcome = { ok: false, error: errorText(err) };
-    process.stderr.write(`${outcome.error}\n`);
+    // A full disk is said in one line (and becomes the run's final message), not as a stack trace.
+    const diskFull = diskFullText(err);
+    outcome = { ok: false, error: diskFull ?? errorText(err) };
+    process.stderr.write(`${diskFull ? `mlts: ${diskFull}` : outcome.error}\n`);
   }
-  metrics.close();
+  try {
+    metrics.close();
+  } catch (err) {
+    // The last points could not be synced; they are in the page cache or lost with the disk space.
+    if (!diskFullText(err)) throw err;
+  }
   const backendName = activeBackend();
   if (own.state.backend && backendName && backendName !== own.state.backend.name) {
     const started = own.state.backend.name;
     own.state.backend = { ...own.state.backend, name: backendName, reason: `the file switched to ${backendName} itself (mlts had started ${started})` };
   }
   const message = outcome.error?.split('\n')[0] ?? null;
-  own.finish(outcome.ok ? 'finished' : 'failed', { exitCode: outcome.ok ? 0 : 1, signal: null, message }, {});
+  try {
+    own.finish(outcome.ok ? 'finished' : 'failed', { exitCode: outcome.ok ? 0 : 1, signal: null, message }, {});
+  } catch (err) {
+    const diskFull = diskFullText(err);
+    if (!diskFull) throw err;
+    // The final state did not fit; the launcher's record (or a later reader) says how the run ended instead.
+    process.stderr.write(`mlts: ${diskFull}; the run's final state is not saved\n`);
+    outcome = { ok: false, error: outcome.error ?? diskFull };
+  }
   post({ type: 'ended', ...outcome, backendName });
   await Promise.all(pending);
   if (process.connected) process.disconnect();
   return outcome.ok ? 0 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2)).catch((err: unknown) => {
+  const diskFull = diskFullText(err);
+  if (!diskFull) throw err;
+  process.stderr.write(`mlts: ${diskFull}\n`);
+  return 1;
+});

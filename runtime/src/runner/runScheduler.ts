@@ -11,9 +11,9 @@ import { closeSync, openSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { join } from 'node:path';
 import { BACKENDS, type BackendPlan } from '../backends/backendOptions';
-import { lastValues } from '../store/metricsLog';
 import { STDERR_FILE, STDOUT_FILE, type RunStore } from '../store/runStore';
-import { isFinalStatus, type RunRecord } from '../store/runRecord';
+import { isFinalStatus, type RunOwnState, type RunRecord } from '../store/runRecord';
+import { diskFullText } from '../store/diskFull';
 import { isRunMessage, RunEnv, type RunMessage } from './runProtocol';
 
 export interface SchedulerOptions {
@@ -232,25 +232,40 @@ export class RunScheduler {
     const own = store.readOwnState(id);
     if (!own || !isFinalStatus(own.status)) {
       // The process ended without writing how (SIGKILL, a crash before its first write): record what was seen.
-      store.update(id, (launch) => {
-        launch.endedAt = new Date().toISOString();
-        launch.exitCode = code;
-        launch.signal = signal;
-        if (active.cancelRequested) {
-          launch.status = 'cancelled';
-          launch.message = 'cancelled while running';
-        } else if (signal) {
-          launch.status = 'killed';
-          launch.message = `killed by ${signal}`;
-        } else {
-          launch.status = code === 0 ? 'finished' : 'failed';
-          launch.message = code === 0 ? null : (active.error?.split('\n')[0] ?? `exited with code ${code}`);
-        }
-        // The metrics file holds points the run's own state may not have caught up with.
-        launch.finalMetrics = { ...(own?.finalMetrics ?? {}), ...lastValues(store.metrics(id).points) };
-      });
+      try {
+        this.recordExit(active, own, code, signal);
+      } catch (err) {
+        const diskFull = diskFullText(err);
+        if (!diskFull) throw err;
+        // Nothing more fits in the store: say so for this run, in memory, and go on with the others.
+        this.finish({ ...active.record, status: 'failed', message: diskFull, endedAt: new Date().toISOString(), exitCode: code, signal });
+        return;
+      }
     }
     this.finish(store.read(id) ?? { ...active.record, status: 'killed', message: 'its record is gone' });
+  }
+
+  /** Writes what the launcher saw of an exit the run did not record itself. */
+  private recordExit(active: Active, own: RunOwnState | null, code: number | null, signal: NodeJS.Signals | null): void {
+    const { store } = this.options;
+    const id = active.record.id;
+    store.update(id, (launch) => {
+      launch.endedAt = new Date().toISOString();
+      launch.exitCode = code;
+      launch.signal = signal;
+      if (active.cancelRequested) {
+        launch.status = 'cancelled';
+        launch.message = 'cancelled while running';
+      } else if (signal) {
+        launch.status = 'killed';
+        launch.message = `killed by ${signal}`;
+      } else {
+        launch.status = code === 0 ? 'finished' : 'failed';
+        launch.message = code === 0 ? null : (active.error?.split('\n')[0] ?? `exited with code ${code}`);
+      }
+      // The metrics file holds points the run's own state may not have caught up with.
+      launch.finalMetrics = { ...(own?.finalMetrics ?? {}), ...store.lastMetricValues(id) };
+    });
   }
 
   private finish(record: RunRecord): void {

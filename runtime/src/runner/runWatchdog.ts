@@ -5,7 +5,6 @@
 // is gone it writes the run's final state ("cancelled", saying why, with the metrics metrics.jsonl holds) and
 // kills its own process, which no one would otherwise stop. It never runs user code.
 import { parentPort, workerData } from 'node:worker_threads';
-import { lastValues } from '../store/metricsLog';
 import { isProcessAlive, RunStore } from '../store/runStore';
 import type { RunOwnState } from '../store/runRecord';
 import { OwnStateRecorder } from './ownState';
@@ -32,6 +31,6 @@ const timer = setInterval(() => {
   const message = `its launcher (pid ${data.supervisorPid}) ended, so the run stopped itself (mlts run --detach lets runs outlive their launcher)`;
   if (!recorder.claimFinal()) return;
   // No point is appended after the claim, so the file's last values are the run's true final metrics.
-  recorder.writeFinal('cancelled', { exitCode: null, signal: 'SIGKILL', message }, lastValues(store.metrics(data.state.id).points));
+  recorder.writeFinal('cancelled', { exitCode: null, signal: 'SIGKILL', message }, store.lastMetricValues(data.state.id));
   process.kill(process.pid, 'SIGKILL');
 }, POLL_MS);

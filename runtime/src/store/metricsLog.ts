@@ -1,9 +1,11 @@
 // metrics.jsonl: one JSON object per line, appended by the run's own process and read by anyone.
 // The writer appends whole lines with one write each (so a crash leaves at most one torn last line) and fsyncs at
-// every epoch, so metrics up to the last finished epoch survive `kill -9` and even a power cut. The reader never
-// throws on content: a torn last line is ignored silently (the writer may be mid-write), and any other line that
-// is not a valid point is skipped and reported as a warning with its line number.
-import { appendFileSync, closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync } from 'node:fs';
+// every epoch, so metrics up to the last finished epoch survive `kill -9` and even a power cut. The readers never
+// throw on content: a torn last line is ignored silently (the writer may be mid-write), and any other line that
+// is not a valid point is skipped and reported as a warning with its line number. Files are read by streaming
+// (metricsReader.ts); parseMetrics is for a text already in memory.
+import { appendFileSync, closeSync, fsyncSync, openSync } from 'node:fs';
+import { newMetricsCursor, readMetricsStep, type MetricsCursor } from './metricsReader';
 import { isMetricPoint, type MetricPoint } from './runRecord';
 
 export const METRICS_FILE = 'metrics.jsonl';
@@ -17,13 +19,19 @@ export class MetricsWriter {
   private readonly fd: number;
   private unsynced = false;
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     this.fd = openSync(path, 'a');
   }
 
   /** Appends one point as one line; `sync` forces it to disk (used at epoch ends and on close). */
   append(point: MetricPoint, sync = false): void {
-    appendFileSync(this.fd, JSON.stringify(point) + '\n');
+    try {
+      appendFileSync(this.fd, JSON.stringify(point) + '\n');
+    } catch (err) {
+      // The fd's error names no file; "disk full" should say which.
+      if (err && typeof err === 'object') (err as NodeJS.ErrnoException).path ??= this.path;
+      throw err;
+    }
     this.unsynced = true;
     if (sync) this.sync();
   }
@@ -79,16 +87,45 @@ export function parseMetrics(text: string, label = METRICS_FILE): MetricsReadRes
   return { points, warnings };
 }
 
-/** Reads a metrics file; a missing file reads as no points. */
-export function readMetrics(path: string): MetricsReadResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { points: [], warnings: [] };
-    return { points: [], warnings: [`${path}: ${(err as Error).message}`] };
-  }
-  return parseMetrics(text, path);
+export interface MetricsFileOptions {
+  /** Leave out `batch` points, without parsing them (readers that show epochs and logs only). */
+  skipBatch?: boolean;
+  /** Keep at most this many points; the rest are counted in `omitted` and named in a warning. */
+  maxPoints?: number;
+}
+
+export interface MetricsFileResult extends MetricsReadResult {
+  /** Points the file holds beyond `maxPoints`, left out to bound memory. */
+  omitted: number;
+}
+
+/**
+ * Reads a metrics file by streaming it in chunks (metricsReader.ts), so its size is bounded by the disk, not by the
+ * longest string V8 can make; a missing file reads as no points, a file that cannot be read as one warning.
+ */
+export function readMetrics(path: string, options: MetricsFileOptions = {}): MetricsFileResult {
+  const points: MetricPoint[] = [];
+  const max = options.maxPoints ?? Infinity;
+  let omitted = 0;
+  const step = readMetricsStep(
+    path,
+    newMetricsCursor(),
+    (p) => {
+      if (points.length < max) points.push(p);
+      else omitted++;
+    },
+    { skipBatch: options.skipBatch, takeUnterminatedLast: true },
+  );
+  const warnings = step.problem ? [step.problem, ...step.warnings] : step.warnings;
+  if (omitted) warnings.push(`${path}: only the first ${points.length} of ${points.length + omitted} points are shown; the rest were left out to bound memory`);
+  return { points, warnings, omitted };
+}
+
+/** The last value of each metric in a file (epoch and log points), streamed without keeping the points. */
+export function readLastValues(path: string): Record<string, number | null> {
+  const last: Record<string, number | null> = {};
+  readMetricsStep(path, newMetricsCursor(), (p) => Object.assign(last, p.values), { skipBatch: true, takeUnterminatedLast: true });
+  return last;
 }
 
 export interface MetricsTail extends MetricsReadResult {
@@ -100,28 +137,13 @@ export interface MetricsTail extends MetricsReadResult {
  * Reads the complete lines appended since byte `offset` (0: from the start), for readers that follow a running
  * run (a dashboard, a tree view). A line still being written is left for the next call. `firstLine` is the
  * 1-based number of the line at `offset`, used in warnings. Never throws on content; a missing file reads empty.
+ * Readers that poll keep a MetricsCursor and call metricsReader.ts's readMetricsStep instead.
  */
 export function tailMetrics(path: string, offset = 0, firstLine = 1): MetricsTail {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    return { points: [], warnings: missing ? [] : [`${path}: ${(err as Error).message}`], nextOffset: offset };
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size <= offset) return { points: [], warnings: [], nextOffset: size < offset ? 0 : offset };
-    const buffer = Buffer.alloc(size - offset);
-    const read = readSync(fd, buffer, 0, buffer.length, offset);
-    const end = buffer.lastIndexOf(0x0a, read - 1);
-    if (end < 0) return { points: [], warnings: [], nextOffset: offset };
-    const { points, warnings } = parseMetrics(buffer.subarray(0, end + 1).toString('utf8'), path);
-    const renumbered = warnings.map((w) => w.replace(/:(\d+): /, (_, n: string) => `:${Number(n) + firstLine - 1}: `));
-    return { points, warnings: renumbered, nextOffset: offset + end + 1 };
-  } finally {
-    closeSync(fd);
-  }
+  const cursor: MetricsCursor = { ...newMetricsCursor(), offset, line: firstLine };
+  const points: MetricPoint[] = [];
+  const step = readMetricsStep(path, cursor, (p) => points.push(p));
+  return { points, warnings: step.problem ? [step.problem, ...step.warnings] : step.warnings, nextOffset: cursor.offset };
 }
 
 /** The last value of each metric over epoch and log points (batch points are too noisy to call final). */

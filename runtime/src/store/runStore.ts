@@ -7,10 +7,12 @@
 // queued one whose launcher is gone cancelled in its run.json (the writer of each is gone), so a crash never
 // leaves a run "running" forever. Used by the CLI, the extension and the dashboard alike; it never imports `vscode`.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
-import { lastValues, METRICS_FILE, readMetrics, type MetricsReadResult } from './metricsLog';
+import { isUtf8 } from 'node:buffer';
+import { basename, dirname, join } from 'node:path';
+import { METRICS_FILE, readLastValues, readMetrics, type MetricsFileOptions, type MetricsFileResult } from './metricsLog';
+import { describeFileError } from './metricsReader';
 import { isRunOwnState, isRunRecord, mergeRunRecord, type RunOwnState, type RunRecord } from './runRecord';
 
 export const STORE_DIR = '.mlts';
@@ -37,6 +39,8 @@ export function writeFileAtomic(path: string, text: string, durable = false): vo
     renameSync(temp, path);
   } catch (err) {
     rmSync(temp, { force: true });
+    // writeSync's error names no file; the record's path makes "disk full" say where.
+    if (err && typeof err === 'object') (err as NodeJS.ErrnoException).path ??= path;
     throw err;
   }
   if (durable) syncDirectory(dirname(path));
@@ -55,12 +59,35 @@ function syncDirectory(dir: string): void {
   }
 }
 
-/** Reads a JSON file; undefined when it is missing or not JSON. */
-function readJson(path: string): unknown {
+/** A JSON file as read: its value (undefined when unreadable) and, when something is wrong with it, why. */
+export interface JsonRead {
+  value: unknown;
+  /** Null when the file is fine or missing; else one short reason naming the file (`run.json is not JSON: …`). */
+  problem: string | null;
+  missing: boolean;
+}
+
+/**
+ * Reads a JSON record and says exactly what is wrong with it when something is: a folder in its place, no
+ * permission, empty, torn or garbage text, bytes that are not UTF-8 (the value is still used, with U+FFFD in place
+ * of the bad bytes, so one bad byte in a message does not hide a run). Never throws.
+ */
+export function readJsonFile(path: string, name = basename(path)): JsonRead {
+  let bytes: Buffer;
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
+    bytes = readFileSync(path);
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return { value: undefined, problem: missing ? null : describeFileError(err, name), missing };
+  }
+  if (bytes.length === 0) return { value: undefined, problem: `${name} is empty (0 bytes)`, missing: false };
+  const badUtf8 = !isUtf8(bytes);
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    return { value, problem: badUtf8 ? `${name} has bytes that are not valid UTF-8 (shown as \uFFFD)` : null, missing: false };
+  } catch (err) {
+    const reason = badUtf8 ? 'is not valid UTF-8 or JSON' : `is not valid JSON (${(err as Error).message.slice(0, 120)})`;
+    return { value: undefined, problem: `${name} ${reason}`, missing: false };
   }
 }
 
@@ -85,6 +112,14 @@ export function newRunId(fileStem: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const stem = fileStem.replace(/\.ml\.ts$|\.ts$/, '').replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 40);
   return `${stamp}-${stem}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface RunInspection {
+  record: RunRecord | null;
+  /** What is wrong with the run's records, one reason each; empty when nothing is. */
+  problems: string[];
+  /** True when the folder has no run.json at all (not a run, or one being created). */
+  missing: boolean;
 }
 
 export interface ListedRuns {
@@ -112,7 +147,8 @@ export class RunStore {
   create(record: RunRecord): void {
     mkdirSync(join(this.runDir(record.id), ARTIFACTS_DIR), { recursive: true });
     const ignore = join(this.root, '.gitignore');
-    if (!existsSync(ignore)) writeFileSync(ignore, '# mlts run store: never commit it\n*\n');
+    // Atomic, so a full disk leaves no .gitignore (tried again next time) rather than an empty one that ignores nothing.
+    if (!existsSync(ignore)) writeFileAtomic(ignore, '# mlts run store: never commit it\n*\n', true);
     this.write(record);
   }
 
@@ -128,20 +164,38 @@ export class RunStore {
 
   /** The launcher's record as written, without the run's own state; null when missing or unreadable. */
   readLaunch(id: string): RunRecord | null {
-    const value = readJson(join(this.runDir(id), RUN_FILE));
+    const { value } = readJsonFile(join(this.runDir(id), RUN_FILE));
     return isRunRecord(value) ? value : null;
   }
 
   /** The run's own state; null before the run process wrote it (or when unreadable). */
   readOwnState(id: string): RunOwnState | null {
-    const value = readJson(join(this.runDir(id), STATE_FILE));
+    const { value } = readJsonFile(join(this.runDir(id), STATE_FILE));
     return isRunOwnState(value) ? value : null;
   }
 
   /** Reads one run's merged record (launcher's record with the run's own state over it); null when missing. */
   read(id: string): RunRecord | null {
-    const launch = this.readLaunch(id);
-    return launch ? mergeRunRecord(launch, this.readOwnState(id)) : null;
+    return this.inspect(id).record;
+  }
+
+  /**
+   * Reads one run and says what is wrong with its records: `record` is null when run.json is missing or unusable
+   * (then `problems` says why, unless it is simply missing); a broken state.json leaves the launcher's record with
+   * the reason in `problems`.
+   */
+  inspect(id: string): RunInspection {
+    const problems: string[] = [];
+    const launch = readJsonFile(join(this.runDir(id), RUN_FILE));
+    if (launch.problem) problems.push(launch.problem);
+    if (!isRunRecord(launch.value)) {
+      if (launch.value !== undefined) problems.push(`${RUN_FILE} is not a run record this version of mlts reads`);
+      return { record: null, problems, missing: launch.missing };
+    }
+    const own = readJsonFile(join(this.runDir(id), STATE_FILE));
+    if (own.problem) problems.push(`${own.problem}; showing the launcher's record`);
+    else if (own.value !== undefined && !isRunOwnState(own.value)) problems.push(`${STATE_FILE} is not a run state this version of mlts reads; showing the launcher's record`);
+    return { record: mergeRunRecord(launch.value, isRunOwnState(own.value) ? own.value : null), problems, missing: false };
   }
 
   /** Reads, changes and writes back the launcher's record (only the run's launcher or executor calls this). */
@@ -153,8 +207,38 @@ export class RunStore {
     return this.read(id);
   }
 
-  metrics(id: string): MetricsReadResult {
-    return readMetrics(join(this.runDir(id), METRICS_FILE));
+  /** The run's metric points, streamed from metrics.jsonl (see MetricsFileOptions to bound what is kept). */
+  metrics(id: string, options: MetricsFileOptions = {}): MetricsFileResult {
+    return readMetrics(join(this.runDir(id), METRICS_FILE), options);
+  }
+
+  /** The last value of each epoch or logged metric, streamed without holding the run's points. */
+  lastMetricValues(id: string): Record<string, number | null> {
+    return readLastValues(join(this.runDir(id), METRICS_FILE));
+  }
+
+  /**
+   * Why this store cannot be listed, in words (`… is a file, not a folder`), or null when it can (a store that
+   * does not exist yet is fine: it has no runs).
+   */
+  storeProblem(): string | null {
+    for (const [path, what] of [
+      [this.root, 'the store'],
+      [this.runsDir, "the store's runs folder"],
+    ] as const) {
+      try {
+        if (!statSync(path).isDirectory()) return `${what} ${path} is a file, not a folder`;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        return describeFileError(err, `${what} ${path}`);
+      }
+    }
+    try {
+      readdirSync(this.runsDir);
+    } catch (err) {
+      return describeFileError(err, `the store's runs folder ${this.runsDir}`);
+    }
+    return null;
   }
 
   /**
@@ -171,13 +255,10 @@ export class RunStore {
       return { runs, warnings };
     }
     for (const name of names) {
-      if (!existsSync(join(this.runDir(name), RUN_FILE))) continue;
-      const record = this.read(name);
-      if (!record) {
-        warnings.push(`${join(this.runDir(name), RUN_FILE)}: not a readable run record; skipped`);
-        continue;
-      }
-      runs.push(options.repair === false ? record : this.repairVanished(record));
+      const { record, problems, missing } = this.inspect(name);
+      if (missing) continue;
+      for (const problem of problems) warnings.push(`run ${name}: ${problem}${record ? '' : '; skipped'}`);
+      if (record) runs.push(options.repair === false ? record : this.repairVanished(record));
     }
     // Ids sort by the second they were made; the queue time orders runs made in the same second.
     runs.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt) || a.id.localeCompare(b.id));
@@ -197,7 +278,7 @@ export class RunStore {
         const own = this.readOwnState(record.id);
         if (own && own.nodeName === hostname() && !isProcessAlive(own.pid, record.id)) {
           const message = `the run's process (pid ${own.pid}) ended without writing how; found by a reader`;
-          const finalMetrics = { ...own.finalMetrics, ...lastValues(this.metrics(record.id).points) };
+          const finalMetrics = { ...own.finalMetrics, ...this.lastMetricValues(record.id) };
           this.writeOwnState({ ...own, status: 'killed', message, endedAt, finalMetrics }, true);
           return { ...record, status: 'killed', message, endedAt, finalMetrics };
         }

@@ -194,6 +194,7 @@ export class RunsTable {
     const reason = run.status === 'queued' && run.where && run.message ? ` (${run.message})` : '';
     const statusCell = el('td', `status status-${run.status.replace(/[^a-z]/g, '')}`, run.status + reason + progress + where);
     if (run.message) statusCell.title = run.message;
+    if (run.problem) statusCell.append(el('span', 'run-problem', ` ⚠ ${run.problem}`));
     const cells: HTMLElement[] = [
       selectCell,
       runCell,

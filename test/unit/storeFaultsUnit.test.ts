@@ -1,0 +1,110 @@
+// Unit tests of the store's fault containment, on files in a temporary folder: the streaming metrics reader
+// (damaged, non-UTF-8 and over-long lines named and skipped; an unterminated tail not read again; a folder in
+// place of the file), records with garbage or bad bytes, the run feed turning each fault into its run's `problem`
+// while other runs read on, thinning past the per-run point budget, and terminal escaping of run data.
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { terminalSafe } from '../../cli/src/terminalText';
+import { MAX_POINTS_PER_RUN, RunFeed } from '../../runtime/src/dashboard/runFeed';
+import { readMetrics } from '../../runtime/src/store/metricsLog';
+import { MAX_METRICS_LINE_BYTES, newMetricsCursor, readMetricsStep } from '../../runtime/src/store/metricsReader';
+import { newRunRecord } from '../../runtime/src/store/runRecord';
+import { RunStore } from '../../runtime/src/store/runStore';
+
+const dir = mkdtempSync(join(tmpdir(), 'mlts-faults-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const point = (step: number, loss: number, kind = 'epoch') => JSON.stringify({ kind, t: 1000 + step, step, fit: 0, values: { loss } }) + '\n';
+
+function makeRun(store: RunStore, id: string): string {
+  store.create(
+    newRunRecord(
+      { id, file: '/x/exp.ml.ts', relativeFile: 'exp.ml.ts', fileHash: '', git: null, params: {}, overrides: {}, requestedBackend: 'cpu', node: 'v20', host: 'elsewhere', supervisorPid: null, group: null, queuedAt: `2026-11-25T10:00:0${id.length % 10}Z` },
+      { status: 'finished' },
+    ),
+  );
+  return join(store.runDir(id), 'metrics.jsonl');
+}
+
+test('damaged lines are named and skipped; the points around them are kept', () => {
+  const path = join(dir, 'damaged.jsonl');
+  writeFileSync(path, Buffer.concat([Buffer.from(point(0, 3) + 'garbage\n{"kind":"epoch","t":1,"st\n'), Buffer.from([0x7b, 0xff, 0xfe, 0x0a]), Buffer.from(point(1, 2) + '{"a":1}\n')]));
+  const { points, warnings } = readMetrics(path);
+  assert.deepEqual(points.map((p) => p.step), [0, 1]);
+  assert.deepEqual(
+    warnings.map((w) => w.slice(path.length)),
+    [':2: skipped a line that is not JSON', ':3: skipped a line that is not JSON', ':4: skipped a line that is not valid UTF-8', ':6: skipped a line that is not a metric point'],
+  );
+});
+
+test('an over-long unterminated line is skipped once, not held or read again, and reading resumes after it', () => {
+  const path = join(dir, 'long.jsonl');
+  writeFileSync(path, point(0, 3) + 'x'.repeat(3 * MAX_METRICS_LINE_BYTES));
+  const cursor = newMetricsCursor();
+  const got: number[] = [];
+  const first = readMetricsStep(path, cursor, (p) => got.push(p.step));
+  assert.deepEqual(got, [0]);
+  assert.match(first.warnings.join(), /:2: skipped a line longer than 1 MiB/);
+  assert.ok(cursor.skipping);
+  const again = readMetricsStep(path, cursor, (p) => got.push(p.step));
+  assert.deepEqual(again.warnings, [], 'an unchanged file is not read again');
+  appendFileSync(path, 'yyy\n' + point(1, 2));
+  readMetricsStep(path, cursor, (p) => got.push(p.step));
+  assert.deepEqual(got, [0, 1]);
+});
+
+test('a folder in place of metrics.jsonl is a problem, not an exception', () => {
+  const path = join(dir, 'folder.jsonl');
+  mkdirSync(path);
+  const step = readMetricsStep(path, newMetricsCursor(), () => undefined, { label: 'metrics.jsonl' });
+  assert.equal(step.problem, 'metrics.jsonl is a folder, not a file');
+  assert.deepEqual(readMetrics(path).points, []);
+});
+
+test('the feed shows each broken run with its reason and goes on reading the others', () => {
+  const store = new RunStore(join(dir, 'store'));
+  writeFileSync(makeRun(store, 'good'), point(0, 3) + point(1, 2));
+  const folder = makeRun(store, 'folder');
+  mkdirSync(folder);
+  writeFileSync(makeRun(store, 'garbled'), point(0, 1) + 'nonsense\n');
+  makeRun(store, 'badjson');
+  writeFileSync(join(store.runDir('badjson'), 'run.json'), '{"id": "badjson", ');
+  makeRun(store, 'badstate');
+  writeFileSync(join(store.runDir('badstate'), 'state.json'), Buffer.from([0x7b, 0xc3, 0x28]));
+  const feed = new RunFeed(store);
+  feed.scan();
+  const byId = new Map(feed.summaries().map((s) => [s.id, s]));
+  assert.equal(byId.get('good')?.problem, null);
+  assert.equal(feed.pointCount('good'), 2);
+  assert.match(byId.get('folder')?.problem ?? '', /metrics\.jsonl is a folder, not a file/);
+  assert.match(byId.get('garbled')?.problem ?? '', /1 damaged metrics\.jsonl line skipped/);
+  assert.equal(feed.pointCount('garbled'), 1);
+  assert.equal(byId.get('badjson')?.status, 'unreadable');
+  assert.match(byId.get('badjson')?.problem ?? '', /run\.json is not valid JSON/);
+  assert.match(byId.get('badstate')?.problem ?? '', /state\.json is not valid UTF-8 or JSON; showing the launcher's record/);
+  // Deleted while watched: gone from the feed, no exception.
+  rmSync(store.runDir('good'), { recursive: true });
+  assert.deepEqual(feed.scan().removed, ['good']);
+});
+
+test('past the per-run budget batch points are thinned, epoch points all kept, and the row says so', () => {
+  const store = new RunStore(join(dir, 'thin'));
+  const lines: string[] = [];
+  for (let i = 0; i < MAX_POINTS_PER_RUN + 10; i++) lines.push(i % 1000 === 0 ? point(i, 1) : point(i, 2, 'batch'));
+  writeFileSync(makeRun(store, 'big'), lines.join(''));
+  const feed = new RunFeed(store);
+  // Each scan reads a bounded slice; scan until the whole file is in.
+  do feed.scan();
+  while (feed.catchingUp);
+  assert.ok(feed.pointCount('big') <= MAX_POINTS_PER_RUN);
+  assert.equal(feed.metricsFrom('big', 0)!.kind.filter((k) => k === 0).length, Math.ceil((MAX_POINTS_PER_RUN + 10) / 1000));
+  assert.match(feed.summaries()[0]!.problem ?? '', /batch points left out to bound memory \(1 in 2 kept\)/);
+});
+
+test('control characters from run data are shown as escapes', () => {
+  assert.equal(terminalSafe('loss\u001b[31m\u0007\u009b\u202e\nx'), 'loss\\u001b[31m\\u0007\\u009b\\u202e\\u000ax');
+  assert.equal(terminalSafe('plain ✓'), 'plain ✓');
+});
