@@ -8,7 +8,7 @@ import { SLURM_TIME_LIMIT } from '../../runtime/src/executors/slurmChoices';
 import { UsageError } from './commandIO';
 
 export const RUN_USAGE = `usage: mlts run FILE [--param k=v]... [--grid k=v1,v2,...]... [--backend auto|cpu|wasm|webgpu|node|node-gpu]
-                [--parallel N] [--threads N] [--store DIR] [--detach]
+                [--name NAME] [--parallel N] [--threads N] [--store DIR] [--detach]
                 [--executor local|slurm] [--gpus-per-run N] [--partition P] [--time HH:MM:SS] [--sbatch-arg ARG]...
 `;
 
@@ -32,6 +32,8 @@ export interface RunArgs {
   sbatchArgs: string[];
   /** Run ids a detached launcher adopts instead of queuing new ones. */
   adopt: string[];
+  /** A name the dashboard shows instead of the run id. */
+  name: string | undefined;
 }
 
 function optionValue(args: string[], i: number, name: string): [string, number] {
@@ -63,6 +65,7 @@ export function parseRunArgs(args: string[]): RunArgs {
     timeLimit: undefined,
     sbatchArgs: [],
     adopt: [],
+    name: undefined,
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -100,6 +103,11 @@ export function parseRunArgs(args: string[]): RunArgs {
         case '--store':
           [value, i] = optionValue(args, i, name);
           parsed.store = value;
+          break;
+        case '--name':
+          [value, i] = optionValue(args, i, name);
+          if (!value.trim() || value.length > 200) throw new UsageError('--name wants a name of 1 to 200 characters');
+          parsed.name = value.trim();
           break;
         case '--detach':
           parsed.detach = true;

@@ -109,7 +109,7 @@ export async function runRunCommand(args: string[], io: CommandIO, runnerPath = 
     } else {
       const parameterSets = expandGrid(parsed.params, parsed.grid);
       const group = parameterSets.length > 1 ? `${basename(file)}@${new Date().toISOString()}` : null;
-      records = createQueuedRuns(store, { file, workspace: io.cwd, parameterSets, requestedBackend: parsed.backend, group, detached: parsed.detach }, staticParams);
+      records = createQueuedRuns(store, { file, workspace: io.cwd, parameterSets, requestedBackend: parsed.backend, group, detached: parsed.detach, name: parsed.name ?? null }, staticParams);
       if (parsed.detach) return await detachLauncher(store, records, args, io);
     }
     scheduler = new RunScheduler({ store, runnerPath, cwd: io.cwd, plan, parallel: parsed.parallel, threads: parsed.threads, detached: adopting });

@@ -43,7 +43,7 @@ export async function runOnSlurm(parsed: RunArgs, file: string, store: RunStore,
   }
   const parameterSets = expandGrid(parsed.params, parsed.grid);
   const group = parameterSets.length > 1 ? `${basename(file)}@${new Date().toISOString()}` : null;
-  const records = createQueuedRuns(store, { file, workspace: io.cwd, parameterSets, requestedBackend: parsed.backend, group, executor: 'slurm', detached: true }, staticParams);
+  const records = createQueuedRuns(store, { file, workspace: io.cwd, parameterSets, requestedBackend: parsed.backend, group, executor: 'slurm', detached: true, name: parsed.name ?? null }, staticParams);
   io.stdout(records.map((r) => `${r.id}\n`).join(''));
   let arrayJobId: string;
   try {

@@ -41,7 +41,8 @@ before(async () => {
   writeFileSync(store.metricsPath(BOUNDED), lines.join(''));
   store.store.update(BOUNDED, (r) => (r.finalMetrics = { loss: 1.1, acc: 0.995, lr: 0.0005 }));
   // Two runs whose ids differ only in their last characters; one has a name.
-  seedRun(store, { id: NAMED, status: 'finished', params: { name: 'baseline with augmentation' }, epochs: 3, seed: 4 });
+  seedRun(store, { id: NAMED, status: 'finished', params: {}, epochs: 3, seed: 4 });
+  store.store.update(NAMED, (r) => (r.name = 'baseline with augmentation'));
   seedRun(store, { id: SIBLING, status: 'finished', params: {}, epochs: 3, seed: 5 });
   ui = await startUi(store.root, assets);
   browser = await launchBrowser();

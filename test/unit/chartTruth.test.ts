@@ -48,6 +48,7 @@ test('a run is labelled by its name, else by its stem with the time and hex kept
   assert.deepEqual(runLabel('20261205-170408-small-dad9ed', {}), { name: null, stem: 'small', unique: '17:04:08 dad9ed' });
   assert.deepEqual(runLabel('20261205-170408-food-vision-dad9ed', { name: '  aug v2 ' }), { name: 'aug v2', stem: 'food-vision', unique: '17:04:08 dad9ed' });
   assert.deepEqual(runLabel('my-own-id', { name: 3 }), { name: null, stem: 'my-own-id', unique: '' });
+  assert.equal(runLabel('20261205-170408-small-dad9ed', { name: 'param' }, 'given').name, 'given');
 });
 
 const chunk = (values: Record<string, (number | null)[]>, kind: (0 | 1 | 2)[]): MetricChunk => ({

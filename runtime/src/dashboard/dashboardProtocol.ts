@@ -11,6 +11,8 @@ export type { ParamValue } from '../store/runRecord';
 /** What the dashboard shows of one run: the parts of its RunRecord a table, a chart or a compare view needs. */
 export interface RunSummary {
   id: string;
+  /** The name given with `mlts run --name`, shown instead of the id; absent or null when none. */
+  name?: string | null;
   status: string;
   /** The experiment file, relative to the launcher's folder. */
   file: string;
@@ -137,6 +139,7 @@ export function isRunSummary(v: unknown): v is RunSummary {
   return (
     isRecord(v) &&
     typeof v.id === 'string' &&
+    (v.name === undefined || isStringOrNull(v.name)) &&
     typeof v.status === 'string' &&
     typeof v.file === 'string' &&
     isRecord(v.params) &&

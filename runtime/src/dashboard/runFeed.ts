@@ -68,6 +68,7 @@ export const MAX_POINTS_PER_RUN = 1_000_000;
 export function summarize(record: RunRecord): RunSummary {
   return {
     id: record.id,
+    name: record.name ?? null,
     status: record.status,
     file: record.relativeFile || record.file,
     params: record.params,

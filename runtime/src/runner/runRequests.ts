@@ -22,6 +22,8 @@ export interface RunFileRequest {
   /** Where the runs will execute (default local) and whether they outlive their launcher (default not). */
   executor?: ExecutorName;
   detached?: boolean;
+  /** A name for the runs (`mlts run --name`); every run of a grid gets it, their parameters tell them apart. */
+  name?: string | null;
 }
 
 /** Reads a file's parameters merged with one set of overrides; throws ParamsError when they do not fit. */
@@ -53,6 +55,7 @@ export function createQueuedRuns(store: RunStore, request: RunFileRequest, check
       queuedAt: new Date().toISOString(),
       executor: request.executor ?? 'local',
       detached: request.detached ?? false,
+      name: request.name ?? null,
     });
     store.create(record);
     return record;

@@ -77,6 +77,8 @@ export interface RunRecord {
   supervisorPid: number | null;
   /** Grid this run belongs to, if any (all runs launched by one `mlts run` share it). */
   group: string | null;
+  /** A name the person gave the run (`mlts run --name`), shown instead of the id; null when none. */
+  name: string | null;
   queuedAt: string;
   startedAt: string | null;
   endedAt: string | null;
@@ -138,7 +140,7 @@ export type NewRunFields = Pick<
   RunRecord,
   'id' | 'file' | 'relativeFile' | 'fileHash' | 'git' | 'params' | 'overrides' | 'requestedBackend' | 'node' | 'host' | 'supervisorPid' | 'group' | 'queuedAt'
 > &
-  Partial<Pick<RunRecord, 'executor' | 'detached'>>;
+  Partial<Pick<RunRecord, 'executor' | 'detached' | 'name'>>;
 
 /** A queued record with no run-time facts yet; `changes` may set any field (tests use it for other states). */
 export function newRunRecord(fields: NewRunFields, changes: Partial<RunRecord> = {}): RunRecord {
@@ -162,6 +164,7 @@ export function newRunRecord(fields: NewRunFields, changes: Partial<RunRecord> =
     nodeName: null,
     cudaVisibleDevices: null,
     attempt: 1,
+    name: null,
     ...fields,
     ...changes,
   };
@@ -220,6 +223,7 @@ function withDefaults(record: RunRecord): RunRecord {
     nodeName: record.nodeName ?? null,
     cudaVisibleDevices: record.cudaVisibleDevices ?? null,
     attempt: record.attempt ?? 1,
+    name: record.name ?? null,
   };
 }
 

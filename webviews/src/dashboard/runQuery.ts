@@ -1,5 +1,5 @@
 // Which runs the table lists and in what order: a text filter (every space-separated term must appear in the run's
-// id, file, status, backend, group or one of its `name=value` parameters, ignoring case) and a sort by any column.
+// id, name, file, status, backend, group or one of its `name=value` parameters, ignoring case) and a sort by any column.
 // Also the columns themselves: the parameters and final metrics the runs have. Pure, so it is unit-tested.
 import { runDurationMs, type ParamValue, type RunSummary } from '../../../runtime/src/dashboard/dashboardProtocol';
 import { metricGoal } from './metricKinds';
@@ -18,7 +18,7 @@ export function paramText(value: ParamValue | undefined): string {
 
 export function searchText(run: RunSummary): string {
   const params = Object.entries(run.params).map(([k, v]) => `${k}=${paramText(v)}`);
-  return [run.id, run.file, run.status, run.backend ?? '', run.group ?? '', ...params].join(' ').toLowerCase();
+  return [run.id, run.name ?? '', run.file, run.status, run.backend ?? '', run.group ?? '', ...params].join(' ').toLowerCase();
 }
 
 export function matchesFilter(run: RunSummary, filter: string): boolean {

@@ -182,7 +182,7 @@ export class RunsTable {
     const runCell = el('td', 'run-cell');
     const swatch = el('span', 'swatch');
     swatch.style.background = colour;
-    const label = runLabel(run.id, run.params);
+    const label = runLabel(run.id, run.params, run.name ?? null);
     const name = el('span', 'run-id');
     if (label.name) name.append(el('span', 'run-name', label.name));
     else name.append(el('span', 'id-stem', label.stem), ...(label.unique ? [el('span', 'id-unique', label.unique)] : []));
