@@ -70,6 +70,14 @@ test('extremes come from epoch and log points; batch points only for a metric th
   assert.deepEqual(ex.get('acc'), { min: 0.5, max: 0.7 });
   assert.deepEqual(ex.get('b'), { min: 1, max: 4 });
   assert.equal(data.extremes(), ex, 'cached until the data changes');
+  data.apply({ ...chunk({ loss: [2], acc: [0.6] }, [0]), from: 4, t: [4], step: [4] });
+  assert.equal(data.extremes(), ex, 'points inside the ranges leave the same map, so the table is not redrawn');
+  data.apply({ ...chunk({ loss: [1] }, [0]), from: 5, t: [5], step: [5] });
+  const moved = data.extremes();
+  assert.notEqual(moved, ex);
+  assert.deepEqual(moved.get('loss'), { min: 1, max: 2 });
+  data.apply(chunk({ loss: [7] }, [0]));
+  assert.deepEqual([...data.extremes()], [['loss', { min: 7, max: 7 }]], 'a chunk from the start replaces everything');
 });
 
 const summary = (id: string, finalMetrics: Record<string, number | null>): RunSummary => ({

@@ -111,10 +111,11 @@ export class DashboardApp {
           data = new RunData();
           this.data.set(chunk.runId, data);
         }
+        const extremes = data.extremes();
         // A gap means a message was lost (a reconnect): ask again from what is held.
         if (!data.apply(chunk)) this.subscription = '';
-        // The table's best/min/max columns come from the points, so it is redrawn too (rows whose values did not change are kept).
-        this.invalidate({ table: true, view: this.state.view === 'charts' });
+        // The table's best/min/max columns come from the points: redraw it only when one of them moved.
+        this.invalidate({ table: data.extremes() !== extremes, view: this.state.view === 'charts' });
         return;
       }
       case 'notice':

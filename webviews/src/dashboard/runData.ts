@@ -47,6 +47,17 @@ interface CachedSeries {
   epochsSeen: number;
 }
 
+interface ExtremesState {
+  /** Points already folded into the ranges. */
+  scanned: number;
+  version: number;
+  batched: Map<string, MetricExtremes>;
+  unbatched: Map<string, MetricExtremes>;
+  value: ReadonlyMap<string, MetricExtremes>;
+}
+
+const emptyExtremes = (): ExtremesState => ({ scanned: 0, version: -1, batched: new Map(), unbatched: new Map(), value: new Map() });
+
 export class RunData {
   t: number[] = [];
   step: number[] = [];
@@ -62,7 +73,7 @@ export class RunData {
   private maxBatch = -1;
   private keys: string[] | null = null;
   private readonly cache = new Map<string, CachedSeries>();
-  private extremesCache: { version: number; value: Map<string, MetricExtremes> } | null = null;
+  private extremesState = emptyExtremes();
 
   get length(): number {
     return this.t.length;
@@ -122,32 +133,42 @@ export class RunData {
     this.maxBatch = this.batch.reduce((m, b) => Math.max(m, b), -1);
     this.plainEpochs = this.kind.every((k, i) => k === PointKind.epoch && this.fit[i] === 0 && (i === 0 || this.step[i]! > this.step[i - 1]!));
     this.cache.clear();
+    this.extremesState = emptyExtremes();
     this.keys = null;
     this.version++;
   }
 
   /**
    * The lowest and highest value of each metric over the run's epoch and `log` points (batch points are noisier
-   * samples of the same metric; they count only for a metric that has nothing else). Cached per version.
+   * samples of the same metric; they count only for a metric that has nothing else). Updated from the new points
+   * only; the map is a new object exactly when a value changed, so callers can compare it by identity.
    */
-  extremes(): Map<string, MetricExtremes> {
-    if (this.extremesCache?.version === this.version) return this.extremesCache.value;
-    const value = new Map<string, MetricExtremes>();
+  extremes(): ReadonlyMap<string, MetricExtremes> {
+    const state = this.extremesState;
+    if (state.version === this.version) return state.value;
+    let changed = false;
     for (const [name, column] of this.values) {
-      const batched = { min: Infinity, max: -Infinity };
-      const unbatched = { min: Infinity, max: -Infinity };
-      for (let i = 0; i < column.length; i++) {
+      for (let i = state.scanned; i < column.length; i++) {
         const v = column[i];
         if (v === null || v === undefined) continue;
-        const target = this.kind[i] === PointKind.batch ? batched : unbatched;
-        if (v < target.min) target.min = v;
-        if (v > target.max) target.max = v;
+        const target = this.kind[i] === PointKind.batch ? state.batched : state.unbatched;
+        const range = target.get(name);
+        if (!range) target.set(name, { min: v, max: v });
+        else if (v < range.min) range.min = v;
+        else if (v > range.max) range.max = v;
+        else continue;
+        changed = true;
       }
-      const chosen = unbatched.min <= unbatched.max ? unbatched : batched;
-      if (chosen.min <= chosen.max) value.set(name, chosen);
     }
-    this.extremesCache = { version: this.version, value };
-    return value;
+    state.scanned = this.length;
+    state.version = this.version;
+    if (changed) {
+      const value = new Map<string, MetricExtremes>();
+      for (const [name, range] of state.batched) value.set(name, { ...range });
+      for (const [name, range] of state.unbatched) value.set(name, { ...range });
+      state.value = value;
+    }
+    return state.value;
   }
 
   /** Series names this run has, sorted. */
