@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { terminalSafe } from '../../cli/src/terminalText';
 import { MAX_POINTS_PER_RUN, RunFeed } from '../../runtime/src/dashboard/runFeed';
-import { readMetrics } from '../../runtime/src/store/metricsLog';
+import { MetricsWriter, readMetrics } from '../../runtime/src/store/metricsLog';
+import { diskFullText } from '../../runtime/src/store/diskFull';
 import { MAX_METRICS_LINE_BYTES, newMetricsCursor, readMetricsStep } from '../../runtime/src/store/metricsReader';
 import { newRunRecord } from '../../runtime/src/store/runRecord';
 import { RunStore } from '../../runtime/src/store/runStore';
@@ -107,4 +108,16 @@ test('past the per-run budget batch points are thinned, epoch points all kept, a
 test('control characters from run data are shown as escapes', () => {
   assert.equal(terminalSafe('loss\u001b[31m\u0007\u009b\u202e\nx'), 'loss\\u001b[31m\\u0007\\u009b\\u202e\\u000ax');
   assert.equal(terminalSafe('plain ✓'), 'plain ✓');
+});
+
+test('a write that meets a full disk says so in one line naming the file (/dev/full answers ENOSPC)', () => {
+  const writer = new MetricsWriter('/dev/full');
+  let caught: unknown;
+  try {
+    writer.append({ kind: 'log', t: 1, step: 0, values: { a: 1 } }, true);
+  } catch (err) {
+    caught = err;
+  }
+  assert.equal(diskFullText(caught), 'disk full: could not write /dev/full (no space left on device)');
+  assert.equal(diskFullText(new Error('other')), null);
 });

@@ -61,9 +61,9 @@ interface Tracked {
 }
 
 /** Metrics bytes read per run per scan; a larger backlog is read by the following scans, scheduled at once. */
-export const SCAN_BUDGET_BYTES = 32 * 1024 * 1024;
+export const SCAN_BUDGET_BYTES = 8 * 1024 * 1024;
 /** Points held per run; past it batch points are thinned (epoch and logged points are always kept). */
-export const MAX_POINTS_PER_RUN = 1_000_000;
+export const MAX_POINTS_PER_RUN = 250_000;
 
 export function summarize(record: RunRecord): RunSummary {
   return {
