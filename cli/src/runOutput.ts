@@ -8,6 +8,7 @@ import type { SchedulerEvent } from '../../runtime/src/runner/runScheduler';
 import { STDERR_FILE, type RunStore } from '../../runtime/src/store/runStore';
 import type { RunRecord } from '../../runtime/src/store/runRecord';
 import type { CommandIO } from './commandIO';
+import { terminalSafe } from './terminalText';
 
 function formatValues(values: Record<string, unknown>, keys?: string[]): string {
   return Object.entries(values)
@@ -20,7 +21,12 @@ function formatSeconds(seconds: number): string {
   return seconds >= 90 ? `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s` : `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
 }
 
+/** One line per event, with control characters from run data (messages, metric names) made visible. */
 export function describeEvent(event: SchedulerEvent): string {
+  return terminalSafe(describeEventRaw(event));
+}
+
+function describeEventRaw(event: SchedulerEvent): string {
   const r = event.record;
   switch (event.type) {
     case 'queued':

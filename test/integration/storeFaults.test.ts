@@ -14,6 +14,7 @@ import { launchBrowser } from '../e2e/harness/workbench';
 import { metricLine, RESULTS, SeededStore, seedRun } from './dashboardFixtures';
 import { dist } from './processes';
 import { mlts, workspace } from './runWorkspace';
+import { RunStore } from '../../runtime/src/store/runStore';
 
 const ROOT = join(RESULTS, 'store-faults');
 const GOOD = '20261125-100000-good-aaaaaa';
@@ -151,8 +152,8 @@ test('mlts runs piped into head ends quietly, without an EPIPE stack trace', asy
   assert.match(text, /status 0/);
 });
 
-test('a full file system as the store: one "disk full" line, no empty .gitignore, no temporary files', async (t) => {
-  const dir = workspace('store-faults', 'full');
+/** Mounts a 2 MiB tmpfs at DIR/full, fills `fillBlocks` 4 KiB blocks of it (null: all), runs `body`, unmounts. */
+async function withFullTmpfs(t: { skip(reason: string): void }, dir: string, fillBlocks: number | null, body: (mount: string) => Promise<void>): Promise<void> {
   const mount = join(dir, 'full');
   mkdirSync(mount);
   try {
@@ -163,23 +164,51 @@ test('a full file system as the store: one "disk full" line, no empty .gitignore
   }
   try {
     try {
-      execFileSync('dd', ['if=/dev/zero', `of=${join(mount, 'fill')}`, 'bs=64k'], { stdio: 'ignore' });
+      execFileSync('dd', ['if=/dev/zero', `of=${join(mount, 'fill')}`, 'bs=4k', ...(fillBlocks === null ? [] : [`count=${fillBlocks}`])], { stdio: 'ignore' });
     } catch {
       // dd stops with an error once the file system is full, which is the point.
     }
+    await body(mount);
+  } finally {
+    execFileSync('umount', [mount]);
+  }
+}
+
+function filesUnder(d: string): string[] {
+  return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? filesUnder(join(d, n)) : [join(d, n)]));
+}
+
+test('a full file system as the store: one "disk full" line, no empty .gitignore, no temporary files', async (t) => {
+  const dir = workspace('store-faults', 'full');
+  await withFullTmpfs(t, dir, null, async (mount) => {
     const result = await mlts(['run', 'small.ml.ts', '--store', join(mount, 'store')], dir);
     assert.equal(result.code, 1);
     // Dawn's own "Warning:" lines from the WebGPU probe aside, mlts says one line and no stack trace.
     const said = result.stderr.split('\n').filter((l) => l && !l.startsWith('Warning:'));
     assert.equal(said.length, 1, result.stderr);
     assert.match(said[0]!, /^mlts run: disk full: could not write .*\(no space left on device\)$/);
-    const files = (function list(d: string): string[] {
-      return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? list(join(d, n)) : [join(d, n)]));
-    })(join(mount, 'store'));
+    const files = filesUnder(join(mount, 'store'));
     assert.ok(!files.some((f) => f.endsWith('.tmp')), `no temporary files: ${files.join(', ')}`);
     const ignore = join(mount, 'store', '.gitignore');
     assert.ok(!existsSync(ignore) || statSync(ignore).size > 0, 'no empty .gitignore');
-  } finally {
-    execFileSync('umount', [mount]);
-  }
+  });
+});
+
+test('a disk that fills while a run logs: its final state says "disk full" and the points before it are kept', async (t) => {
+  const dir = workspace('store-faults', 'filling');
+  writeFileSync(join(dir, 'fill.ml.ts'), "const name = 'm'.repeat(200);\nfor (let i = 0; i < 100000; i++) mlts.log({ [name]: i }, i);\n");
+  await withFullTmpfs(t, dir, 490, async (mount) => {
+    const result = await mlts(['run', 'fill.ml.ts', '--store', join(mount, 'store')], dir);
+    assert.equal(result.code, 1);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    assert.match(result.stderr, /failed .*disk full: could not write .*metrics\.jsonl/);
+    const store = new RunStore(join(mount, 'store'));
+    const [run] = store.list({ repair: false }).runs;
+    assert.equal(run?.status, 'failed');
+    assert.match(run?.message ?? '', /^disk full: /);
+    const points = store.metrics(run!.id).points;
+    assert.ok(points.length > 100, `${points.length} points kept`);
+    assert.deepEqual(points.map((p) => p.step), points.map((_, i) => i), 'every point before the fault, in order');
+    assert.ok(!filesUnder(join(mount, 'store')).some((f) => f.endsWith('.tmp')), 'no temporary files');
+  });
 });

@@ -7,7 +7,7 @@
 // queued one whose launcher is gone cancelled in its run.json (the writer of each is gone), so a crash never
 // leaves a run "running" forever. Used by the CLI, the extension and the dashboard alike; it never imports `vscode`.
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isUtf8 } from 'node:buffer';
 import { basename, dirname, join } from 'node:path';
@@ -39,11 +39,39 @@ export function writeFileAtomic(path: string, text: string, durable = false): vo
     renameSync(temp, path);
   } catch (err) {
     rmSync(temp, { force: true });
+    if (rewriteInPlaceWhenFull(path, text, err)) return;
     // writeSync's error names no file; the record's path makes "disk full" say where.
     if (err && typeof err === 'object') (err as NodeJS.ErrnoException).path ??= path;
     throw err;
   }
   if (durable) syncDirectory(dirname(path));
+}
+
+/**
+ * On a full disk a temporary copy cannot be made, but an existing record's own blocks can still be overwritten:
+ * when the new text fits in the blocks the file already holds, it is written in place (not atomic: a reader may see
+ * a torn record for a moment, which readers report and get past). This is how a run's final state still says
+ * "disk full". True when it was written.
+ */
+function rewriteInPlaceWhenFull(path: string, text: string, err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return false;
+  try {
+    const bytes = Buffer.from(text);
+    const stat = statSync(path);
+    if (!stat.isFile() || bytes.length > stat.blocks * 512) return false;
+    const fd = openSync(path, 'r+');
+    try {
+      writeSync(fd, bytes, 0, bytes.length, 0);
+      ftruncateSync(fd, bytes.length);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function syncDirectory(dir: string): void {
@@ -279,7 +307,11 @@ export class RunStore {
         if (own && own.nodeName === hostname() && !isProcessAlive(own.pid, record.id)) {
           const message = `the run's process (pid ${own.pid}) ended without writing how; found by a reader`;
           const finalMetrics = { ...own.finalMetrics, ...this.lastMetricValues(record.id) };
-          this.writeOwnState({ ...own, status: 'killed', message, endedAt, finalMetrics }, true);
+          try {
+            this.writeOwnState({ ...own, status: 'killed', message, endedAt, finalMetrics }, true);
+          } catch {
+            // A read-only or full store still shows the run as it is; the next reader that can write records it.
+          }
           return { ...record, status: 'killed', message, endedAt, finalMetrics };
         }
         // A format 1 record (no state.json) marked running by its launcher.
