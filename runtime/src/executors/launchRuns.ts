@@ -1,8 +1,9 @@
-// Launching a grid of runs on a target, the one path that VS Code's `mlts-run` tasks and the launcher panel share:
-// queue the runs in the store and hand them to the local scheduler, or check the cluster, queue them as detached
-// and submit them to Slurm as one array job that the Slurm executor then follows. Everything that can be wrong
-// with the request (a backend not installed, a parameter that does not fit, a Slurm setup problem) throws before
-// anything is started or submitted; isLaunchInputError tells those apart from bugs. No vscode here, so tests
+// Launching a grid of runs on a target, the one path that VS Code's `mlts-run` tasks, the launcher panel and
+// `mlts run --executor slurm` share: queue the runs in the store and hand them to the local scheduler, or check the
+// cluster, queue them as detached and submit them to Slurm as one array job that the Slurm executor then follows.
+// What can be wrong with the request (a backend not installed, a parameter that does not fit, a Slurm setup
+// problem) throws before anything is queued; only sbatch refusing the job comes after, and then the queued runs are
+// recorded failed with its message. isLaunchInputError tells those errors apart from bugs. No vscode here, so tests
 // launch through it directly. How the caller shows progress (a terminal, the dashboard) is the caller's business.
 import { basename, dirname } from 'node:path';
 import { BackendUnavailableError, planBackends, type BackendRequest } from '../backends/backendOptions';
@@ -34,8 +35,14 @@ export interface LaunchRequest {
   nodePath?: string;
   target: LaunchTarget;
   checkParams?: ParamsChecker;
+  /** A name for the runs (`mlts run --name`); none by default. */
+  name?: string | null;
   /** Called for every change of every run, from the first. */
   onEvent?: (event: SchedulerEvent) => void;
+  /** Called once the runs are in the store, before they start or are submitted (`mlts run` prints their ids). */
+  onQueued?: (records: RunRecord[]) => void;
+  /** Whether a Slurm launch starts following its job at once (default true); `mlts run` starts it itself, or never with --detach. */
+  follow?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -63,7 +70,7 @@ export function launchRuns(request: LaunchRequest): LaunchedRuns {
   const queue = (executor: 'local' | 'slurm') =>
     createQueuedRuns(
       store,
-      { file, workspace: request.workspace, parameterSets: request.parameterSets, requestedBackend: request.backend, group, executor, detached: executor === 'slurm' },
+      { file, workspace: request.workspace, parameterSets: request.parameterSets, requestedBackend: request.backend, group, executor, detached: executor === 'slurm', name: request.name ?? null },
       request.checkParams,
     );
   if (target.executor === 'slurm') {
@@ -83,14 +90,16 @@ export function launchRuns(request: LaunchRequest): LaunchedRuns {
     });
     slurm.check();
     const records = queue('slurm');
+    request.onQueued?.(records);
     if (request.onEvent) slurm.onEvent(request.onEvent);
     const arrayJobId = slurm.submit(records, `mlts-${basename(file).replace(/\.ml\.ts$|\.ts$/, '')}`);
-    slurm.follow();
+    if (request.follow ?? true) slurm.follow();
     const gpus = target.gpusPerRun > 0 ? `, ${target.gpusPerRun} GPU${target.gpusPerRun === 1 ? '' : 's'} each` : '';
     const limit = target.parallel !== undefined ? `, ${target.parallel} at a time` : '';
     return { executor: slurm, slurm, records, summary: `${plural(records.length)} of ${basename(file)} submitted to Slurm as array job ${arrayJobId}${gpus}${limit}` };
   }
   const records = queue('local');
+  request.onQueued?.(records);
   const scheduler = new RunScheduler({
     store,
     runnerPath: request.runnerPath,
