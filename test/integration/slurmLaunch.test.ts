@@ -110,6 +110,13 @@ test('the editor’s cancel scancels a detached Slurm run and stops a detached l
       return true;
     }
   });
-  await waitFor('the queue to empty', () => (/RUNNING|PENDING/.test(spawnSync('squeue', ['--noheader', '--format=%T'], { env: cluster.env, encoding: 'utf8' }).stdout) ? undefined : true), 30_000);
+  // Nothing of the job is left, not even COMPLETING: a slurmstepd still ending the cancelled task when the fixture
+  // stops the daemons keeps slurmd (and so this test file) from exiting.
+  const slurmQuiet = () => {
+    const queue = spawnSync('squeue', ['--noheader', '--format=%T'], { env: cluster.env, encoding: 'utf8' }).stdout.trim();
+    const node = spawnSync('sinfo', ['--noheader', '--format=%T'], { env: cluster.env, encoding: 'utf8' }).stdout.trim();
+    return queue === '' && node === 'idle' ? true : undefined;
+  };
+  await waitFor('the queue to empty and the node to be idle', slurmQuiet, 60_000);
   assert.equal(cancelRunFromEditor(store, store.read(slurmRun.id)!, 'the Runs view', cluster.env), null, 'an ended run is left alone');
 });
