@@ -106,7 +106,7 @@ export class CellController implements vscode.Disposable {
   }
 
   /** Gives the session the file's markdown cells, which the panel renders in order among the outputs. */
-  private sendMarkdown(session: KernelSession, document: vscode.TextDocument): void {
+  sendMarkdown(session: KernelSession, document: vscode.TextDocument): void {
     const markdown = this.index.cells(document).filter((c) => c.kind === 'markdown');
     session.setMarkdown(markdown.map((c) => ({ cellId: c.id, line: c.startLine, markdown: markdownText(c.text) })));
   }

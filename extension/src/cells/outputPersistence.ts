@@ -85,6 +85,9 @@ export class OutputPersistence implements vscode.Disposable {
     const when = new Date(saved.savedAt).toLocaleString();
     const session = this.controller.session(uri);
     session.restoreOutputs(saved.runs, `Outputs from an earlier kernel (saved ${when}); its variables are gone. Run All to rebuild them.`);
+    // The file's markdown cells belong among the outputs too; they come from its text, not from the saved runs.
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (document) this.controller.sendMarkdown(session, document);
     if (showPanel) this.controller.panels?.show(session);
     const runAll = 'Run All';
     const name = path.basename(uri.fsPath);
