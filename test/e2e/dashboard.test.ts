@@ -58,12 +58,23 @@ async function webviewWith(page: Page, selector: string) {
   return null;
 }
 
-const TINY = `/** @mlts-params */
+// A scratch cell that throws and one that never ends: tracked runs leave both out (issue 15 item 7), so the grid
+// still finishes.
+const TINY = `// %% Parameters
+/** @mlts-params */
 const params = { lr: 0.01, epochs: 3 };
+
+// %% [scratch] exploring
+throw new Error('a scratch cell that fails');
+
+// %% [scratch] left spinning
+while (true) { /* spin */ }
+
+// %% Train
 for (let e = 0; e < params.epochs; e++) (globalThis as { mlts?: { log(v: Record<string, number>, step: number): void } }).mlts?.log({ loss: 1 / (e + 1 + params.lr) }, e);
 `;
 
-test('the launcher shows the declared parameters, launches a grid, and its runs appear in the dashboard', async () => {
+test('the launcher shows the declared parameters, launches a grid of a file with failing scratch cells, and its runs finish in the dashboard', async () => {
   const folder = scratchWorkspace('dashboard-launcher', { extra: { 'tiny.ml.ts': TINY } });
   await withWorkbench({ name: 'dashboard-launcher', folder, trusted: true }, async ({ workbench }) => {
     await workbench.statusBarItem(/mlts/).waitFor({ state: 'visible' });
