@@ -88,6 +88,18 @@ test('an image tensor is drawn as an image, with a toggle to its numbers', async
   await page.close();
 });
 
+test("a fit's History chart labels whole epochs only", async () => {
+  const page = await openPanel();
+  // Four epochs across a wide chart: a free tick step would put ticks at 0.5 or 0.25 epochs.
+  const value = { kind: 'chart' as const, chart: { type: 'line' as const, title: 'History: 4 epochs', xLabel: 'epoch', series: [{ name: 'loss', x: [0, 1, 2, 3], y: [0.9, 0.5, 0.3, 0.2] }] } };
+  await send(page, { type: 'reset', state: { file: '/w/a.ml.ts', kernel: 'idle', runs: [run('cell-0', 0, 1, { value })] } });
+  await page.locator('.chart[data-x-ticks]').waitFor();
+  const ticks = (await page.locator('.chart').getAttribute('data-x-ticks'))!.split(' ');
+  assert.ok(ticks.length >= 2, `x ticks: ${ticks.join(' ')}`);
+  for (const tick of ticks) assert.match(tick, /^\d+$/, `x ticks: ${ticks.join(' ')}`);
+  await page.close();
+});
+
 test('training progress draws a bar with metrics and a loss curve, replaced in place', async () => {
   const page = await openPanel();
   await send(page, { type: 'reset', state: { file: '/w/a.ml.ts', kernel: 'busy', runs: [run('cell-0', 0, 1, { status: 'running' })] } });

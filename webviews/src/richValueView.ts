@@ -25,6 +25,25 @@ function foreground(): string {
   return getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim() || '#888';
 }
 
+/** Tick steps for an x axis of whole numbers (epochs, steps): no tick lands between two epochs. */
+const WHOLE_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
+
+function isWhole(xs: ArrayLike<number | null | undefined>): boolean {
+  for (let i = 0; i < xs.length; i++) if (!Number.isInteger(xs[i])) return false;
+  return xs.length > 0;
+}
+
+/** An x axis that ticks whole numbers only; the drawn ticks are kept in `data-x-ticks` (the canvas has no text). */
+function wholeAxis(box: HTMLElement): Pick<uPlot.Axis, 'incrs' | 'values'> {
+  return {
+    incrs: WHOLE_INCREMENTS,
+    values: (_u, splits) => {
+      box.dataset.xTicks = splits.join(' ');
+      return splits.map(String);
+    },
+  };
+}
+
 function renderChart(chart: ChartSpec, width: number): HTMLElement {
   const box = el('div', 'chart');
   if (chart.title) box.append(el('div', 'chart-title', chart.title));
@@ -56,7 +75,7 @@ function renderChart(chart: ChartSpec, width: number): HTMLElement {
     height: 220,
     series,
     scales: { x: { time: false } },
-    axes: [{ ...axis, label: chart.xLabel }, { ...axis, label: chart.yLabel }],
+    axes: [{ ...axis, label: chart.xLabel, ...(isWhole(data[0]) ? wholeAxis(box) : {}) }, { ...axis, label: chart.yLabel }],
     legend: { show: series.length > 2 },
   };
   new uPlot(options, data, box);
