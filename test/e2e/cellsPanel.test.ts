@@ -59,6 +59,8 @@ test('the output panel renders markdown, image tensors, fit progress, frame link
     await workbench.notification(/the kernel that made them is gone/).waitFor({ state: 'visible', timeout: 120_000 });
     const restored = workbench.webview();
     await restored.locator('.run-earlier').first().waitFor({ state: 'visible', timeout: 60_000 });
+    // One output panel: the one VS Code revived, not a second one opened beside it.
+    assert.equal(await workbench.page.locator('.tabs-container .tab').filter({ hasText: 'Output: panel.ml.ts' }).count(), 1);
     assert.equal(await restored.locator('section.markdown h1').innerText(), 'Panel check');
     await restored.locator('.tensor-images canvas').waitFor({ state: 'visible' });
     assert.match(await restored.locator('.run-error').innerText(), /Size\(9\) must match the product of shape 7,7/);

@@ -51,6 +51,10 @@ export class CellOutputPanels implements vscode.Disposable {
       if (!existing.panel.visible) existing.panel.reveal(vscode.ViewColumn.Beside, true);
       return;
     }
+    // A tab VS Code kept from the last window but has not revived (it does so when the tab is shown) would stay
+    // beside the new panel as a second output panel of the same file.
+    const stale = this.keptTab(session.uri);
+    if (stale) void vscode.window.tabGroups.close(stale, true);
     const panel = vscode.window.createWebviewPanel(
       CELL_OUTPUT_VIEW_TYPE,
       panelTitle(session.uri.fsPath),
@@ -62,11 +66,36 @@ export class CellOutputPanels implements vscode.Disposable {
     this.attach(session, panel);
   }
 
+  /**
+   * True when VS Code kept this file's output panel from the last window: it revives the panel through the
+   * serializer when its tab is shown, so nobody needs to open another.
+   */
+  hasKeptPanel(uri: vscode.Uri): boolean {
+    return this.panels.has(uri.toString()) || this.keptTab(uri) !== undefined;
+  }
+
+  /** The tab of this file's output panel that VS Code kept from the last window and has not revived yet. */
+  private keptTab(uri: vscode.Uri): vscode.Tab | undefined {
+    if (this.panels.has(uri.toString())) return undefined;
+    const title = panelTitle(uri.fsPath);
+    return vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(CELL_OUTPUT_VIEW_TYPE) && tab.label === title);
+  }
+
   private adopt(uri: vscode.Uri, panel: vscode.WebviewPanel): void {
     const key = uri.toString();
+    // A panel VS Code revives after one was opened for the same file keeps its place; the newer one goes.
+    const previous = this.panels.get(key);
     this.panels.set(key, { panel });
+    if (previous && previous.panel !== panel) {
+      previous.detach?.dispose();
+      previous.panel.dispose();
+    }
     panel.onDidDispose(() => {
-      this.panels.get(key)?.detach?.dispose();
+      const entry = this.panels.get(key);
+      if (entry?.panel !== panel) return;
+      entry.detach?.dispose();
       this.panels.delete(key);
     });
     panel.webview.onDidReceiveMessage((raw: unknown) => {

@@ -88,7 +88,7 @@ export class OutputPersistence implements vscode.Disposable {
     // The file's markdown cells belong among the outputs too; they come from its text, not from the saved runs.
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
     if (document) this.controller.sendMarkdown(session, document);
-    if (showPanel) this.controller.panels?.show(session);
+    if (showPanel && !this.controller.panels?.hasKeptPanel(uri)) this.controller.panels?.show(session);
     const runAll = 'Run All';
     const name = path.basename(uri.fsPath);
     void vscode.window.showInformationMessage(`mlts: the outputs of ${name} are restored, but the kernel that made them is gone and its state was lost.`, runAll).then(async (choice) => {
