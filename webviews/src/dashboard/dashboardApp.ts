@@ -263,6 +263,7 @@ export class DashboardApp {
     this.buildHeader();
     const tableWrap = el('div', 'runs-wrap');
     tableWrap.append(this.table.element);
+    this.table.attachScroller(tableWrap);
     const empty = el('p', 'empty runs-empty', 'No runs yet. Start one with `mlts run FILE` or the launcher; it appears here as soon as it is queued.');
     this.viewBox.append(this.charts.element, this.hparams.element, this.compare.element);
     this.root.append(this.header, this.noticeBox, tableWrap, empty, this.controls, this.viewBox);

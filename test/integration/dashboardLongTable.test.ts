@@ -1,0 +1,71 @@
+// Browser test of a long runs table (issue 14): past WINDOW_ABOVE runs the table keeps only the rows near the view in
+// the page (runsTable.ts), so it must still show every run when scrolled, keep its scroll height, filter down to one
+// plain row, and select a run found far down. The real `mlts ui` serves a store of 1,200 seeded runs; headless
+// Chromium loads the page. Waits are for page conditions, not time.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../e2e/harness/workbench';
+import { buildDashboardAssets, RESULTS, SeededStore, seedRun, startUi } from './dashboardFixtures';
+
+const RUNS = 1200;
+/** runsTable.ts's WINDOW_ABOVE: past this many shown runs only a window of rows is in the page. */
+const WINDOW_ABOVE = 300;
+let browser: Browser;
+let ui: Awaited<ReturnType<typeof startUi>>;
+let store: SeededStore;
+
+const idOf = (i: number) => `20261205-${String(200000 + i)}-long-${(0xa00000 + i).toString(16)}`;
+
+before(async () => {
+  const assets = await buildDashboardAssets('dashboard-long-table');
+  store = new SeededStore(join(RESULTS, 'dashboard-long-table', 'store'));
+  for (let i = 0; i < RUNS; i++) seedRun(store, { id: idOf(i), status: 'finished', params: { lr: [0.001, 0.01, 0.1][i % 3]! }, epochs: 2, seed: i + 1 });
+  ui = await startUi(store.root, assets);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await ui?.stop();
+});
+
+const rowIds = (page: Page) => page.locator('table.runs tbody tr[data-run-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')!));
+
+test('a table of 1,200 runs renders a window of rows, scrolls through all of them, filters and selects', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1300, height: 1000 } })).newPage();
+  page.setDefaultTimeout(60_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(ui.url);
+  await page.locator('.summary').filter({ hasText: `${RUNS} of ${RUNS} runs` }).waitFor();
+  const first = await rowIds(page);
+  assert.ok(first.length > 10 && first.length < WINDOW_ABOVE, `rows in the page: ${first.length}`);
+
+  // The spacers keep the full scroll height: scrolled to the bottom, the last rows are there and the bottom spacer is empty.
+  const wrap = page.locator('.runs-wrap');
+  const scrollHeight = await wrap.evaluate((e) => e.scrollHeight);
+  assert.ok(scrollHeight > RUNS * 15, `scroll height ${scrollHeight} px for ${RUNS} rows`);
+  await wrap.evaluate((e) => (e.scrollTop = e.scrollHeight));
+  await page.waitForFunction(`document.querySelector('table.runs tbody tr.spacer:last-child td').style.height === '0px'`);
+  const last = await rowIds(page);
+  assert.ok(last.length < WINDOW_ABOVE);
+  assert.equal(new Set([...first, ...last]).size, first.length + last.length, 'the bottom window holds other runs than the top one');
+  const allIds = new Set(store.ids);
+  for (const id of last) assert.ok(allIds.has(id));
+
+  // A run far down is selected by a click there, and the chart draws it alone.
+  const far = last.at(-1)!;
+  await page.locator(`table.runs tbody tr[data-run-id="${far}"]`).click();
+  await page.locator(`table.runs tbody tr.selected[data-run-id="${far}"]`).waitFor();
+  await page.locator('.chart[data-metric="loss"][data-runs="1"]').waitFor();
+
+  // Filtered down to one run, the table is a plain table again: one row, no spacers.
+  await page.locator('.clear-selection').click();
+  await page.locator('vscode-textfield.filter input').fill(far.slice(-6));
+  await page.locator('.summary').filter({ hasText: `1 of ${RUNS} runs` }).waitFor();
+  assert.deepEqual(await rowIds(page), [far]);
+  assert.equal(await page.locator('table.runs tbody tr.spacer').count(), 0);
+  assert.deepEqual(errors, []);
+});
