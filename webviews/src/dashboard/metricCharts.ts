@@ -60,6 +60,9 @@ function visiblePoints(u: uPlot, mode: 1 | 2, seriesIndex: number, limit: number
   return n;
 }
 
+/** Most series a chart marks with dots. */
+const MAX_MARKED_SERIES = 500;
+
 /**
  * Draws a dot at every point of each series with few points on show, so one point or a short run is drawn instead
  * of nothing (a line needs two points). Drawn in a draw hook rather than with uPlot's own points, which it skips
@@ -70,6 +73,8 @@ function drawFewPointMarkers(u: uPlot, mode: 1 | 2, colours: readonly (string | 
   const ctx = u.ctx;
   const radius = 3.5 * devicePixelRatio;
   let drew = false;
+  // Past MAX_MARKED_SERIES series the dots would only paint over each other (and cost 0.8 s at 10,000 runs).
+  if (u.series.length - 1 > MAX_MARKED_SERIES) return false;
   ctx.save();
   ctx.beginPath();
   ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
@@ -79,14 +84,18 @@ function drawFewPointMarkers(u: uPlot, mode: 1 | 2, colours: readonly (string | 
     if (!colour || !u.series[i]!.show || visiblePoints(u, mode, i, MARKER_LIMIT) > MARKER_LIMIT) continue;
     const [xs, ys] = mode === 2 ? (data[i] as ArrayLike<number | null>[]) : [data[0] as ArrayLike<number | null>, data[i] as ArrayLike<number | null>];
     ctx.fillStyle = colour;
+    // One path and one fill per series: a fill per dot cost 0.8 s for 10,000 ten-point runs.
+    ctx.beginPath();
     for (let j = 0; j < xs!.length; j++) {
       const y = ys![j];
       if (y === null || y === undefined || xs![j] === null) continue;
-      ctx.beginPath();
-      ctx.arc(u.valToPos(xs![j]!, 'x', true), u.valToPos(y, 'y', true), radius, 0, 2 * Math.PI);
-      ctx.fill();
+      const px = u.valToPos(xs![j]!, 'x', true);
+      const py = u.valToPos(y, 'y', true);
+      ctx.moveTo(px + radius, py);
+      ctx.arc(px, py, radius, 0, 2 * Math.PI);
       drew = true;
     }
+    ctx.fill();
   }
   ctx.restore();
   return drew;
