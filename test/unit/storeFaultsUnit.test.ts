@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { terminalSafe } from '../../cli/src/terminalText';
-import { MAX_POINTS_PER_RUN, RunFeed } from '../../runtime/src/dashboard/runFeed';
+import { MAX_POINTS_PER_RUN, MIN_POINTS_PER_RUN, RunFeed, STORE_POINT_BUDGET } from '../../runtime/src/dashboard/runFeed';
 import { MetricsWriter, readMetrics } from '../../runtime/src/store/metricsLog';
 import { diskFullText } from '../../runtime/src/store/diskFull';
 import { MAX_METRICS_LINE_BYTES, newMetricsCursor, readMetricsStep } from '../../runtime/src/store/metricsReader';
@@ -103,6 +103,25 @@ test('past the per-run budget batch points are thinned, epoch points all kept, a
   assert.ok(feed.pointCount('big') <= MAX_POINTS_PER_RUN);
   assert.equal(feed.metricsFrom('big', 0)!.kind.filter((k) => k === 0).length, Math.ceil((MAX_POINTS_PER_RUN + 10) / 1000));
   assert.match(feed.summaries()[0]!.problem ?? '', /batch points left out to bound memory \(1 in 2 kept\)/);
+});
+
+test('the store-wide budget is shared between runs, and mlts.log points are thinned like batch points', () => {
+  const store = new RunStore(join(dir, 'budget'));
+  // Enough runs that each one's share is the per-run floor, and one run of logged points well past it.
+  const runs = Math.ceil(STORE_POINT_BUDGET / MIN_POINTS_PER_RUN) + 1;
+  for (let i = 0; i < runs; i++) makeRun(store, `r${String(i).padStart(4, '0')}`);
+  const logged = MIN_POINTS_PER_RUN * 5;
+  const lines: string[] = [];
+  for (let i = 0; i < logged; i++) lines.push(i % 500 === 0 ? point(i, 1) : point(i, 2, 'log'));
+  writeFileSync(join(store.runDir('r0000'), 'metrics.jsonl'), lines.join(''));
+  const feed = new RunFeed(store);
+  do feed.scan();
+  while (feed.catchingUp);
+  assert.ok(feed.pointCount('r0000') <= MIN_POINTS_PER_RUN, `held ${feed.pointCount('r0000')}`);
+  // Epoch points all stay; the row says how many logged points were left out.
+  assert.equal(feed.metricsFrom('r0000', 0)!.kind.filter((k) => k === 0).length, logged / 500);
+  const problem = feed.summaries().find((r) => r.id === 'r0000')!.problem ?? '';
+  assert.match(problem, /\d+ log points left out to bound memory \(1 in 8 kept\)/);
 });
 
 test('control characters from run data are shown as escapes', () => {

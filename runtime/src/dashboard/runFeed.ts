@@ -7,8 +7,9 @@
 // Faults stay inside their run: an unreadable record, a folder in place of metrics.jsonl, damaged lines or a run
 // deleted mid-read become that run's `problem` (shown in its row), never an exception out of a scan or the poll
 // timer. Memory and time are bounded: each scan reads at most SCAN_BUDGET_BYTES of metrics per run (a huge file
-// fills in over several scans while the server answers), and a run keeps at most MAX_POINTS_PER_RUN points, thinning
-// batch points (every 2nd, then every 4th…) past that, which its `problem` states.
+// fills in over several scans while the server answers), and a run keeps at most its share of STORE_POINT_BUDGET
+// (between MIN_POINTS_PER_RUN and MAX_POINTS_PER_RUN) points, thinning batch and `mlts.log` points (every 2nd, then
+// every 4th…; epoch points are always kept) past that, which its `problem` states.
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { PointKind, type MetricChunk, type PointKindCode, type RunSummary } from './dashboardProtocol';
@@ -50,10 +51,10 @@ interface Tracked {
   /** Why the record could not be read as it is, and why the metrics could not (null when they can). */
   recordProblem: string | null;
   metricsProblem: string | null;
-  /** Keep one batch point in `batchStride` (1: all), and how many were left out so far. */
-  batchStride: number;
-  batchSeen: number;
-  thinned: number;
+  /** Per thinnable kind: keep one point in `stride` (1: all), points of it seen, and how many were left out. */
+  thinning: Record<ThinnedKind, { stride: number; seen: number; left: number }>;
+  /** Held points at which to try thinning again after a try found nothing to thin (a run of epoch points only). */
+  thinAgainAt: number;
   /** Skipped metrics lines, for the problem text. */
   skippedLines: number;
   /** Bumped whenever held points are renumbered (thinned, file replaced): clients holding points start over. */
@@ -62,8 +63,19 @@ interface Tracked {
 
 /** Metrics bytes read per run per scan; a larger backlog is read by the following scans, scheduled at once. */
 export const SCAN_BUDGET_BYTES = 8 * 1024 * 1024;
-/** Points held per run; past it batch points are thinned (epoch and logged points are always kept). */
+/** Points held per run at most; past its share batch and logged points are thinned (epoch points are always kept). */
 export const MAX_POINTS_PER_RUN = 250_000;
+/**
+ * Points held across the whole store, shared out evenly between its runs: at 100 runs × 1 M points each run keeps
+ * 20,000 (a chart is ~1,000 pixels wide), so the server stays near 300 MB instead of holding 25 M points (issue 14).
+ */
+export const STORE_POINT_BUDGET = 2_000_000;
+/** A run's share never falls below this, however many runs the store holds. */
+export const MIN_POINTS_PER_RUN = 2_000;
+
+type ThinnedKind = 'batch' | 'log';
+const THINNED_KINDS: readonly ThinnedKind[] = ['batch', 'log'];
+const noThinning = (): Tracked['thinning'] => ({ batch: { stride: 1, seen: 0, left: 0 }, log: { stride: 1, seen: 0, left: 0 } });
 
 export function summarize(record: RunRecord): RunSummary {
   return {
@@ -238,8 +250,30 @@ export class RunFeed {
         }
       }
     }
+    if (this.runs.size !== this.sharedBetween) this.reshare(change);
     if (this.backlog) this.schedule();
     return change;
+  }
+
+  /** How many runs the point budget was last shared between. */
+  private sharedBetween = 0;
+
+  /** The store gained runs: runs holding more than their new share are thinned down to it. */
+  private reshare(change: FeedChange): void {
+    this.sharedBetween = this.runs.size;
+    const share = this.pointsPerRun();
+    for (const [id, run] of this.runs) {
+      let held = run.columns.t.length;
+      if (held <= share) continue;
+      while (held > share && held >= run.thinAgainAt) {
+        this.thin(run);
+        if (run.columns.t.length === held) break;
+        held = run.columns.t.length;
+      }
+      run.summary.problem = this.problemOf(run);
+      if (!change.runs.includes(run.summary)) change.runs.push(run.summary);
+      if (!change.metrics.includes(id)) change.metrics.push(id);
+    }
   }
 
   /** Reads one run's record (when it changed) and its appended metrics into `change`. */
@@ -265,7 +299,7 @@ export class RunFeed {
         tracked.recordStamp = recordStamp;
         tracked.recordProblem = recordProblem;
       } else {
-        tracked = { summary, recordStamp, cursor: newMetricsCursor(), columns: emptyColumns(), recordProblem, metricsProblem: null, batchStride: 1, batchSeen: 0, thinned: 0, skippedLines: 0, generation: 0 };
+        tracked = { summary, recordStamp, cursor: newMetricsCursor(), columns: emptyColumns(), recordProblem, metricsProblem: null, thinning: noThinning(), thinAgainAt: 0, skippedLines: 0, generation: 0 };
         this.runs.set(id, tracked);
       }
       tracked.summary.problem = this.problemOf(tracked);
@@ -283,7 +317,10 @@ export class RunFeed {
   private problemOf(run: Tracked): string | null {
     const parts = [run.recordProblem, run.metricsProblem];
     if (run.skippedLines) parts.push(`${run.skippedLines} damaged ${METRICS_FILE} line${run.skippedLines === 1 ? '' : 's'} skipped`);
-    if (run.thinned) parts.push(`${run.thinned} batch points left out to bound memory (1 in ${run.batchStride} kept)`);
+    for (const kind of THINNED_KINDS) {
+      const { left, stride } = run.thinning[kind];
+      if (left) parts.push(`${left} ${kind} points left out to bound memory (1 in ${stride} kept)`);
+    }
     return parts.filter(Boolean).join('; ') || null;
   }
 
@@ -294,13 +331,22 @@ export class RunFeed {
     return this.backlog;
   }
 
-  /** Adds one point to the run's columns, keeping one batch point in `batchStride` and thinning when full. */
+  /** Points one run may hold: its even share of the store's budget, within the per-run bounds. */
+  private pointsPerRun(): number {
+    return Math.max(MIN_POINTS_PER_RUN, Math.min(MAX_POINTS_PER_RUN, Math.floor(STORE_POINT_BUDGET / Math.max(1, this.runs.size))));
+  }
+
+  /** Adds one point to the run's columns, keeping one batch or logged point in its kind's stride, thinning when full. */
   private addPoint(run: Tracked, p: MetricPoint): void {
-    if (p.kind === 'batch' && run.batchSeen++ % run.batchStride !== 0) {
-      run.thinned++;
-      return;
+    if (p.kind !== 'epoch') {
+      const thinning = run.thinning[p.kind];
+      if (thinning.seen++ % thinning.stride !== 0) {
+        thinning.left++;
+        return;
+      }
     }
-    if (run.columns.t.length >= MAX_POINTS_PER_RUN) this.thin(run);
+    const held = run.columns.t.length;
+    if (held >= this.pointsPerRun() && held >= run.thinAgainAt) this.thin(run);
     const c = run.columns;
     const i = c.t.length;
     c.t.push(p.t);
@@ -319,18 +365,31 @@ export class RunFeed {
     for (const column of c.values.values()) if (column.length <= i) column.push(null);
   }
 
-  /** Drops every other held batch point and halves the batch points kept from now on. */
+  /**
+   * Drops every other held point of the kind that holds the most (batch or logged) and halves how many of that kind
+   * are kept from now on. A run of epoch points only is left as it is: nothing there is thinned.
+   */
   private thin(run: Tracked): void {
     const c = run.columns;
+    const held = { batch: 0, log: 0 };
+    for (const k of c.kind) if (k === PointKind.batch) held.batch++;
+    else if (k === PointKind.log) held.log++;
+    const kind: ThinnedKind = held.batch >= held.log ? 'batch' : 'log';
+    if (held[kind] === 0) {
+      // Counting again on every point would cost the whole run each time: look again once it has doubled.
+      run.thinAgainAt = c.t.length * 2;
+      return;
+    }
+    const code = PointKind[kind];
     const keep: number[] = [];
-    let batchIndex = 0;
+    let index = 0;
     for (let i = 0; i < c.t.length; i++) {
-      if (c.kind[i] !== PointKind.batch || batchIndex++ % 2 === 0) keep.push(i);
-      else run.thinned++;
+      if (c.kind[i] !== code || index++ % 2 === 0) keep.push(i);
+      else run.thinning[kind].left++;
     }
     const pick = <T>(column: T[]): T[] => keep.map((i) => column[i]!);
     run.columns = { t: pick(c.t), step: pick(c.step), batch: pick(c.batch), kind: pick(c.kind), fit: pick(c.fit), values: new Map([...c.values].map(([k, v]) => [k, pick(v)])) };
-    run.batchStride *= 2;
+    run.thinning[kind].stride *= 2;
     run.generation++;
   }
 
@@ -346,7 +405,7 @@ export class RunFeed {
     if (step.restarted) {
       // The file was replaced by a shorter one: the points read so far belong to the old file.
       run.columns = emptyColumns();
-      Object.assign(run, { batchStride: 1, batchSeen: 0, thinned: 0, skippedLines: 0, generation: run.generation + 1 });
+      Object.assign(run, { thinning: noThinning(), thinAgainAt: 0, skippedLines: 0, generation: run.generation + 1 });
       run.cursor = newMetricsCursor();
       const again = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes: SCAN_BUDGET_BYTES, label: path });
       step.warnings.push(...again.warnings);
