@@ -30,6 +30,9 @@ interface Dirty {
   view: boolean;
 }
 
+/** Metrics-driven chart redraws are at least this many times the last chart render's cost apart. */
+const CHART_SPACING = 3;
+
 export class DashboardApp {
   private readonly runs = new Map<string, RunSummary>();
   private readonly data = new Map<string, RunData>();
@@ -40,6 +43,15 @@ export class DashboardApp {
   private subscription = '';
   private frame = 0;
   private dirty: Dirty = { table: true, view: true };
+  /**
+   * Charts owed a redraw for metrics that arrived, and what the last chart render cost: such redraws are spaced
+   * CHART_SPACING times that cost apart, so 10,000 runs arriving over many messages do not redraw every run so far on
+   * every frame (quadratic: over 10 minutes at 10,000 runs × 1,000 points). What the person does renders at once.
+   */
+  private chartsOwed = false;
+  private chartCostMs = 0;
+  private chartDoneAt = 0;
+  private chartTimer: ReturnType<typeof setTimeout> | undefined;
   private focusedRun: string | null = null;
   /** Each run's metric extremes, from the points held (runs whose metrics are not loaded have none). */
   private readonly extremesOf = (id: string) => this.data.get(id)?.extremes();
@@ -115,7 +127,7 @@ export class DashboardApp {
         // A gap means a message was lost (a reconnect): ask again from what is held.
         if (!data.apply(chunk)) this.subscription = '';
         // The table's best/min/max columns come from the points: redraw it only when one of them moved.
-        this.invalidate({ table: data.extremes() !== extremes, view: this.state.view === 'charts' });
+        this.invalidate({ table: data.extremes() !== extremes, view: this.state.view === 'charts' }, true);
         return;
       }
       case 'notice':
@@ -165,15 +177,32 @@ export class DashboardApp {
     this.setState({ sort: { column, descending } }, { table: true });
   }
 
-  private invalidate(dirty: Partial<Dirty>): void {
+  /** Schedules a render of what changed at the next frame; `fromData`: metrics arrived (see chartsOwed). */
+  private invalidate(dirty: Partial<Dirty>, fromData = false): void {
     this.dirty.table ||= dirty.table ?? false;
-    this.dirty.view ||= dirty.view ?? false;
+    if (fromData && dirty.view) this.chartsOwed = true;
+    else this.dirty.view ||= dirty.view ?? false;
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
+      if (this.chartsOwed && !this.dirty.view) {
+        const wait = this.chartDoneAt + CHART_SPACING * this.chartCostMs - performance.now();
+        if (wait <= 0) this.dirty.view = true;
+        else this.chartTimer ??= setTimeout(() => {
+          this.chartTimer = undefined;
+          this.invalidate({});
+        }, wait);
+      }
       const { table, view } = this.dirty;
       this.dirty = { table: false, view: false };
+      if (view) this.chartsOwed = false;
+      if (!table && !view) return;
+      const started = performance.now();
       this.render(table, view);
+      if (view) {
+        this.chartDoneAt = performance.now();
+        this.chartCostMs = this.chartDoneAt - started;
+      }
     });
   }
 
