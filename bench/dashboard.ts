@@ -36,7 +36,7 @@ const FAKE_HOST = `
     chunks[id] = { runId: id, from: 0, t, step, batch, kind, fit, values: { loss } };
     series.push([step, loss]);
   }
-  const summaries = ids.map((id, i) => ({ id, status: i < cfg.streaming ? 'running' : 'finished', file: 'exp.ml.ts', params: { lr: [0.001, 0.01, 0.1][i % 3], hidden: [16, 32, 64, 128][i % 4] }, finalMetrics: { loss: chunks[id].values.loss[cfg.points - 1] }, backend: 'cpu', group: null, queuedAt: new Date(t0 + i * 1000).toISOString(), startedAt: new Date(t0 + i * 1000).toISOString(), endedAt: null, message: null, progress: null }));
+  const summaries = ids.map((id, i) => ({ id, status: i < cfg.streaming ? 'running' : 'finished', file: 'exp.ml.ts', params: { lr: [0.001, 0.01, 0.1][i % 3], hidden: [16, 32, 64, 128][i % 4] }, finalMetrics: { loss: chunks[id].values.loss[cfg.points - 1] }, backend: 'cpu', group: null, queuedAt: new Date(t0 + i * 1000).toISOString(), startedAt: new Date(t0 + i * 1000).toISOString(), endedAt: null, message: null, progress: null, where: null }));
   const bench = (window.__bench = { ids, series, firstRender: null, frames: [], longTasks: [], work: [], measuring: false });
   // Times the dashboard's own work per frame (its render runs in requestAnimationFrame), to tell long tasks caused
   // by it from a busy machine's scheduling.
@@ -71,7 +71,13 @@ const FAKE_HOST = `
       });
       if (m.type === 'subscribe') setTimeout(() => {
         const started = performance.now();
-        for (const r of m.runs) if (chunks[r.id]) post({ type: 'metrics', chunk: { ...chunks[r.id], from: r.from } });
+        // Only the points past what the page holds, as a host sends them.
+        for (const r of m.runs) {
+          const c = chunks[r.id];
+          if (!c || r.from >= c.t.length) continue;
+          const cut = (a) => (r.from ? a.slice(r.from) : a);
+          post({ type: 'metrics', chunk: { runId: r.id, from: r.from, t: cut(c.t), step: cut(c.step), batch: cut(c.batch), kind: cut(c.kind), fit: cut(c.fit), values: { loss: cut(c.values.loss) } } });
+        }
         if (bench.measuring) bench.work.push(performance.now() - started);
       });
     },
@@ -150,7 +156,7 @@ interface Scenario {
   streaming: number;
 }
 
-export async function openWith(browser: Awaited<ReturnType<typeof launchBrowser>>, assets: string, scenario: Scenario, html: string, onConsole?: (text: string) => void): Promise<Page> {
+export async function openWith(browser: Awaited<ReturnType<typeof launchBrowser>>, assets: string, scenario: Scenario, html: string, onConsole?: (text: string) => void, beforeLoad?: (page: Page) => Promise<void>): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1300, height: 1000 } });
   const page = await context.newPage();
   if (onConsole) page.on('console', (m) => onConsole(m.text()));
@@ -159,6 +165,7 @@ export async function openWith(browser: Awaited<ReturnType<typeof launchBrowser>
   await page.addInitScript((cfg) => Object.assign(globalThis, { __benchConfig: cfg }), scenario);
   await page.addInitScript(FAKE_HOST);
   if (html === 'baseline') await page.addInitScript(BASELINE);
+  await beforeLoad?.(page);
   await page.goto(`${ORIGIN}/${html}.html`);
   return page;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { benchCellEndToEnd } from './cellEndToEnd';
 import { benchCliStartup } from './cliStartup';
 import { benchDashboard } from './dashboard';
+import { benchDashboardScale } from './dashboardScale';
 import { benchDataProfile } from './dataProfile';
 import { benchKernelRoundTrip } from './kernel';
 import { benchLspLatency } from './lspLatency';
@@ -28,6 +29,7 @@ const BENCHMARKS: Record<string, () => unknown> = {
   'training-backends': benchTrainingBackends,
   'data-profile': benchDataProfile,
   dashboard: benchDashboard,
+  'dashboard-scale': benchDashboardScale,
 };
 
 async function main(): Promise<void> {

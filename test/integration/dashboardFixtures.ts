@@ -157,6 +157,18 @@ export async function startUi(storeRoot: string, assetsDir: string): Promise<Run
   };
 }
 
+/** The built `mlts ui` (dist/cli.js; run `npm run build` first) on `root`, as a user starts it; resolves with its URL. */
+export async function startBuiltUi(root: string): Promise<{ url: string; child: ChildProcess; stderr: () => string }> {
+  const child = spawn(process.execPath, [join(REPO, 'dist', 'cli.js'), 'ui', '--store', root, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => resolveUrl(line.trim()));
+    child.once('exit', (code) => reject(new Error(`mlts ui exited with ${code}: ${stderr}`)));
+  });
+  return { url, child, stderr: () => stderr };
+}
+
 /**
  * Page-side probes the browser tests and the benchmark install with `page.addInitScript` (plain JavaScript, since the
  * Node-side type check has no DOM): canvas pixel counts and diffs, the points the charts drew, and a frame wait.

@@ -4,14 +4,13 @@
 // while the page is open, a full tmpfs as the store, and `mlts runs | head`. Each case checks that the server stays
 // up, the other runs display, the broken run shows its reason, and nothing written before the fault is lost.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/harness/workbench';
-import { metricLine, RESULTS, SeededStore, seedRun } from './dashboardFixtures';
+import { metricLine, RESULTS, SeededStore, seedRun, startBuiltUi } from './dashboardFixtures';
 import { dist } from './processes';
 import { mlts, workspace } from './runWorkspace';
 import { RunStore } from '../../runtime/src/store/runStore';
@@ -47,16 +46,6 @@ function writeHugeMetrics(path: string): number {
   return blocks;
 }
 
-async function startUi(root: string): Promise<typeof ui> {
-  const child = spawn(process.execPath, [dist('cli.js'), 'ui', '--store', root, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve(line.trim()));
-    child.once('exit', (code) => reject(new Error(`mlts ui exited with ${code}: ${stderr}`)));
-  });
-  return { url, child, stderr: () => stderr };
-}
 
 let hugeEpochs = 0;
 const timings: Record<string, number> = {};
@@ -80,7 +69,7 @@ before(async () => {
   hugeEpochs = writeHugeMetrics(store.metricsPath(HUGE));
   timings.generateMs = Date.now() - started;
   const uiStart = Date.now();
-  ui = await startUi(store.root);
+  ui = await startBuiltUi(store.root);
   timings.uiStartMs = Date.now() - uiStart;
   browser = await launchBrowser();
 });
