@@ -71,8 +71,8 @@ export class RunsTable {
   /** The scrolling box around the table, once attached; without it every row is rendered. */
   private scroller: HTMLElement | null = null;
   private scrollFrame = 0;
-  /** Height of one row in pixels, measured on the first window (rows hold one line of text). */
-  private rowHeight = 0;
+  /** Height of one row in pixels, measured on the first window (rows hold one line of text); 0 until then. */
+  private measuredRowHeight = 0;
   private readonly topSpacer = RunsTable.spacer();
   private readonly bottomSpacer = RunsTable.spacer();
 
@@ -100,6 +100,11 @@ export class RunsTable {
         this.renderWindow();
       });
     });
+  }
+
+  /** A row's height for the window arithmetic: the measured one, or the stylesheet's 22 px before the first window. */
+  private get rowHeight(): number {
+    return this.measuredRowHeight || 22;
   }
 
   /** True while only a window of the shown rows is in the page. */
@@ -130,7 +135,7 @@ export class RunsTable {
     let first = 0;
     let last = runs.length;
     if (this.windowed) {
-      const height = this.rowHeight || 22;
+      const height = this.rowHeight;
       const top = Math.max(0, this.scroller!.scrollTop - this.head.offsetHeight);
       const visible = Math.ceil((this.scroller!.clientHeight || 600) / height);
       first = Math.max(0, Math.floor(top / height) - OVERSCAN_ROWS);
@@ -155,11 +160,10 @@ export class RunsTable {
       this.order = order;
     }
     if (this.windowed) {
-      const first0 = order.length ? this.rows.get(order[0]!)!.tr : null;
-      if (!this.rowHeight && first0) this.rowHeight = first0.getBoundingClientRect().height || 22;
-      const height = this.rowHeight || 22;
-      (this.topSpacer.firstChild as HTMLElement).style.height = `${first * height}px`;
-      (this.bottomSpacer.firstChild as HTMLElement).style.height = `${(runs.length - last) * height}px`;
+      const firstRow = order.length ? this.rows.get(order[0]!)!.tr : null;
+      if (!this.measuredRowHeight && firstRow) this.measuredRowHeight = firstRow.getBoundingClientRect().height;
+      (this.topSpacer.firstChild as HTMLElement).style.height = `${first * this.rowHeight}px`;
+      (this.bottomSpacer.firstChild as HTMLElement).style.height = `${(runs.length - last) * this.rowHeight}px`;
     }
     // One tab stop for the whole table (the last focused row, else the first); arrows move between rows.
     if (!this.tabRow || !this.rows.has(this.tabRow)) this.setTabRow(order[0] ?? null);
@@ -184,7 +188,7 @@ export class RunsTable {
   /** Scrolls a windowed table so that the row of shown run `index` is rendered and in view. */
   private scrollToIndex(index: number): void {
     if (!this.windowed || index < 0) return;
-    const height = this.rowHeight || 22;
+    const height = this.rowHeight;
     const scroller = this.scroller!;
     const top = this.head.offsetHeight + index * height;
     if (top < scroller.scrollTop + this.head.offsetHeight) scroller.scrollTop = top - this.head.offsetHeight;
