@@ -12,13 +12,14 @@
 // MLTS_BENCH_SCALE=0.1 shrinks the generated stores (points per run) for a quick look; the numbers in BENCHMARKS.md
 // are at 1. MLTS_BENCH_PARTS=page or =server runs one part.
 import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../test/e2e/harness/workbench';
 import { buildDashboardAssets, SeededStore, seedRun, startBuiltUi } from '../test/integration/dashboardFixtures';
 import { openWith } from './dashboard';
+import { procStatus } from './procStatus';
 import { median } from './stats';
 
 const SCALE = Number(process.env.MLTS_BENCH_SCALE ?? 1);
@@ -132,13 +133,6 @@ function appendBatches(path: string, block: Buffer, points: number): number {
     closeSync(fd);
   }
   return bytes;
-}
-
-function procStatus(pid: number): { rssMb: number; hwmMb: number; cpuTicks: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024, cpuTicks: Number(stat[11]) + Number(stat[12]) };
 }
 
 async function startServer(root: string): Promise<{ url: string; child: ChildProcess; startedAt: number }> {

@@ -13,16 +13,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LspTestClient } from '../test/integration/lspClient';
 import { generateExperiment } from './generateExperiment';
+import { procStatus } from './procStatus';
 import { formatMs, median, quantile } from './stats';
 
 const root = join(__dirname, '..');
 const EDITS = Number(process.env.MLTS_BENCH_EDITS ?? 40);
 const FILES_FOR_MEMORY = 50;
 
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
 
 type EditKind = 'first cell' | 'last cell';
 const EDIT_KINDS: EditKind[] = ['first cell', 'last cell'];
@@ -180,7 +177,7 @@ export async function benchLspLatency(): Promise<unknown> {
     server.send('open', { file: f, fileContent: readFileSync(f, 'utf8'), scriptKindName: 'TS', projectRootPath: root });
     await server.semanticDiagnostics(f);
   }
-  const rss = { mlts: rssMiB(client.pid), tsserver: rssMiB(server.child.pid!) };
+  const rss = { mlts: procStatus(client.pid).rssMb, tsserver: procStatus(server.child.pid!).rssMb };
   await client.stop();
   server.stop();
   console.log(`memory after opening ${FILES_FOR_MEMORY} files: mlts ${rss.mlts.toFixed(0)} MiB, tsserver ${rss.tsserver.toFixed(0)} MiB`);
