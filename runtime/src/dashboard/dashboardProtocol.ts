@@ -35,6 +35,9 @@ export interface RunSummary {
   problem?: string | null;
 }
 
+/** Suffix that tells a batch series apart from the epoch series of the same metric (`loss · batch`). */
+export const BATCH_SUFFIX = ' · batch';
+
 /** Point kinds, numbered so chunks stay small: epoch-end logs, sampled batch logs, and `mlts.log` calls. */
 export const PointKind = { epoch: 0, batch: 1, log: 2 } as const;
 export type PointKindCode = (typeof PointKind)[keyof typeof PointKind];
@@ -55,6 +58,12 @@ export interface MetricChunk {
   /** Which fit call the point belongs to; 0 for log points. */
   fit: number[];
   values: Record<string, (number | null)[]>;
+  /**
+   * Points of each series read from the run's metrics.jsonl so far, before the host thinned them to bound its memory
+   * (keys as the dashboard names series: `loss` for epoch and log points, `loss · batch` for batch points). A series
+   * absent here has nothing left out. Sent with every chunk, so the chart can say "N of M points shown".
+   */
+  totals?: Record<string, number>;
 }
 
 // ---- host → dashboard ----
@@ -163,6 +172,7 @@ export function isMetricChunk(v: unknown): v is MetricChunk {
   const n = t.length;
   if (step.length !== n || batch.length !== n || kind.length !== n || fit.length !== n) return false;
   for (let i = 0; i < n; i++) if (kind[i] !== 0 && kind[i] !== 1 && kind[i] !== 2) return false;
+  if (v.totals !== undefined && !(isRecord(v.totals) && Object.values(v.totals).every(isCount))) return false;
   return isRecord(values) && Object.values(values).every((col) => isNullableNumberArray(col, n));
 }
 

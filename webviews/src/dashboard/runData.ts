@@ -4,14 +4,13 @@
 // extended in place when points are appended, so a live run costs work in proportion to its new points only.
 // The first chunk's columns are adopted as they are, so loading a long run copies nothing.
 // Pure data code: no DOM.
-import { PointKind, type MetricChunk, type PointKindCode } from '../../../runtime/src/dashboard/dashboardProtocol';
+import { BATCH_SUFFIX, PointKind, type MetricChunk, type PointKindCode } from '../../../runtime/src/dashboard/dashboardProtocol';
 import { EMA_START, emaInto, type EmaState } from './smoothing';
 
 export type XAxisMode = 'step' | 'epoch' | 'wall' | 'relative';
 export const X_AXIS_MODES: readonly XAxisMode[] = ['step', 'epoch', 'wall', 'relative'];
 
-/** Suffix that tells a batch series apart from the epoch series of the same metric. */
-export const BATCH_SUFFIX = ' · batch';
+export { BATCH_SUFFIX };
 
 export interface MetricExtremes {
   min: number;
