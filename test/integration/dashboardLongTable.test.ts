@@ -3,6 +3,7 @@
 // plain row, and select a run found far down. The real `mlts ui` serves a store of 1,200 seeded runs; headless
 // Chromium loads the page. Waits are for page conditions, not time.
 import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -10,6 +11,9 @@ import { launchBrowser } from '../e2e/harness/workbench';
 import { buildDashboardAssets, RESULTS, SeededStore, seedRun, startUi } from './dashboardFixtures';
 
 const RUNS = 1200;
+/** The run given BATCH_POINTS batch points, over MIN_POINTS_PER_RUN (runFeed.ts), a run's least share of the budget. */
+const THINNED = 7;
+const BATCH_POINTS = 5000;
 /** runsTable.ts's WINDOW_ABOVE: past this many shown runs only a window of rows is in the page. */
 const WINDOW_ABOVE = 300;
 let browser: Browser;
@@ -22,6 +26,8 @@ before(async () => {
   const assets = await buildDashboardAssets('dashboard-long-table');
   store = new SeededStore(join(RESULTS, 'dashboard-long-table', 'store'));
   for (let i = 0; i < RUNS; i++) seedRun(store, { id: idOf(i), status: 'finished', params: { lr: [0.001, 0.01, 0.1][i % 3]! }, epochs: 2, seed: i + 1 });
+  // One run logged every batch: more points than its share of the server's point budget at 1,200 runs.
+  appendFileSync(store.metricsPath(idOf(THINNED)), Array.from({ length: BATCH_POINTS }, (_, i) => JSON.stringify({ kind: 'batch', t: 1.76e12 + i, step: 1, batch: i, fit: 0, values: { loss: 1 / (1 + i) } }) + '\n').join(''));
   ui = await startUi(store.root, assets);
   browser = await launchBrowser();
 });
@@ -40,6 +46,9 @@ test('a table of 1,200 runs renders a window of rows, scrolls through all of the
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(ui.url);
   await page.locator('.summary').filter({ hasText: `${RUNS} of ${RUNS} runs` }).waitFor();
+  // With none selected the charts draw the first 100 runs listed, and say so.
+  await page.locator('.chart[data-metric="loss"][data-runs="100"]').waitFor();
+  assert.match((await page.locator('.charts-note').textContent()) ?? '', /first 100 of 1,200 runs, in table order/);
   const first = await rowIds(page);
   assert.ok(first.length > 10 && first.length < WINDOW_ABOVE, `rows in the page: ${first.length}`);
 
@@ -69,4 +78,23 @@ test('a table of 1,200 runs renders a window of rows, scrolls through all of the
   assert.deepEqual(await rowIds(page), [far]);
   assert.equal(await page.locator('table.runs tbody tr.spacer').count(), 0);
   assert.deepEqual(errors, []);
+});
+
+test('a chart says how many of the points in the runs\' files it shows when the server thinned them', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 1300, height: 1000 } })).newPage();
+  page.setDefaultTimeout(60_000);
+  await page.goto(ui.url);
+  await page.locator('vscode-textfield.filter input').fill(idOf(THINNED).slice(-6));
+  await page.locator('.summary').filter({ hasText: `1 of ${RUNS} runs` }).waitFor();
+  await page.locator('.charts-note').waitFor({ state: 'hidden' });
+  const chart = page.locator('.chart[data-metric="loss · batch"][data-runs="1"]');
+  await chart.waitFor();
+  const total = Number(await chart.getAttribute('data-points-total'));
+  const shown = Number(await chart.getAttribute('data-points-shown'));
+  assert.equal(total, BATCH_POINTS, 'the total counts the points in metrics.jsonl, not the ones the server kept');
+  assert.ok(shown > 0 && shown < BATCH_POINTS, `shown ${shown}`);
+  assert.equal(await chart.locator('.chart-points').textContent(), `${shown.toLocaleString('en-US')} of ${BATCH_POINTS.toLocaleString('en-US')} points shown`);
+  assert.match((await chart.locator('.chart-points').getAttribute('title')) ?? '', /the host holds [\d,]+ of the 5,000 points/);
+  // An epoch chart of two points draws both.
+  assert.equal(await page.locator('.chart[data-metric="loss"] .chart-points').textContent(), '2 points');
 });

@@ -18,7 +18,7 @@ import { BATCH_SUFFIX, RunData, X_AXIS_MODES, type XAxisMode } from './runData';
 import { matchesFilter, orderMetrics, sortRuns, tableColumns } from './runQuery';
 import { RunsTable } from './runsTable';
 import type { DashboardTransport } from './transport';
-import { restoreViewState, VIEWS, type DashboardView, type ViewState } from './viewState';
+import { DEFAULT_CHARTED_RUNS, restoreViewState, VIEWS, type DashboardView, type ViewState } from './viewState';
 
 const VIEW_LABELS: Record<DashboardView, string> = { charts: 'Charts', hparams: 'HParams', compare: 'Compare' };
 const X_LABELS: Record<XAxisMode, string> = { step: 'Step', epoch: 'Epoch', wall: 'Wall time', relative: 'Relative time' };
@@ -67,6 +67,8 @@ export class DashboardApp {
   private readonly noticeBox = el('div', 'notices');
   private readonly controls = el('div', 'view-controls');
   private readonly viewBox = el('main', 'view');
+  /** Says which runs the charts show when they are not all of the listed ones. */
+  private readonly chartNote = el('p', 'charts-note');
   private readonly tabs = new Map<DashboardView, HTMLButtonElement>();
 
   constructor(
@@ -112,7 +114,7 @@ export class DashboardApp {
           this.data.delete(id);
         }
         // Ask for the charts' metrics at once rather than after the next frame: the host reads while the table renders.
-        if (this.state.view === 'charts') this.subscribe(this.viewRuns(this.shownRuns()));
+        if (this.state.view === 'charts') this.subscribe(this.chartedRuns(this.shownRuns()));
         this.invalidate({ table: true, view: true });
         return;
       case 'metrics': {
@@ -220,6 +222,12 @@ export class DashboardApp {
     return picked.length ? picked : shown;
   }
 
+  /** The runs the charts draw: the view's runs, capped at DEFAULT_CHARTED_RUNS unless the person selected them. */
+  private chartedRuns(shown: RunSummary[]): RunSummary[] {
+    const runs = this.viewRuns(shown);
+    return this.state.selected.length || runs.length <= DEFAULT_CHARTED_RUNS ? runs : runs.slice(0, DEFAULT_CHARTED_RUNS);
+  }
+
   private subscribe(runs: RunSummary[]): void {
     const ids = runs.map((r) => r.id).sort();
     const key = ids.join('\n');
@@ -249,14 +257,19 @@ export class DashboardApp {
         tab.tabIndex = v === this.state.view ? 0 : -1;
       }
     }
-    if (this.state.view === 'charts') this.subscribe(viewRuns);
+    const charted = this.state.view === 'charts' ? this.chartedRuns(shown) : [];
+    if (this.state.view === 'charts') this.subscribe(charted);
     if (!view) return;
     this.renderControls(viewRuns);
     const width = Math.max(300, this.viewBox.clientWidth || this.root.clientWidth || 800);
-    for (const child of [this.charts.element, this.hparams.element, this.compare.element]) child.hidden = true;
+    for (const child of [this.chartNote, this.charts.element, this.hparams.element, this.compare.element]) child.hidden = true;
     switch (this.state.view) {
       case 'charts': {
-        const chartRuns: ChartRun[] = viewRuns.filter((r) => this.data.has(r.id)).map((r) => ({ id: r.id, data: this.data.get(r.id)!, params: r.params }));
+        if (charted.length < viewRuns.length) {
+          this.chartNote.textContent = `Charts show the first ${charted.length} of ${viewRuns.length.toLocaleString('en-US')} runs, in table order. Sort or filter the table, or select runs, to chart others.`;
+          this.chartNote.hidden = false;
+        }
+        const chartRuns: ChartRun[] = charted.filter((r) => this.data.has(r.id)).map((r) => ({ id: r.id, data: this.data.get(r.id)!, params: r.params }));
         const keys = new Set<string>();
         for (const r of chartRuns) for (const k of r.data.seriesKeys()) keys.add(k);
         const epochKeys = orderMetrics([...keys].filter((k) => !k.endsWith(BATCH_SUFFIX)));
@@ -294,7 +307,7 @@ export class DashboardApp {
     tableWrap.append(this.table.element);
     this.table.attachScroller(tableWrap);
     const empty = el('p', 'empty runs-empty', 'No runs yet. Start one with `mlts run FILE` or the launcher; it appears here as soon as it is queued.');
-    this.viewBox.append(this.charts.element, this.hparams.element, this.compare.element);
+    this.viewBox.append(this.chartNote, this.charts.element, this.hparams.element, this.compare.element);
     this.root.append(this.header, this.noticeBox, tableWrap, empty, this.controls, this.viewBox);
   }
 

@@ -154,6 +154,8 @@ class MetricChart {
   readonly element = el('section', 'chart');
   private readonly plotBox = el('div', 'plot');
   private readonly tooltip = el('div', 'chart-tooltip');
+  /** "N of M points shown": what the chart drew against what the runs' files hold. */
+  private readonly pointsNote = el('span', 'chart-points');
   private plot: uPlot | null = null;
   private shapeKey = '';
   /** Per uPlot series index (from 1): the run it draws and the points drawn, for picking. */
@@ -171,7 +173,7 @@ class MetricChart {
   ) {
     this.element.dataset.metric = metric;
     const head = el('div', 'chart-head');
-    head.append(el('h3', 'chart-title', metric));
+    head.append(el('h3', 'chart-title', metric), this.pointsNote);
     const png = el('button', 'chart-action', 'PNG');
     png.type = 'button';
     png.title = `Save the ${metric} chart as PNG`;
@@ -194,6 +196,34 @@ class MetricChart {
     // Tests and benchmarks wait on these: how many runs the chart shows and how many points it drew.
     this.element.dataset.runs = String(this.full.length);
     this.element.dataset.points = String(this.drawnPoints);
+    this.notePoints(runs, settings.groupBy ? null : this.drawnLines);
+  }
+
+  /** Points drawn per run line (the top lines; raw lines behind smoothed ones repeat the same points). */
+  private drawnLines = 0;
+
+  /**
+   * Says how many points the chart shows of how many the runs' files hold: each pixel column keeps a few points
+   * (first, last, min, max) of what the page holds, and the host may hold fewer than the file has (thinned to bound
+   * its memory). `shown` is null for grouped charts, which draw one aggregate per group.
+   */
+  private notePoints(runs: readonly ChartRun[], shown: number | null): void {
+    const totals = new Map(runs.map((r) => [r.id, r.data.totals[this.metric] ?? 0]));
+    let held = 0;
+    let total = 0;
+    for (const { series, label } of this.full) {
+      held += series.x.length;
+      total += Math.max(series.x.length, totals.get(label) ?? 0);
+    }
+    const n = (v: number) => v.toLocaleString('en-US');
+    const why: string[] = [];
+    if (shown !== null && shown < held) why.push(`each pixel column keeps its first, last, lowest and highest point of the ${n(held)} held`);
+    if (held < total) why.push(`the host holds ${n(held)} of the ${n(total)} points in the runs' metrics files to bound its memory; the CSV has the held points, \`mlts runs ID --format json\` has every one`);
+    const drawn = shown ?? held;
+    this.pointsNote.textContent = drawn < total ? `${n(drawn)} of ${n(total)} points shown` : `${n(total)} point${total === 1 ? '' : 's'}`;
+    this.pointsNote.title = why.length ? `${why.join('; ')}.` : 'Every point is drawn.';
+    this.element.dataset.pointsShown = String(drawn);
+    this.element.dataset.pointsTotal = String(total);
   }
 
   private updateRuns(runs: readonly ChartRun[], settings: ChartSettings): void {
@@ -222,6 +252,7 @@ class MetricChart {
     this.markerColours = [null, ...(raw ? ids.map(() => null) : []), ...ids.map((id) => runColour(id, settings.theme))];
     this.markerMode = 2;
     const key = JSON.stringify(['runs', ids, raw, settings.xAxis, logX, logY, settings.theme, settings.width]);
+    this.drawnLines = pairs.reduce((sum, p) => sum + p.x.length, 0);
     this.drawn = [
       ...(raw ? rawPairs.map((p, i) => ({ runId: ids[i]!, label: ids[i]!, ...p })) : []),
       ...pairs.map((p, i) => ({ runId: ids[i]!, label: ids[i]!, ...p })),

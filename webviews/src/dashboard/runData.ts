@@ -64,6 +64,8 @@ export class RunData {
   kind: PointKindCode[] = [];
   fit: number[] = [];
   values = new Map<string, (number | null)[]>();
+  /** Points of each series in the run's file before the host thinned them (chunk.totals); empty when none were. */
+  totals: Readonly<Record<string, number>> = {};
   private hasBatch = false;
   /** Whether every point so far is an epoch point of the first fit with a step above the previous one. */
   private plainEpochs = true;
@@ -85,6 +87,7 @@ export class RunData {
   apply(chunk: MetricChunk): boolean {
     if (chunk.from > this.length) return false;
     if (chunk.from < this.length) this.truncate(chunk.from);
+    if (chunk.totals) this.totals = chunk.totals;
     if (chunk.kind.includes(PointKind.batch)) this.hasBatch = true;
     let lastStep = this.length ? this.step[this.length - 1]! : -Infinity;
     for (let i = 0; i < chunk.t.length && this.plainEpochs; i++) {
