@@ -1,7 +1,7 @@
 // Unit tests of the run feed and the dashboard session behind both hosts, on a store written in a temporary
 // folder: summaries from run.json, metrics read incrementally with a torn last line left for later, a rewritten
-// metrics file starting over, a session that sends the whole list on `ready` and only subscribed runs' points,
-// `mlts ui`'s arguments and its Host/Origin check.
+// metrics file starting over, one scan's byte budget shared between runs in turn, a session that sends the whole
+// list on `ready` and only subscribed runs' points, `mlts ui`'s arguments and its Host/Origin check.
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { UsageError } from '../../cli/src/commandIO';
 import { isOwnRequest } from '../../cli/src/ui/dashboardServer';
 import { DashboardSession } from '../../runtime/src/dashboard/dashboardSession';
 import { RunFeed } from '../../runtime/src/dashboard/runFeed';
+import { MAX_METRICS_LINE_BYTES } from '../../runtime/src/store/metricsReader';
 import { parseUiArgs } from '../../cli/src/uiCommand';
 import type { ToDashboard } from '../../runtime/src/dashboard/dashboardProtocol';
 import { newRunRecord } from '../../runtime/src/store/runRecord';
@@ -48,6 +49,39 @@ test('the feed reads records and appended metric lines, leaving a torn line unti
   writeFileSync(metrics, point(0, 9));
   feed.scan();
   assert.equal(feed.pointCount('run-1'), 1);
+  feed.dispose();
+});
+
+test('a scan reads every record, then metrics within one byte budget for all runs, taking runs in turn', () => {
+  const store = new RunStore(join(dir, 'budget'));
+  const ids = ['run-a', 'run-b', 'run-c'];
+  const lines = 40_000;
+  let text = '';
+  for (let i = 0; i < lines; i++) text += point(i, 1 / (i + 1));
+  for (const id of ids) writeFileSync(makeRun(store, id), text);
+  assert.ok(text.length > 2 * MAX_METRICS_LINE_BYTES, 'each file takes several budgets');
+  // A budget below one read: each scan reads one read's worth (MAX_METRICS_LINE_BYTES) of one run, then stops.
+  const feed = new RunFeed(store, { scanBudgetBytes: 1 });
+  const counts = () => ids.map((id) => feed.pointCount(id));
+  const first = feed.start();
+  assert.deepEqual(first.runs.map((r) => r.id).sort(), ids, 'every row after the first scan');
+  assert.ok(feed.catchingUp);
+  const [a] = counts();
+  assert.ok(a! > 0 && a! < lines);
+  assert.deepEqual(counts().slice(1), [0, 0]);
+  feed.scan();
+  assert.deepEqual(counts().map((n) => n > 0), [true, true, false], 'the next scan goes on with the next run');
+  feed.scan();
+  assert.deepEqual(counts().map((n) => n > 0), [true, true, true]);
+  feed.scan();
+  assert.ok(feed.pointCount('run-a') > a!, 'and then comes round again');
+  let scans = 4;
+  while (feed.catchingUp) {
+    feed.scan();
+    scans++;
+  }
+  assert.deepEqual(counts(), [lines, lines, lines]);
+  assert.ok(scans <= ids.length * Math.ceil(text.length / MAX_METRICS_LINE_BYTES) + 2, `${scans} scans`);
   feed.dispose();
 });
 

@@ -6,10 +6,12 @@
 // Like every reader (docs/run-store.md), it marks a running run whose process vanished as killed.
 // Faults stay inside their run: an unreadable record, a folder in place of metrics.jsonl, damaged lines or a run
 // deleted mid-read become that run's `problem` (shown in its row), never an exception out of a scan or the poll
-// timer. Memory and time are bounded: each scan reads at most SCAN_BUDGET_BYTES of metrics per run (a huge file
-// fills in over several scans while the server answers), and a run keeps at most its share of STORE_POINT_BUDGET
-// (between MIN_POINTS_PER_RUN and MAX_POINTS_PER_RUN) points, thinning batch and `mlts.log` points (every 2nd, then
-// every 4th…; epoch points are always kept) past that, which its `problem` states.
+// timer. Memory and time are bounded: a scan first reads every run's record (cheap, so the runs table is whole after
+// the first scan), then at most SCAN_BUDGET_BYTES of metrics across all runs, taking runs in turn from the one after
+// where the last scan stopped, so huge files fill in over several scans while the server answers and no run waits
+// behind another's backlog. A run keeps at most its share of STORE_POINT_BUDGET (between MIN_POINTS_PER_RUN and
+// MAX_POINTS_PER_RUN) points, thinning batch and `mlts.log` points (every 2nd, then every 4th…; epoch points are
+// always kept) past that, which its `problem` states.
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { PointKind, type MetricChunk, type PointKindCode, type RunSummary } from './dashboardProtocol';
@@ -23,6 +25,8 @@ export interface RunFeedOptions {
   pollMs?: number;
   /** Milliseconds to gather change notifications before one scan (default 50). */
   debounceMs?: number;
+  /** Metrics bytes one scan reads across all runs (default SCAN_BUDGET_BYTES). */
+  scanBudgetBytes?: number;
 }
 
 export interface FeedChange {
@@ -61,8 +65,11 @@ interface Tracked {
   generation: number;
 }
 
-/** Metrics bytes read per run per scan; a larger backlog is read by the following scans, scheduled at once. */
-export const SCAN_BUDGET_BYTES = 8 * 1024 * 1024;
+/**
+ * Metrics bytes one scan reads across all runs; a larger backlog is read by the following scans, scheduled at once.
+ * About a tenth of a second of parsing, so a scan never holds up the server's answers for long.
+ */
+export const SCAN_BUDGET_BYTES = 16 * 1024 * 1024;
 /** Points held per run at most; past its share batch and logged points are thinned (epoch points are always kept). */
 export const MAX_POINTS_PER_RUN = 250_000;
 /**
@@ -237,22 +244,48 @@ export class RunFeed {
         change.removed.push(id);
       }
     }
-    for (const id of names) {
-      try {
-        this.scanRun(id, change);
-      } catch (err) {
-        // A fault this reader did not foresee still stays inside its run.
-        const tracked = this.runs.get(id);
-        const problem = `could not read this run: ${(err as Error).message}`;
-        if (tracked && tracked.summary.problem !== problem) {
-          tracked.summary = { ...tracked.summary, problem };
-          change.runs.push(tracked.summary);
-        }
-      }
-    }
+    // Records first: every run is in the table after one scan, and the point budget is shared between all of them
+    // before any metrics are read.
+    for (const id of names) this.contained(id, change, () => this.scanRecord(id, change));
     if (this.runs.size !== this.sharedBetween) this.reshare(change);
+    this.scanMetrics(change);
     if (this.backlog) this.schedule();
     return change;
+  }
+
+  /** The run after which the last scan's metrics budget ran out; the next scan starts after it. */
+  private stoppedAfter = '';
+
+  /** Reads appended metrics, runs in id order starting after `stoppedAfter`, until the scan's byte budget is spent. */
+  private scanMetrics(change: FeedChange): void {
+    const ids = [...this.runs.keys()].sort();
+    const first = ids.findIndex((id) => id > this.stoppedAfter);
+    const order = first < 0 ? ids : [...ids.slice(first), ...ids.slice(0, first)];
+    let budget = Math.max(1, this.options.scanBudgetBytes ?? SCAN_BUDGET_BYTES);
+    for (const [i, id] of order.entries()) {
+      if (budget <= 0) {
+        // Runs not reached may have lines waiting: the next scan comes at once and starts with them.
+        this.backlog = true;
+        this.stoppedAfter = order[i - 1]!;
+        return;
+      }
+      this.contained(id, change, () => (budget -= this.scanRunMetrics(id, budget, change)));
+    }
+    this.stoppedAfter = '';
+  }
+
+  /** Runs `read` for run `id`; a fault this reader did not foresee still stays inside its run. */
+  private contained(id: string, change: FeedChange, read: () => void): void {
+    try {
+      read();
+    } catch (err) {
+      const tracked = this.runs.get(id);
+      const problem = `could not read this run: ${(err as Error).message}`;
+      if (tracked && tracked.summary.problem !== problem) {
+        tracked.summary = { ...tracked.summary, problem };
+        if (!change.runs.includes(tracked.summary)) change.runs.push(tracked.summary);
+      }
+    }
   }
 
   /** How many runs the point budget was last shared between. */
@@ -276,8 +309,8 @@ export class RunFeed {
     }
   }
 
-  /** Reads one run's record (when it changed) and its appended metrics into `change`. */
-  private scanRun(id: string, change: FeedChange): void {
+  /** Reads one run's record into `change` when either of its files changed. */
+  private scanRecord(id: string, change: FeedChange): void {
     const dir = this.store.runDir(id);
     // A run's record is two files (the launcher's run.json, the run's own state.json): either changing is news.
     const launchStamp = stamp(join(dir, RUN_FILE));
@@ -305,12 +338,18 @@ export class RunFeed {
       tracked.summary.problem = this.problemOf(tracked);
       change.runs.push(tracked.summary);
     }
+  }
+
+  /** Reads up to about `budget` bytes of one run's appended metrics into `change`; returns the bytes read. */
+  private scanRunMetrics(id: string, budget: number, change: FeedChange): number {
+    const tracked = this.runs.get(id)!;
     const before = tracked.summary.problem;
-    const read = this.readAppended(tracked, join(dir, METRICS_FILE));
+    const read = this.readAppended(tracked, join(this.store.runDir(id), METRICS_FILE), budget);
     tracked.summary.problem = this.problemOf(tracked);
     if (tracked.summary.problem !== before && !change.runs.includes(tracked.summary)) change.runs.push(tracked.summary);
     if (read.changed) change.metrics.push(id);
     change.warnings.push(...read.warnings);
+    return read.bytes;
   }
 
   /** The reasons a run's row shows: its record's, its metrics file's, lines skipped, points thinned. */
@@ -326,7 +365,7 @@ export class RunFeed {
 
   private backlog = false;
 
-  /** True while some run's metrics file has more to read than the last scan's budget allowed. */
+  /** True while some run's metrics file may have more to read than the last scan's budget allowed. */
   get catchingUp(): boolean {
     return this.backlog;
   }
@@ -398,24 +437,25 @@ export class RunFeed {
     return this.runs.get(id)?.generation ?? 0;
   }
 
-  private readAppended(run: Tracked, path: string): { changed: boolean; warnings: string[] } {
+  private readAppended(run: Tracked, path: string, budgetBytes: number): { changed: boolean; warnings: string[]; bytes: number } {
     const c0 = run.columns;
     const count0 = c0.t.length;
-    const step = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes: SCAN_BUDGET_BYTES, label: path });
+    const step = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes, label: path });
     if (step.restarted) {
       // The file was replaced by a shorter one: the points read so far belong to the old file.
       run.columns = emptyColumns();
       Object.assign(run, { thinning: noThinning(), thinAgainAt: 0, skippedLines: 0, generation: run.generation + 1 });
       run.cursor = newMetricsCursor();
-      const again = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes: SCAN_BUDGET_BYTES, label: path });
+      const again = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes: Math.max(0, budgetBytes - step.bytesRead), label: path });
       step.warnings.push(...again.warnings);
       step.more = again.more;
       step.problem = again.problem;
+      step.bytesRead += again.bytesRead;
     }
     if (step.more) this.backlog = true;
     run.metricsProblem = step.problem;
     run.skippedLines = run.cursor.skippedLines;
-    return { changed: step.restarted || run.columns !== c0 || run.columns.t.length !== count0, warnings: step.warnings };
+    return { changed: step.restarted || run.columns !== c0 || run.columns.t.length !== count0, warnings: step.warnings, bytes: step.bytesRead };
   }
   dispose(): void {
     this.disposed = true;

@@ -43,10 +43,15 @@ export interface MetricsReadStep {
   more: boolean;
   /** True when the file shrank below the cursor (it was replaced): the cursor restarted from 0. */
   restarted: boolean;
+  /** Bytes read from the file in this call, for callers that share one budget between several files. */
+  bytesRead: number;
 }
 
 export interface MetricsReadLimits {
-  /** Most bytes to read in this call (default: all). */
+  /**
+   * Most bytes to read in this call (default: all). It is passed by at most one read of MAX_METRICS_LINE_BYTES, so
+   * that a small budget still makes progress through a file of long lines.
+   */
   budgetBytes?: number;
   /** Skip `batch` points without parsing them (the writer puts `"kind"` first), for readers that drop them anyway. */
   skipBatch?: boolean;
@@ -73,7 +78,7 @@ export function describeFileError(err: unknown, name: string): string {
  * A missing file reads as nothing new.
  */
 export function readMetricsStep(path: string, cursor: MetricsCursor, onPoint: (point: MetricPoint) => void, limits: MetricsReadLimits = {}): MetricsReadStep {
-  const step: MetricsReadStep = { warnings: [], problem: null, more: false, restarted: false };
+  const step: MetricsReadStep = { warnings: [], problem: null, more: false, restarted: false, bytesRead: 0 };
   const label = limits.label ?? path;
   let fd: number;
   try {
@@ -101,15 +106,18 @@ export function readMetricsStep(path: string, cursor: MetricsCursor, onPoint: (p
       if (cursor.skippedLines <= MAX_LINE_WARNINGS) step.warnings.push(`${label}:${text}`);
       else if (cursor.skippedLines === MAX_LINE_WARNINGS + 1) step.warnings.push(`${label}: more lines skipped; only the first ${MAX_LINE_WARNINGS} are named`);
     };
-    const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, size - cursor.offset)));
+    // A read never holds less than the longest acceptable line, so a chunk without a newline is always an over-long
+    // line (or the file's unfinished end), whatever the budget.
+    const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, size - cursor.offset), Math.max(MAX_METRICS_LINE_BYTES, budget)));
     while (cursor.offset < size) {
       if (budget <= 0) {
         step.more = true;
         break;
       }
-      const got = readSync(fd, buffer, 0, Math.min(buffer.length, size - cursor.offset), cursor.offset);
+      const got = readSync(fd, buffer, 0, Math.min(buffer.length, size - cursor.offset, Math.max(MAX_METRICS_LINE_BYTES, budget)), cursor.offset);
       if (got <= 0) break;
       budget -= got;
+      step.bytesRead += got;
       let start = 0;
       if (cursor.skipping) {
         const newline = buffer.indexOf(0x0a, 0);
