@@ -1,9 +1,9 @@
 // Watches a run store and keeps what the dashboard needs in memory: each run's summary and its metric points in
-// columns, read incrementally (only the bytes appended since the last look, complete lines only, so a line being
-// written is picked up once its newline lands). Changes are noticed by fs.watch where the platform offers it and by
-// a slow poll that catches what watching misses (network file systems, a store created later); both trigger one
-// debounced scan. Shared by `mlts ui` and the extension's dashboard panel; Node only, never imports vscode.
-// Like every reader (docs/run-store.md), it marks a running run whose process vanished as killed.
+// typed-array columns (pointColumns.ts), read incrementally (only the bytes appended since the last look, complete
+// lines only, so a line being written is picked up once its newline lands). Changes are noticed by fs.watch where
+// the platform offers it and by a slow poll that catches what watching misses (network file systems, a store created
+// later); both trigger one debounced scan. Shared by `mlts ui` and the extension's dashboard panel; Node only, never
+// imports vscode. Like every reader (docs/run-store.md), it marks a running run whose process vanished as killed.
 // Faults stay inside their run: an unreadable record, a folder in place of metrics.jsonl, damaged lines or a run
 // deleted mid-read become that run's `problem` (shown in its row), never an exception out of a scan or the poll
 // timer. Memory and time are bounded: a scan first reads every run's record (cheap, so the runs table is whole after
@@ -14,7 +14,8 @@
 // always kept) past that, which its `problem` states.
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { PointKind, type MetricChunk, type PointKindCode, type RunSummary } from './dashboardProtocol';
+import { PointKind, type MetricChunk, type RunSummary } from './dashboardProtocol';
+import { PointColumns } from './pointColumns';
 import { METRICS_FILE } from '../store/metricsLog';
 import { newMetricsCursor, readMetricsStep, type MetricsCursor } from '../store/metricsReader';
 import { describePlacement, isFinalStatus, type MetricPoint, type RunRecord } from '../store/runRecord';
@@ -38,20 +39,11 @@ export interface FeedChange {
   warnings: string[];
 }
 
-interface Columns {
-  t: number[];
-  step: number[];
-  batch: number[];
-  kind: PointKindCode[];
-  fit: number[];
-  values: Map<string, (number | null)[]>;
-}
-
 interface Tracked {
   summary: RunSummary;
   recordStamp: string;
   cursor: MetricsCursor;
-  columns: Columns;
+  columns: PointColumns;
   /** Why the record could not be read as it is, and why the metrics could not (null when they can). */
   recordProblem: string | null;
   metricsProblem: string | null;
@@ -124,8 +116,6 @@ export function brokenSummary(id: string, problem: string): RunSummary {
   };
 }
 
-const emptyColumns = (): Columns => ({ t: [], step: [], batch: [], kind: [], fit: [], values: new Map() });
-
 function stamp(path: string): string | null {
   try {
     const s = statSync(path);
@@ -171,22 +161,17 @@ export class RunFeed {
   }
 
   pointCount(id: string): number {
-    return this.runs.get(id)?.columns.t.length ?? 0;
+    return this.runs.get(id)?.columns.length ?? 0;
   }
 
   /** Points of run `id` from point `from` on, or null when there are none to send. */
   metricsFrom(id: string, from: number): MetricChunk | null {
     const run = this.runs.get(id);
     if (!run) return null;
-    const c = run.columns;
-    const start = Math.min(from, c.t.length);
-    if (start === c.t.length && from === start) return null;
-    const values: Record<string, (number | null)[]> = {};
-    for (const [name, column] of c.values) {
-      const slice = column.slice(start);
-      if (slice.some((v) => v !== null)) values[name] = slice;
-    }
-    return { runId: id, from: start, t: c.t.slice(start), step: c.step.slice(start), batch: c.batch.slice(start), kind: c.kind.slice(start), fit: c.fit.slice(start), values };
+    const held = run.columns.length;
+    const start = Math.min(from, held);
+    if (start === held && from === start) return null;
+    return { runId: id, from: start, ...run.columns.chunk(start) };
   }
 
   /** Asks for a scan soon; bursts of notifications collapse into one. */
@@ -296,13 +281,14 @@ export class RunFeed {
     this.sharedBetween = this.runs.size;
     const share = this.pointsPerRun();
     for (const [id, run] of this.runs) {
-      let held = run.columns.t.length;
+      let held = run.columns.length;
       if (held <= share) continue;
       while (held > share && held >= run.thinAgainAt) {
         this.thin(run);
-        if (run.columns.t.length === held) break;
-        held = run.columns.t.length;
+        if (run.columns.length === held) break;
+        held = run.columns.length;
       }
+      run.columns.trim(share);
       run.summary.problem = this.problemOf(run);
       if (!change.runs.includes(run.summary)) change.runs.push(run.summary);
       if (!change.metrics.includes(id)) change.metrics.push(id);
@@ -332,7 +318,7 @@ export class RunFeed {
         tracked.recordStamp = recordStamp;
         tracked.recordProblem = recordProblem;
       } else {
-        tracked = { summary, recordStamp, cursor: newMetricsCursor(), columns: emptyColumns(), recordProblem, metricsProblem: null, thinning: noThinning(), thinAgainAt: 0, skippedLines: 0, generation: 0 };
+        tracked = { summary, recordStamp, cursor: newMetricsCursor(), columns: new PointColumns(), recordProblem, metricsProblem: null, thinning: noThinning(), thinAgainAt: 0, skippedLines: 0, generation: 0 };
         this.runs.set(id, tracked);
       }
       tracked.summary.problem = this.problemOf(tracked);
@@ -384,24 +370,10 @@ export class RunFeed {
         return;
       }
     }
-    const held = run.columns.t.length;
-    if (held >= this.pointsPerRun() && held >= run.thinAgainAt) this.thin(run);
-    const c = run.columns;
-    const i = c.t.length;
-    c.t.push(p.t);
-    c.step.push(p.step);
-    c.batch.push(p.kind === 'batch' ? (p.batch ?? 0) : -1);
-    c.kind.push(PointKind[p.kind]);
-    c.fit.push(p.kind === 'log' ? 0 : (p.fit ?? 0));
-    for (const [name, value] of Object.entries(p.values)) {
-      let column = c.values.get(name);
-      if (!column) {
-        column = new Array<number | null>(i).fill(null);
-        c.values.set(name, column);
-      }
-      column[i] = value;
-    }
-    for (const column of c.values.values()) if (column.length <= i) column.push(null);
+    const share = this.pointsPerRun();
+    const held = run.columns.length;
+    if (held >= share && held >= run.thinAgainAt) this.thin(run);
+    run.columns.push(p, share);
   }
 
   /**
@@ -411,23 +383,19 @@ export class RunFeed {
   private thin(run: Tracked): void {
     const c = run.columns;
     const held = { batch: 0, log: 0 };
-    for (const k of c.kind) if (k === PointKind.batch) held.batch++;
-    else if (k === PointKind.log) held.log++;
+    for (let i = 0; i < c.length; i++) {
+      if (c.kind[i] === PointKind.batch) held.batch++;
+      else if (c.kind[i] === PointKind.log) held.log++;
+    }
     const kind: ThinnedKind = held.batch >= held.log ? 'batch' : 'log';
     if (held[kind] === 0) {
       // Counting again on every point would cost the whole run each time: look again once it has doubled.
-      run.thinAgainAt = c.t.length * 2;
+      run.thinAgainAt = c.length * 2;
       return;
     }
     const code = PointKind[kind];
-    const keep: number[] = [];
     let index = 0;
-    for (let i = 0; i < c.t.length; i++) {
-      if (c.kind[i] !== code || index++ % 2 === 0) keep.push(i);
-      else run.thinning[kind].left++;
-    }
-    const pick = <T>(column: T[]): T[] => keep.map((i) => column[i]!);
-    run.columns = { t: pick(c.t), step: pick(c.step), batch: pick(c.batch), kind: pick(c.kind), fit: pick(c.fit), values: new Map([...c.values].map(([k, v]) => [k, pick(v)])) };
+    run.thinning[kind].left += c.compact((i) => c.kind[i] !== code || index++ % 2 === 0);
     run.thinning[kind].stride *= 2;
     run.generation++;
   }
@@ -438,12 +406,12 @@ export class RunFeed {
   }
 
   private readAppended(run: Tracked, path: string, budgetBytes: number): { changed: boolean; warnings: string[]; bytes: number } {
-    const c0 = run.columns;
-    const count0 = c0.t.length;
+    const generation0 = run.generation;
+    const count0 = run.columns.length;
     const step = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes, label: path });
     if (step.restarted) {
       // The file was replaced by a shorter one: the points read so far belong to the old file.
-      run.columns = emptyColumns();
+      run.columns = new PointColumns();
       Object.assign(run, { thinning: noThinning(), thinAgainAt: 0, skippedLines: 0, generation: run.generation + 1 });
       run.cursor = newMetricsCursor();
       const again = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes: Math.max(0, budgetBytes - step.bytesRead), label: path });
@@ -455,7 +423,7 @@ export class RunFeed {
     if (step.more) this.backlog = true;
     run.metricsProblem = step.problem;
     run.skippedLines = run.cursor.skippedLines;
-    return { changed: step.restarted || run.columns !== c0 || run.columns.t.length !== count0, warnings: step.warnings, bytes: step.bytesRead };
+    return { changed: step.restarted || run.generation !== generation0 || run.columns.length !== count0, warnings: step.warnings, bytes: step.bytesRead };
   }
   dispose(): void {
     this.disposed = true;

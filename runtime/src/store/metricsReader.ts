@@ -87,6 +87,7 @@ export function readMetricsStep(path: string, cursor: MetricsCursor, onPoint: (p
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') step.problem = describeFileError(err, label);
     return step;
   }
+  let buffer: Buffer | null = null;
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) {
@@ -106,14 +107,14 @@ export function readMetricsStep(path: string, cursor: MetricsCursor, onPoint: (p
       if (cursor.skippedLines <= MAX_LINE_WARNINGS) step.warnings.push(`${label}:${text}`);
       else if (cursor.skippedLines === MAX_LINE_WARNINGS + 1) step.warnings.push(`${label}: more lines skipped; only the first ${MAX_LINE_WARNINGS} are named`);
     };
-    // A read never holds less than the longest acceptable line, so a chunk without a newline is always an over-long
-    // line (or the file's unfinished end), whatever the budget.
-    const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1, size - cursor.offset), Math.max(MAX_METRICS_LINE_BYTES, budget)));
+    buffer = takeChunk(size - cursor.offset);
     while (cursor.offset < size) {
       if (budget <= 0) {
         step.more = true;
         break;
       }
+      // A read never holds less than the longest acceptable line, so a chunk without a newline is always an over-long
+      // line (or the file's unfinished end), whatever the budget.
       const got = readSync(fd, buffer, 0, Math.min(buffer.length, size - cursor.offset, Math.max(MAX_METRICS_LINE_BYTES, budget)), cursor.offset);
       if (got <= 0) break;
       budget -= got;
@@ -158,7 +159,26 @@ export function readMetricsStep(path: string, cursor: MetricsCursor, onPoint: (p
     return step;
   } finally {
     closeSync(fd);
+    if (buffer?.length === CHUNK_BYTES) spareChunk = buffer;
   }
+}
+
+/**
+ * One full-size chunk kept between calls, so that a reader going through many large files (the run feed's scans) does
+ * not allocate and free 4 MiB per file, which fragments the process's memory. Calls run one at a time (they are
+ * synchronous); one made from inside another's callback finds no spare and allocates its own.
+ */
+let spareChunk: Buffer | null = null;
+
+/** Unread bytes up to which a call reads into a buffer of their size (from Node's pool when small) instead. */
+const SMALL_READ_BYTES = 64 * 1024;
+
+/** A buffer for reading `unread` bytes: one of that size for a small rest, else the spare chunk (taken) or a new one. */
+function takeChunk(unread: number): Buffer {
+  if (unread <= SMALL_READ_BYTES) return Buffer.allocUnsafe(Math.max(1, unread));
+  const chunk = spareChunk ?? Buffer.allocUnsafe(CHUNK_BYTES);
+  spareChunk = null;
+  return chunk;
 }
 
 function parseLine(bytes: Buffer): MetricPoint | null {
