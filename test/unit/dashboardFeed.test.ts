@@ -1,7 +1,8 @@
 // Unit tests of the run feed and the dashboard session behind both hosts, on a store written in a temporary
 // folder: summaries from run.json, metrics read incrementally with a torn last line left for later, a rewritten
-// metrics file starting over, one scan's byte budget shared between runs in turn, a session that sends the whole
-// list on `ready` and only subscribed runs' points, `mlts ui`'s arguments and its Host/Origin check.
+// metrics file starting over, one scan's byte budget shared between runs in turn, per-series point totals, a session
+// that sends the whole list on `ready` and only subscribed runs' points, `mlts ui`'s arguments and its Host/Origin
+// check.
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { DashboardSession } from '../../runtime/src/dashboard/dashboardSession';
 import { RunFeed } from '../../runtime/src/dashboard/runFeed';
 import { MAX_METRICS_LINE_BYTES } from '../../runtime/src/store/metricsReader';
 import { parseUiArgs } from '../../cli/src/uiCommand';
-import type { ToDashboard } from '../../runtime/src/dashboard/dashboardProtocol';
+import { BATCH_SUFFIX, type ToDashboard } from '../../runtime/src/dashboard/dashboardProtocol';
 import { newRunRecord } from '../../runtime/src/store/runRecord';
 import { newOwnState } from '../../runtime/src/runner/ownState';
 import { RunStore } from '../../runtime/src/store/runStore';
@@ -82,6 +83,25 @@ test('a scan reads every record, then metrics within one byte budget for all run
   }
   assert.deepEqual(counts(), [lines, lines, lines]);
   assert.ok(scans <= ids.length * Math.ceil(text.length / MAX_METRICS_LINE_BYTES) + 2, `${scans} scans`);
+  feed.dispose();
+});
+
+test('every chunk carries per-series totals of finite values read, batch series named apart; a shorter file resets them', () => {
+  const store = new RunStore(join(dir, 'totals'));
+  const metrics = makeRun(store, 'run-1');
+  const line = (kind: string, values: string) => `{"kind":"${kind}","t":1,"step":0,"batch":0,"fit":0,"values":${values}}\n`;
+  writeFileSync(metrics, line('epoch', '{"loss":3,"acc":null}') + line('batch', '{"loss":1,"acc":0.5}') + line('batch', '{"loss":1e999}') + line('log', '{"lr":0.1}'));
+  const feed = new RunFeed(store);
+  feed.scan();
+  const expected = { loss: 1, [`loss${BATCH_SUFFIX}`]: 1, [`acc${BATCH_SUFFIX}`]: 1, lr: 1 };
+  assert.deepEqual(feed.metricsFrom('run-1', 0)?.totals, expected);
+  assert.deepEqual(feed.metricsFrom('run-1', 3)?.totals, expected, 'the whole run, from any point');
+  appendFileSync(metrics, line('epoch', '{"loss":2}'));
+  feed.scan();
+  assert.deepEqual(feed.metricsFrom('run-1', 4)?.totals, { ...expected, loss: 2 });
+  writeFileSync(metrics, line('epoch', '{"loss":9}'));
+  feed.scan();
+  assert.deepEqual(feed.metricsFrom('run-1', 0)?.totals, { loss: 1 });
   feed.dispose();
 });
 

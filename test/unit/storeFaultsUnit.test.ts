@@ -11,6 +11,7 @@ import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { terminalSafe } from '../../cli/src/terminalText';
+import { BATCH_SUFFIX } from '../../runtime/src/dashboard/dashboardProtocol';
 import { MAX_POINTS_PER_RUN, MIN_POINTS_PER_RUN, RunFeed, STORE_POINT_BUDGET } from '../../runtime/src/dashboard/runFeed';
 import { MetricsWriter, readMetrics } from '../../runtime/src/store/metricsLog';
 import { diskFullText } from '../../runtime/src/store/diskFull';
@@ -106,6 +107,9 @@ test('past the per-run budget batch points are thinned, epoch points all kept, a
   assert.ok(feed.pointCount('big') <= MAX_POINTS_PER_RUN);
   assert.equal(feed.metricsFrom('big', 0)!.kind.filter((k) => k === 0).length, Math.ceil((MAX_POINTS_PER_RUN + 10) / 1000));
   assert.match(feed.summaries()[0]!.problem ?? '', /batch points left out to bound memory \(1 in 2 kept\)/);
+  // The totals count what the file holds, not what was kept.
+  const epochs = Math.ceil((MAX_POINTS_PER_RUN + 10) / 1000);
+  assert.deepEqual(feed.metricsFrom('big', 0)!.totals, { loss: epochs, [`loss${BATCH_SUFFIX}`]: MAX_POINTS_PER_RUN + 10 - epochs });
 });
 
 test('the store-wide budget is shared between runs, and mlts.log points are thinned like batch points', () => {

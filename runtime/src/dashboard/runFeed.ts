@@ -11,10 +11,11 @@
 // where the last scan stopped, so huge files fill in over several scans while the server answers and no run waits
 // behind another's backlog. A run keeps at most its share of STORE_POINT_BUDGET (between MIN_POINTS_PER_RUN and
 // MAX_POINTS_PER_RUN) points, thinning batch and `mlts.log` points (every 2nd, then every 4th…; epoch points are
-// always kept) past that, which its `problem` states.
+// always kept) past that, which its `problem` states. Each run's chunks carry how many points of each series its file
+// held before thinning (`totals`), so a chart can say how many it shows.
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { PointKind, type MetricChunk, type RunSummary } from './dashboardProtocol';
+import { BATCH_SUFFIX, PointKind, type MetricChunk, type RunSummary } from './dashboardProtocol';
 import { PointColumns } from './pointColumns';
 import { METRICS_FILE } from '../store/metricsLog';
 import { newMetricsCursor, readMetricsStep, type MetricsCursor } from '../store/metricsReader';
@@ -51,6 +52,11 @@ interface Tracked {
   thinning: Record<ThinnedKind, { stride: number; seen: number; left: number }>;
   /** Held points at which to try thinning again after a try found nothing to thin (a run of epoch points only). */
   thinAgainAt: number;
+  /**
+   * Points with a finite value read from the file, before thinning, per metric: of epoch and log points, and of batch
+   * points (the series the dashboard names with BATCH_SUFFIX). Two maps, so counting a point builds no strings.
+   */
+  totals: { plain: Map<string, number>; batch: Map<string, number> };
   /** Skipped metrics lines, for the problem text. */
   skippedLines: number;
   /** Bumped whenever held points are renumbered (thinned, file replaced): clients holding points start over. */
@@ -74,6 +80,7 @@ export const MIN_POINTS_PER_RUN = 2_000;
 
 type ThinnedKind = 'batch' | 'log';
 const THINNED_KINDS: readonly ThinnedKind[] = ['batch', 'log'];
+const noTotals = (): Tracked['totals'] => ({ plain: new Map(), batch: new Map() });
 const noThinning = (): Tracked['thinning'] => ({ batch: { stride: 1, seen: 0, left: 0 }, log: { stride: 1, seen: 0, left: 0 } });
 
 export function summarize(record: RunRecord): RunSummary {
@@ -164,14 +171,19 @@ export class RunFeed {
     return this.runs.get(id)?.columns.length ?? 0;
   }
 
-  /** Points of run `id` from point `from` on, or null when there are none to send. */
+  /**
+   * Points of run `id` from point `from` on, with the run's totals per series (points read before thinning), or null
+   * when there are none to send.
+   */
   metricsFrom(id: string, from: number): MetricChunk | null {
     const run = this.runs.get(id);
     if (!run) return null;
     const held = run.columns.length;
     const start = Math.min(from, held);
     if (start === held && from === start) return null;
-    return { runId: id, from: start, ...run.columns.chunk(start) };
+    const totals = Object.fromEntries(run.totals.plain);
+    for (const [name, n] of run.totals.batch) totals[name + BATCH_SUFFIX] = n;
+    return { runId: id, from: start, ...run.columns.chunk(start), totals };
   }
 
   /** Asks for a scan soon; bursts of notifications collapse into one. */
@@ -318,7 +330,7 @@ export class RunFeed {
         tracked.recordStamp = recordStamp;
         tracked.recordProblem = recordProblem;
       } else {
-        tracked = { summary, recordStamp, cursor: newMetricsCursor(), columns: new PointColumns(), recordProblem, metricsProblem: null, thinning: noThinning(), thinAgainAt: 0, skippedLines: 0, generation: 0 };
+        tracked = { summary, recordStamp, cursor: newMetricsCursor(), columns: new PointColumns(), recordProblem, metricsProblem: null, thinning: noThinning(), thinAgainAt: 0, totals: noTotals(), skippedLines: 0, generation: 0 };
         this.runs.set(id, tracked);
       }
       tracked.summary.problem = this.problemOf(tracked);
@@ -363,6 +375,11 @@ export class RunFeed {
 
   /** Adds one point to the run's columns, keeping one batch or logged point in its kind's stride, thinning when full. */
   private addPoint(run: Tracked, p: MetricPoint): void {
+    const totals = p.kind === 'batch' ? run.totals.batch : run.totals.plain;
+    for (const name in p.values) {
+      const value = p.values[name];
+      if (typeof value === 'number' && Number.isFinite(value)) totals.set(name, (totals.get(name) ?? 0) + 1);
+    }
     if (p.kind !== 'epoch') {
       const thinning = run.thinning[p.kind];
       if (thinning.seen++ % thinning.stride !== 0) {
@@ -412,7 +429,7 @@ export class RunFeed {
     if (step.restarted) {
       // The file was replaced by a shorter one: the points read so far belong to the old file.
       run.columns = new PointColumns();
-      Object.assign(run, { thinning: noThinning(), thinAgainAt: 0, skippedLines: 0, generation: run.generation + 1 });
+      Object.assign(run, { thinning: noThinning(), thinAgainAt: 0, totals: noTotals(), skippedLines: 0, generation: run.generation + 1 });
       run.cursor = newMetricsCursor();
       const again = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes: Math.max(0, budgetBytes - step.bytesRead), label: path });
       step.warnings.push(...again.warnings);
