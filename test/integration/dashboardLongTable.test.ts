@@ -3,10 +3,10 @@
 // plain row, and select a run found far down. The real `mlts ui` serves a store of 1,200 seeded runs; headless
 // Chromium loads the page. Waits are for page conditions, not time.
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/harness/workbench';
 import { buildDashboardAssets, RESULTS, SeededStore, seedRun, startUi } from './dashboardFixtures';
 
@@ -81,7 +81,7 @@ test('a table of 1,200 runs renders a window of rows, scrolls through all of the
 });
 
 test('a chart says how many of the points in the runs\' files it shows when the server thinned them', async () => {
-  const page = await (await browser.newContext({ viewport: { width: 1300, height: 1000 } })).newPage();
+  const page = await (await browser.newContext({ viewport: { width: 1300, height: 1000 }, acceptDownloads: true })).newPage();
   page.setDefaultTimeout(60_000);
   await page.goto(ui.url);
   await page.locator('vscode-textfield.filter input').fill(idOf(THINNED).slice(-6));
@@ -97,4 +97,43 @@ test('a chart says how many of the points in the runs\' files it shows when the 
   assert.match((await chart.locator('.chart-points').getAttribute('title')) ?? '', /the host holds [\d,]+ of the 5,000 points/);
   // An epoch chart of two points draws both.
   assert.equal(await page.locator('.chart[data-metric="loss"] .chart-points').textContent(), '2 points');
+
+  // The CSV has every point of the file, not the held ones.
+  const [download] = await Promise.all([page.waitForEvent('download'), chart.locator('button.chart-action', { hasText: 'CSV' }).click()]);
+  assert.equal(download.suggestedFilename(), 'loss_batch.csv');
+  const csv = readFileSync((await download.path())!, 'utf8').trimEnd().split('\n');
+  assert.equal(csv[0], 'run,kind,fit,step,batch,time,value');
+  assert.equal(csv.length, 1 + BATCH_POINTS);
+  assert.equal(csv[1], `${idOf(THINNED)},batch,0,1,0,${new Date(1.76e12).toISOString()},1`);
+  assert.equal(csv.at(-1), `${idOf(THINNED)},batch,0,1,${BATCH_POINTS - 1},${new Date(1.76e12 + BATCH_POINTS - 1).toISOString()},${1 / BATCH_POINTS}`);
+
+  // Zoomed to the middle third, the chart takes that stretch of the file at full resolution: about 1,667 points in
+  // place of the third of the held ones there (and draws them per pixel column of the zoomed chart).
+  const heldBefore = Number(await chart.getAttribute('data-points-held'));
+  const over = chart.locator('.u-over');
+  const box = (await over.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + (box.width * 2) / 3, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await page.locator('.chart[data-metric="loss · batch"][data-zoomed="true"]').waitFor();
+  const zoomedHeld = await countWhen(chart, 'data-points-held', (n) => n > heldBefore + 1000);
+  assert.ok(zoomedHeld < heldBefore + 1667, `held while zoomed ${zoomedHeld}`);
+  assert.ok(Number(await chart.getAttribute('data-points-shown')) < zoomedHeld, 'only the zoomed stretch is drawn');
+  // A double click zooms back out to the held points.
+  await over.dblclick();
+  await page.locator('.chart[data-metric="loss · batch"][data-zoomed="false"]').waitFor();
+  await countWhen(chart, 'data-points-held', (n) => n === heldBefore);
+  await countWhen(chart, 'data-points-shown', (n) => n === shown);
 });
+
+/** The chart's count `attribute` once `ok` holds for it (polled from here: the page's CSP refuses evaluated strings). */
+async function countWhen(chart: Locator, attribute: string, ok: (n: number) => boolean): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const n = Number(await chart.getAttribute(attribute));
+    if (ok(n)) return n;
+    assert.ok(Date.now() < deadline, `${attribute} stayed at ${n}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -157,3 +157,45 @@ test('the server answers only its own loopback Host and Origin', () => {
   assert.ok(!isOwnRequest({ host: '127.0.0.1:8124' }, 8123));
   assert.ok(!isOwnRequest({}, 8123));
 });
+
+test('a window reads the stretch between two held points again from the file, with the asked series only', () => {
+  const store = new RunStore(join(dir, 'window'));
+  const metrics = makeRun(store, 'run-w');
+  const batch = (b: number) => JSON.stringify({ kind: 'batch', t: 5000 + b, step: 0, batch: b, fit: 0, values: { loss: b, acc: -b } }) + '\n';
+  writeFileSync(metrics, point(0, 3) + Array.from({ length: 10 }, (_, b) => batch(b)).join('') + point(1, 2) + 'garbage\n' + batch(10));
+  const feed = new RunFeed(store);
+  feed.scan();
+  assert.equal(feed.pointCount('run-w'), 13);
+  // Held points 2 to 5 (exclusive) are batches 1 to 3.
+  const middle = feed.readWindow('run-w', 2, 5, `loss${BATCH_SUFFIX}`);
+  assert.equal(middle.problem, null);
+  assert.deepEqual(middle.chunk?.batch, [1, 2, 3]);
+  assert.deepEqual(middle.chunk?.values, { loss: [1, 2, 3] });
+  assert.equal(middle.stride, 1);
+  // To the end: the epoch point, the damaged line skipped, the last batch; an epoch series' window has its values.
+  const tail = feed.readWindow('run-w', 10, 13, 'loss');
+  assert.deepEqual(tail.chunk?.kind, [1, 0, 1]);
+  assert.deepEqual(tail.chunk?.values, { loss: [9, 2, 10] });
+  assert.match(feed.readWindow('run-w', 5, 99, 'loss').problem ?? '', /not held/);
+  feed.dispose();
+});
+
+test('a session answers a window request, and refuses one made before the points were renumbered', () => {
+  const store = new RunStore(join(dir, 'window-session'));
+  const metrics = makeRun(store, 'run-s');
+  writeFileSync(metrics, point(0, 3) + point(1, 2) + point(2, 1));
+  const feed = new RunFeed(store);
+  feed.scan();
+  const sent: ToDashboard[] = [];
+  const session = new DashboardSession(feed, (m) => sent.push(m), { canLaunch: false });
+  session.handle({ type: 'ready' });
+  session.handle({ type: 'window', request: 7, runId: 'run-s', from: 0, to: 2, key: 'loss' });
+  assert.deepEqual(sent.at(-1), { type: 'window', request: 7, runId: 'run-s', chunk: null, stride: 1, problem: 'the run changed; zoom again' }, 'nothing was sent yet');
+  session.handle({ type: 'subscribe', runs: [{ id: 'run-s', from: 0 }] });
+  session.handle({ type: 'window', request: 8, runId: 'run-s', from: 1, to: 3, key: 'loss' });
+  const answer = sent.at(-1);
+  assert.ok(answer?.type === 'window' && answer.request === 8 && answer.problem === null);
+  assert.deepEqual(answer.chunk?.values.loss, [2, 1]);
+  session.dispose();
+  feed.dispose();
+});

@@ -209,3 +209,48 @@ test('view state restores valid fields only', () => {
   assert.equal(s.logY, false);
   assert.equal(restoreViewState(null).view, 'charts');
 });
+
+test('a zoomed stretch: pointRange finds the held points around an x range, spliced swaps in the full-resolution points', () => {
+  // A run of 1 epoch point and batch points 0, 4, 8 … 396 (1 in 4 held), read again at full resolution for batches 100–200.
+  const held: MetricChunk = { runId: 'r', from: 0, t: [], step: [], batch: [], kind: [], fit: [], values: { loss: [] } };
+  const push = (c: MetricChunk, batch: number) => {
+    c.t.push(1000 + batch);
+    c.step.push(0);
+    c.batch.push(batch);
+    c.kind.push(1);
+    c.fit.push(0);
+    c.values.loss!.push(batch);
+  };
+  for (let b = 0; b < 400; b += 4) push(held, b);
+  held.totals = { [`loss${BATCH_SUFFIX}`]: 400 };
+  const run = new RunData();
+  run.apply(held);
+  const key = `loss${BATCH_SUFFIX}`;
+  const whole = run.series(key, 'relative', 0);
+  assert.equal(whole.x.length, 100);
+  // Relative time in seconds: batch b is at b / 1000 s.
+  const stretch = run.pointRange(key, 'relative', 0.1, 0.2)!;
+  // Held points 24 (batch 96, one before 0.1 s) to 50 (batch 200, the first at or past 0.2 s), end exclusive.
+  assert.deepEqual(stretch, { from: 24, to: 51 });
+  const window: MetricChunk = { runId: 'r', from: 0, t: [], step: [], batch: [], kind: [], fit: [], values: { loss: [] } };
+  for (let b = 96; b <= 200; b++) push(window, b);
+  const zoomed = run.spliced(stretch.from, stretch.to, window);
+  const s = zoomed.series(key, 'relative', 0);
+  assert.equal(s.x.length, 24 + 105 + (100 - 51));
+  assert.deepEqual(s.y.slice(22, 28), [88, 92, 96, 97, 98, 99]);
+  assert.deepEqual(zoomed.totals, held.totals);
+  assert.equal(run.series(key, 'relative', 0).x.length, 100, 'the run itself is untouched');
+  // Downsampling a stretch only: indexes [10, 20) of 100 points.
+  assert.deepEqual(minMaxDownsample(whole.x, whole.y, 100, undefined, 10, 20).y, whole.y.slice(10, 20));
+});
+
+test('window messages: a request names a stretch of held points, an answer a chunk or a problem', () => {
+  assert.ok(isFromDashboard({ type: 'window', request: 1, runId: 'r', from: 3, to: 9, key: 'loss · batch' }));
+  assert.ok(!isFromDashboard({ type: 'window', request: 1, runId: 'r', from: 9, to: 3, key: 'loss' }), 'an empty stretch');
+  assert.ok(!isFromDashboard({ type: 'window', request: -1, runId: 'r', from: 0, to: 3, key: 'loss' }));
+  const chunk = { runId: 'r', from: 0, t: [1], step: [0], batch: [-1], kind: [0], fit: [0], values: { loss: [1] }, totals: { loss: 5 } };
+  assert.ok(isToDashboard({ type: 'window', request: 1, runId: 'r', chunk, stride: 1, problem: null }));
+  assert.ok(isToDashboard({ type: 'window', request: 1, runId: 'r', chunk: null, stride: 1, problem: 'gone' }));
+  assert.ok(!isToDashboard({ type: 'window', request: 1, runId: 'r', chunk, stride: 0, problem: null }));
+  assert.ok(!isToDashboard({ type: 'metrics', chunk: { ...chunk, totals: { loss: -1 } } }), 'a negative total');
+});

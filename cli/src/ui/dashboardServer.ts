@@ -10,7 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { isFromDashboard, type ToDashboard } from '../../../runtime/src/dashboard/dashboardProtocol';
+import { isExportRequest, isFromDashboard, type ToDashboard } from '../../../runtime/src/dashboard/dashboardProtocol';
+import { metricsCsv } from '../../../runtime/src/dashboard/metricsCsv';
 import { RunStore } from '../../../runtime/src/store/runStore';
 import { DashboardSession } from '../../../runtime/src/dashboard/dashboardSession';
 import { RunFeed } from '../../../runtime/src/dashboard/runFeed';
@@ -158,6 +159,23 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     });
   };
 
+  // A chart's full-resolution CSV, streamed from the runs' files as the browser takes it. Only a page this server
+  // gave a client id (over its event stream) may ask, so another site cannot make the browser download run data.
+  const exportCsv = async (req: IncomingMessage, res: ServerResponse) => {
+    const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+    if (!clients.has(query.get('client') ?? '')) return reply(res, 409, 'unknown client; open /api/events first');
+    const request = { fileName: query.get('fileName'), key: query.get('key'), runs: query.getAll('run') };
+    if (!isExportRequest(request)) return reply(res, 400, 'not an export request');
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${request.fileName}"` });
+    let closed = false;
+    res.on('close', () => (closed = true));
+    for (const piece of metricsCsv(feed, request.runs, request.key)) {
+      if (closed) return;
+      if (!res.write(piece)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+    }
+    res.end();
+  };
+
   const server: Server = createServer((req, res) => {
     if (!isOwnRequest(req.headers, port)) return reply(res, 403, 'forbidden: this server only answers its own pages on 127.0.0.1');
     const path = (req.url ?? '/').split('?')[0]!;
@@ -169,6 +187,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     }
     if (req.method === 'GET' && path === '/api/events') return openEvents(res);
     if (req.method === 'POST' && path === '/api/message') return postMessage(req, res);
+    if (req.method === 'GET' && path === '/api/export.csv') return void exportCsv(req, res);
     const asset = req.method === 'GET' ? ASSETS[path] : undefined;
     if (asset) {
       const [folder, name, type] = asset;

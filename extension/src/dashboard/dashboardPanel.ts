@@ -3,10 +3,11 @@
 // the webview sends with isFromDashboard, saves exports through a save dialog, cancels runs through the cancel the
 // Runs view uses (runs/liveExecutors.ts), and restores the panel after a reload through a WebviewPanelSerializer
 // (the webview keeps its view state with setState).
-import { writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { DashboardSession } from '../../../runtime/src/dashboard/dashboardSession';
+import { metricsCsv } from '../../../runtime/src/dashboard/metricsCsv';
 import { RunFeed } from '../../../runtime/src/dashboard/runFeed';
 import { isFromDashboard, type HostMessage } from '../../../runtime/src/dashboard/dashboardProtocol';
 import type { RunStore } from '../../../runtime/src/store/runStore';
@@ -59,7 +60,7 @@ export class DashboardPanel implements vscode.Disposable {
     feed.start();
     const session = new DashboardSession(feed, (message) => void panel.webview.postMessage(message), {
       canLaunch: vscode.workspace.isTrusted,
-      onHostMessage: (message) => void this.onHostMessage(message, store),
+      onHostMessage: (message) => void this.onHostMessage(message, feed),
     });
     this.attached = [
       panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -76,18 +77,32 @@ export class DashboardPanel implements vscode.Disposable {
     });
   }
 
-  private async onHostMessage(message: HostMessage, store: RunStore): Promise<void> {
+  private async onHostMessage(message: HostMessage, feed: RunFeed): Promise<void> {
+    const store = feed.store;
     if (message.type === 'openLauncher') return this.openLauncher();
     if (message.type === 'cancelRuns') return this.cancelRuns(message.ids, store);
     const root = workspaceRoot();
-    const extension = message.mime === 'image/png' ? 'png' : 'csv';
+    const extension = message.type === 'saveFile' && message.mime === 'image/png' ? 'png' : 'csv';
     const target = await vscode.window.showSaveDialog({
       ...(root ? { defaultUri: vscode.Uri.file(join(root, message.fileName)) } : {}),
       filters: { [extension.toUpperCase()]: [extension] },
       saveLabel: 'Export',
     });
     if (!target) return;
-    await writeFile(target.fsPath, Buffer.from(message.base64, 'base64'));
+    if (message.type === 'saveFile') return writeFile(target.fsPath, Buffer.from(message.base64, 'base64'));
+    const { runs, key } = message;
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `mlts: exporting every ${key} point of ${runs.length} run${runs.length === 1 ? '' : 's'}` }, async () => {
+        const file = await open(target.fsPath, 'w');
+        try {
+          for (const piece of metricsCsv(feed, runs, key)) await file.write(piece);
+        } finally {
+          await file.close();
+        }
+      });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`mlts: could not export ${key}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Cancels the runs the dashboard names, one by one, so one that fails (scancel refused) does not stop the rest. */

@@ -73,6 +73,12 @@ export type ToDashboard =
   /** Runs that appeared or changed (`reset`: this is the whole list), and runs whose directory went away. */
   | { type: 'runs'; reset: boolean; runs: RunSummary[]; removed: string[] }
   | { type: 'metrics'; chunk: MetricChunk }
+  /**
+   * The answer to a `window` request: the run's points between two held points read again from its metrics file,
+   * each one (or 1 in `stride` batch and logged points when the stretch holds more than the host sends at once; epoch
+   * points always), with the values of the asked series only; or `problem` when it could not be read.
+   */
+  | { type: 'window'; request: number; runId: string; chunk: MetricChunk | null; stride: number; problem: string | null }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string };
 
 // ---- dashboard → host ----
@@ -83,15 +89,25 @@ export type FromDashboard =
    * previous subscription; the host sends what is missing and then streams appends.
    */
   | { type: 'subscribe'; runs: { id: string; from: number }[] }
+  /**
+   * A zoomed chart asks for the stretch of run `runId` between its held points `from` and `to` (exclusive) at full
+   * resolution, for series `key` (see BATCH_SUFFIX); `request` numbers the answer.
+   */
+  | { type: 'window'; request: number; runId: string; from: number; to: number; key: string }
   /** Save an exported chart or table (VS Code only; a browser saves by itself). `data` is base64. */
   | { type: 'saveFile'; fileName: string; mime: string; base64: string }
+  /**
+   * Save every point of series `key` of these runs, read from their metrics files (metricsCsv.ts), as CSV: the
+   * chart's export when the host left points out. VS Code saves through a dialog; `mlts ui` serves /api/export.csv.
+   */
+  | { type: 'exportMetrics'; fileName: string; runs: string[]; key: string }
   /** Open the launcher panel (VS Code only). */
   | { type: 'openLauncher' }
   /** Cancel these runs (VS Code only): scancel for Slurm runs, SIGTERM by pid for local ones; see cancelRuns.ts. */
   | { type: 'cancelRuns'; ids: string[] };
 
 /** The messages a host, not the session, acts on. */
-export type HostMessage = Extract<FromDashboard, { type: 'saveFile' | 'openLauncher' | 'cancelRuns' }>;
+export type HostMessage = Extract<FromDashboard, { type: 'saveFile' | 'exportMetrics' | 'openLauncher' | 'cancelRuns' }>;
 
 /** Most runs one cancel may name. */
 const MAX_CANCEL_IDS = 10_000;
@@ -120,6 +136,25 @@ export const MAX_EXPORT_BASE64 = 64 * 1024 * 1024;
 /** A saved export's name: a plain file name with one of the extensions the dashboard writes. */
 export const EXPORT_FILE_NAME = /^[\w.-]{1,200}\.(png|csv)$/;
 
+/** Most runs one full-resolution export may name (a chart draws at most what is selected). */
+const MAX_EXPORT_RUNS = 10_000;
+
+/** Checks the fields of a full-resolution export request (the message, or `mlts ui`'s query string). */
+export function isExportRequest(v: Record<string, unknown>): v is { fileName: string; runs: string[]; key: string } {
+  return (
+    typeof v.fileName === 'string' &&
+    EXPORT_FILE_NAME.test(v.fileName) &&
+    v.fileName.endsWith('.csv') &&
+    Array.isArray(v.runs) &&
+    v.runs.length > 0 &&
+    v.runs.length <= MAX_EXPORT_RUNS &&
+    v.runs.every((id) => typeof id === 'string') &&
+    typeof v.key === 'string' &&
+    v.key.length > 0 &&
+    v.key.length <= 1000
+  );
+}
+
 export function isFromDashboard(v: unknown): v is FromDashboard {
   if (!isRecord(v)) return false;
   switch (v.type) {
@@ -128,6 +163,10 @@ export function isFromDashboard(v: unknown): v is FromDashboard {
       return true;
     case 'cancelRuns':
       return Array.isArray(v.ids) && v.ids.length > 0 && v.ids.length <= MAX_CANCEL_IDS && v.ids.every((id) => typeof id === 'string');
+    case 'exportMetrics':
+      return isExportRequest(v);
+    case 'window':
+      return isCount(v.request) && typeof v.runId === 'string' && isCount(v.from) && isCount(v.to) && v.from < v.to && typeof v.key === 'string' && v.key.length <= 1000;
     case 'subscribe':
       return Array.isArray(v.runs) && v.runs.length <= 100_000 && v.runs.every((r) => isRecord(r) && typeof r.id === 'string' && isCount(r.from));
     case 'saveFile':
@@ -185,6 +224,8 @@ export function isToDashboard(v: unknown): v is ToDashboard {
       return typeof v.reset === 'boolean' && Array.isArray(v.runs) && v.runs.every(isRunSummary) && Array.isArray(v.removed) && v.removed.every((id) => typeof id === 'string');
     case 'metrics':
       return isMetricChunk(v.chunk);
+    case 'window':
+      return isCount(v.request) && typeof v.runId === 'string' && (v.chunk === null || isMetricChunk(v.chunk)) && isCount(v.stride) && v.stride >= 1 && isStringOrNull(v.problem);
     case 'notice':
       return (v.level === 'info' || v.level === 'warning' || v.level === 'error') && typeof v.text === 'string';
     default:

@@ -47,7 +47,15 @@ export class DashboardSession {
           this.flush(id);
         }
         return;
+      case 'window': {
+        // Held point numbers mean something only in the generation the client holds (thinning renumbers them).
+        const stale = !this.feed.has(message.runId) || this.sentGeneration.get(message.runId) !== this.feed.generation(message.runId);
+        const answer = stale ? { chunk: null, stride: 1, problem: 'the run changed; zoom again' } : this.feed.readWindow(message.runId, message.from, message.to, message.key);
+        this.send({ type: 'window', request: message.request, runId: message.runId, ...answer });
+        return;
+      }
       case 'saveFile':
+      case 'exportMetrics':
       case 'openLauncher':
       case 'cancelRuns':
         this.options.onHostMessage?.(message);

@@ -23,6 +23,8 @@ export class PointColumns {
   /** Which fit call the point belongs to; 0 for log points. */
   fit = new Int32Array(0);
   kind = new Uint8Array(0);
+  /** Byte offset in metrics.jsonl where the point's line starts, so a stretch between held points can be read again. */
+  offset = new Float64Array(0);
   /** One column per metric name, NaN where the point lacks it or its value was not finite. */
   readonly values = new Map<string, Float64Array>();
 
@@ -30,7 +32,7 @@ export class PointColumns {
    * Appends one point. Capacity doubles, but not past `limit` (the points the run may hold) until the points need
    * more than that, so a run that stops at its share does not carry up to twice its share of empty slots.
    */
-  push(p: MetricPoint, limit: number): void {
+  push(p: MetricPoint, offset: number, limit: number): void {
     const i = this.length;
     if (i === this.capacity) this.resize(this.capacity < limit ? Math.min(Math.max(FIRST_CAPACITY, this.capacity * 2), limit) : this.capacity * 2);
     this.t[i] = p.t;
@@ -38,6 +40,7 @@ export class PointColumns {
     this.batch[i] = p.kind === 'batch' && typeof p.batch === 'number' ? p.batch : -1;
     this.fit[i] = p.kind !== 'log' && typeof p.fit === 'number' ? p.fit : 0;
     this.kind[i] = PointKind[p.kind];
+    this.offset[i] = offset;
     for (const name in p.values) {
       const value = p.values[name];
       if (typeof value !== 'number' || !Number.isFinite(value)) continue;
@@ -59,7 +62,7 @@ export class PointColumns {
     const kept = new Int32Array(this.length);
     let n = 0;
     for (let i = 0; i < this.length; i++) if (keep(i)) kept[n++] = i;
-    const columns: (Float64Array | Int32Array | Uint8Array)[] = [this.t, this.step, this.batch, this.fit, this.kind, ...this.values.values()];
+    const columns: (Float64Array | Int32Array | Uint8Array)[] = [this.t, this.step, this.batch, this.fit, this.kind, this.offset, ...this.values.values()];
     for (const column of columns) for (let j = 0; j < n; j++) column[j] = column[kept[j]!]!;
     // Freed slots of value columns read as "no value" again when later points fill them.
     for (const column of this.values.values()) column.fill(NaN, n, this.length);
@@ -107,6 +110,7 @@ export class PointColumns {
     this.batch = grown(this.batch, (n) => new Int32Array(n));
     this.fit = grown(this.fit, (n) => new Int32Array(n));
     this.kind = grown(this.kind, (n) => new Uint8Array(n));
+    this.offset = grown(this.offset, float);
     for (const [name, column] of this.values) this.values.set(name, grown(column, (n) => new Float64Array(n).fill(NaN)));
     this.capacity = capacity;
   }

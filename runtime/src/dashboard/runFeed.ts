@@ -78,6 +78,18 @@ export const STORE_POINT_BUDGET = 2_000_000;
 /** A run's share never falls below this, however many runs the store holds. */
 export const MIN_POINTS_PER_RUN = 2_000;
 
+/** Most points one `window` answer carries; a longer stretch keeps 1 in N of its batch and logged points. */
+export const MAX_WINDOW_POINTS = 200_000;
+/** Most bytes of a metrics file one `window` request reads: a longer stretch is too far zoomed out to need every point. */
+export const MAX_WINDOW_BYTES = 256 * 1024 * 1024;
+
+/** What a `window` request gets (the protocol's `window` message without its numbering). */
+export interface WindowAnswer {
+  chunk: MetricChunk | null;
+  stride: number;
+  problem: string | null;
+}
+
 type ThinnedKind = 'batch' | 'log';
 const THINNED_KINDS: readonly ThinnedKind[] = ['batch', 'log'];
 const noTotals = (): Tracked['totals'] => ({ plain: new Map(), batch: new Map() });
@@ -374,7 +386,7 @@ export class RunFeed {
   }
 
   /** Adds one point to the run's columns, keeping one batch or logged point in its kind's stride, thinning when full. */
-  private addPoint(run: Tracked, p: MetricPoint): void {
+  private addPoint(run: Tracked, p: MetricPoint, offset: number): void {
     const totals = p.kind === 'batch' ? run.totals.batch : run.totals.plain;
     for (const name in p.values) {
       const value = p.values[name];
@@ -390,7 +402,7 @@ export class RunFeed {
     const share = this.pointsPerRun();
     const held = run.columns.length;
     if (held >= share && held >= run.thinAgainAt) this.thin(run);
-    run.columns.push(p, share);
+    run.columns.push(p, offset, share);
   }
 
   /**
@@ -417,6 +429,42 @@ export class RunFeed {
     run.generation++;
   }
 
+  /**
+   * The stretch of run `id`'s metrics file from its held point `from` up to held point `to` (exclusive; the end of
+   * what was read when `to` is the count held), read again: every point, or 1 in `stride` batch and logged points
+   * (epoch points always) when it holds more than MAX_WINDOW_POINTS, with the values of series `key` only.
+   */
+  readWindow(id: string, from: number, to: number, key: string): WindowAnswer {
+    const run = this.runs.get(id);
+    if (!run || from >= to || to > run.columns.length) return { chunk: null, stride: 1, problem: 'those points are not held any more; zoom again' };
+    const held = run.columns;
+    const start = held.offset[from]!;
+    const end = to < held.length ? held.offset[to]! : run.cursor.offset;
+    if (end - start > MAX_WINDOW_BYTES) {
+      return { chunk: null, stride: 1, problem: `the zoomed stretch is ${Math.round((end - start) / 2 ** 20)} MiB of ${METRICS_FILE}; zoom in further for every point` };
+    }
+    // Lines in the stretch, estimated from the bytes per line read so far.
+    const lines = ((end - start) / Math.max(1, run.cursor.offset)) * Math.max(1, run.cursor.line - 1);
+    const stride = Math.max(1, Math.ceil(lines / MAX_WINDOW_POINTS));
+    const name = key.endsWith(BATCH_SUFFIX) ? key.slice(0, -BATCH_SUFFIX.length) : key;
+    const window = new PointColumns();
+    let seen = 0;
+    const cursor: MetricsCursor = { ...newMetricsCursor(), offset: start };
+    const read = readMetricsStep(
+      join(this.store.runDir(id), METRICS_FILE),
+      cursor,
+      (p, offset) => {
+        if (offset >= end || (p.kind !== 'epoch' && seen++ % stride !== 0)) return;
+        window.push({ ...p, values: { [name]: p.values[name] ?? null } }, offset, Infinity);
+      },
+      { budgetBytes: end - start, label: METRICS_FILE },
+    );
+    if (read.problem) return { chunk: null, stride, problem: read.problem };
+    const columns = window.chunk(0);
+    columns.values = { [name]: columns.values[name] ?? new Array<number | null>(window.length).fill(null) };
+    return { chunk: { runId: id, from, ...columns }, stride, problem: null };
+  }
+
   /** Changes whenever run `id`'s held points were renumbered, so a client's count of them means nothing any more. */
   generation(id: string): number {
     return this.runs.get(id)?.generation ?? 0;
@@ -425,13 +473,13 @@ export class RunFeed {
   private readAppended(run: Tracked, path: string, budgetBytes: number): { changed: boolean; warnings: string[]; bytes: number } {
     const generation0 = run.generation;
     const count0 = run.columns.length;
-    const step = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes, label: path });
+    const step = readMetricsStep(path, run.cursor, (p, offset) => this.addPoint(run, p, offset), { budgetBytes, label: path });
     if (step.restarted) {
       // The file was replaced by a shorter one: the points read so far belong to the old file.
       run.columns = new PointColumns();
       Object.assign(run, { thinning: noThinning(), thinAgainAt: 0, totals: noTotals(), skippedLines: 0, generation: run.generation + 1 });
       run.cursor = newMetricsCursor();
-      const again = readMetricsStep(path, run.cursor, (p) => this.addPoint(run, p), { budgetBytes: Math.max(0, budgetBytes - step.bytesRead), label: path });
+      const again = readMetricsStep(path, run.cursor, (p, offset) => this.addPoint(run, p, offset), { budgetBytes: Math.max(0, budgetBytes - step.bytesRead), label: path });
       step.warnings.push(...again.warnings);
       step.more = again.more;
       step.problem = again.problem;

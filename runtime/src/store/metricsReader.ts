@@ -74,10 +74,11 @@ export function describeFileError(err: unknown, name: string): string {
 }
 
 /**
- * Reads complete lines of `path` past `cursor` (advancing it) and calls `onPoint` for each metric point.
+ * Reads complete lines of `path` past `cursor` (advancing it) and calls `onPoint` for each metric point, with the byte
+ * offset where its line starts (a reader that keeps it can read that stretch of the file again).
  * A missing file reads as nothing new.
  */
-export function readMetricsStep(path: string, cursor: MetricsCursor, onPoint: (point: MetricPoint) => void, limits: MetricsReadLimits = {}): MetricsReadStep {
+export function readMetricsStep(path: string, cursor: MetricsCursor, onPoint: (point: MetricPoint, offset: number) => void, limits: MetricsReadLimits = {}): MetricsReadStep {
   const step: MetricsReadStep = { warnings: [], problem: null, more: false, restarted: false, bytesRead: 0 };
   const label = limits.label ?? path;
   let fd: number;
@@ -131,7 +132,7 @@ export function readMetricsStep(path: string, cursor: MetricsCursor, onPoint: (p
         start = newline + 1;
       }
       for (let newline = buffer.indexOf(0x0a, start); newline >= 0 && newline < got; newline = buffer.indexOf(0x0a, start)) {
-        takeLine(buffer, start, newline, cursor.line, onPoint, warn, limits.skipBatch === true);
+        takeLine(buffer, start, newline, cursor.line, cursor.offset + start, onPoint, warn, limits.skipBatch === true);
         cursor.line++;
         start = newline + 1;
       }
@@ -146,7 +147,7 @@ export function readMetricsStep(path: string, cursor: MetricsCursor, onPoint: (p
         // The rest is a line still being written: leave it for the next call.
         if (cursor.offset + rest >= size && rest > 0 && limits.takeUnterminatedLast && !cursor.skipping) {
           const point = parseLine(buffer.subarray(start, got));
-          if (point) onPoint(point);
+          if (point) onPoint(point, cursor.offset);
         }
         break;
       }
@@ -190,7 +191,7 @@ function parseLine(bytes: Buffer): MetricPoint | null {
   }
 }
 
-function takeLine(buffer: Buffer, start: number, end: number, line: number, onPoint: (p: MetricPoint) => void, warn: (text: string) => void, skipBatch: boolean): void {
+function takeLine(buffer: Buffer, start: number, end: number, line: number, offset: number, onPoint: (p: MetricPoint, offset: number) => void, warn: (text: string) => void, skipBatch: boolean): void {
   if (end === start || (end === start + 1 && buffer[start] === 0x0d)) return;
   if (skipBatch && end - start > BATCH_PREFIX.length && buffer.compare(BATCH_PREFIX, 0, BATCH_PREFIX.length, start, start + BATCH_PREFIX.length) === 0) return;
   const text = buffer.toString('utf8', start, end);
@@ -207,6 +208,6 @@ function takeLine(buffer: Buffer, start: number, end: number, line: number, onPo
     warn(`${line}: skipped a line that is not JSON`);
     return;
   }
-  if (isMetricPoint(value)) onPoint(value);
+  if (isMetricPoint(value)) onPoint(value, offset);
   else warn(`${line}: skipped a line that is not a metric point`);
 }

@@ -53,6 +53,15 @@ export class DashboardApp {
   private chartDoneAt = 0;
   private chartTimer: ReturnType<typeof setTimeout> | undefined;
   private focusedRun: string | null = null;
+  /**
+   * Zoomed charts and their runs read again at full resolution. A run whose host left points out (to bound its
+   * memory) is asked for the zoomed stretch of its file; the answer, spliced into a copy of the run's points, is
+   * drawn in that chart while the run's own points stay as they are (version) and the chart stays zoomed.
+   */
+  private readonly zooms = new Map<string, [number, number]>();
+  private readonly details = new Map<string, { version: number; data: RunData; stride: number }>();
+  private readonly windowRequests = new Map<number, { metric: string; id: string; from: number; to: number; version: number }>();
+  private nextRequest = 1;
   /** Each run's metric extremes, from the points held (runs whose metrics are not loaded have none). */
   private readonly extremesOf = (id: string) => this.data.get(id)?.extremes();
 
@@ -77,7 +86,7 @@ export class DashboardApp {
   ) {
     this.state = restoreViewState(transport.getState());
     this.table = new RunsTable({ toggle: (id) => this.toggle(id), sort: (column) => this.sortBy(column) });
-    this.charts = new MetricCharts({ pick: (id) => this.pick(id), save: (name, mime, bytes) => transport.saveFile(name, mime, bytes) });
+    this.charts = new MetricCharts({ pick: (id) => this.pick(id), save: (name, mime, bytes) => transport.saveFile(name, mime, bytes), exportFull: (name, runs, metric) => transport.exportMetrics(name, runs, metric), zoom: (metric, range) => this.zoomed(metric, range) });
     this.hparams = new HparamsView({ toggle: (id) => this.toggle(id) });
     this.compare = new CompareView(() => this.invalidate({ view: true }));
   }
@@ -130,6 +139,17 @@ export class DashboardApp {
         if (!data.apply(chunk)) this.subscription = '';
         // The table's best/min/max columns come from the points: redraw it only when one of them moved.
         this.invalidate({ table: data.extremes() !== extremes, view: this.state.view === 'charts' }, true);
+        return;
+      }
+      case 'window': {
+        const asked = this.windowRequests.get(message.request);
+        this.windowRequests.delete(message.request);
+        const data = asked && this.data.get(asked.id);
+        if (!asked || !data || data.version !== asked.version || !this.zooms.has(asked.metric)) return;
+        if (message.problem) this.receive({ type: 'notice', level: 'warning', text: `${asked.id}: could not read the zoomed points at full resolution: ${message.problem}` });
+        if (!message.chunk) return;
+        this.details.set(`${asked.metric}\u0000${asked.id}`, { version: asked.version, data: data.spliced(asked.from, asked.to, message.chunk), stride: message.stride });
+        this.invalidate({ view: true });
         return;
       }
       case 'notice':
@@ -208,6 +228,33 @@ export class DashboardApp {
     });
   }
 
+  /** A chart was zoomed (or back out): ask for the zoomed stretch of each of its runs that the host thinned. */
+  private zoomed(metric: string, range: [number, number] | null): void {
+    for (const key of [...this.details.keys()]) if (key.startsWith(`${metric}\u0000`)) this.details.delete(key);
+    for (const [request, asked] of this.windowRequests) if (asked.metric === metric) this.windowRequests.delete(request);
+    if (range) this.zooms.set(metric, range);
+    else this.zooms.delete(metric);
+    this.invalidate({ view: true });
+    if (!range) return;
+    for (const run of this.chartedRuns(this.shownRuns())) {
+      const data = this.data.get(run.id);
+      if (!data || !data.seriesKeys().includes(metric)) continue;
+      const held = data.series(metric, this.state.xAxis, this.state.smoothing).x.length;
+      if ((data.totals[metric] ?? 0) <= held) continue;
+      const stretch = data.pointRange(metric, this.state.xAxis, range[0], range[1]);
+      if (!stretch) continue;
+      const request = this.nextRequest++;
+      this.windowRequests.set(request, { metric, id: run.id, ...stretch, version: data.version });
+      this.transport.send({ type: 'window', request, runId: run.id, key: metric, ...stretch });
+    }
+  }
+
+  /** Run `id` as chart `metric` draws it: read again at full resolution around the zoom, or as held. */
+  private detailOf(metric: string, id: string): RunData | undefined {
+    const detail = this.details.get(`${metric}\u0000${id}`);
+    return detail && this.data.get(id)?.version === detail.version ? detail.data : undefined;
+  }
+
   // ---- which runs ----
 
   private shownRuns(): RunSummary[] {
@@ -277,7 +324,7 @@ export class DashboardApp {
         const columns = Math.max(1, Math.floor(width / MIN_CHART_WIDTH));
         // Each chart box adds its padding and border (10 px) around the plot.
         const chartWidth = Math.floor((width - (columns - 1) * 12) / columns) - 12;
-        this.charts.update([...epochKeys, ...batchKeys], chartRuns, { ...this.state, theme, width: chartWidth });
+        this.charts.update([...epochKeys, ...batchKeys], chartRuns, { ...this.state, theme, width: chartWidth }, this.details.size ? (m, id) => this.detailOf(m, id) : undefined);
         this.charts.element.hidden = false;
         this.charts.element.dataset.points = String(this.charts.drawnPoints());
         if (chartRuns.length === 0) this.charts.element.dataset.empty = 'true';

@@ -16,16 +16,16 @@ export interface SeriesLike {
 }
 
 /**
- * Keeps at most about 4 × `buckets` points of (x, y). `toUnit` maps x to the axis' linear space (log10 on a log
- * axis) so buckets are equally wide on screen. Null y values are dropped (uPlot's linear path bridges them).
+ * Keeps at most about 4 × `buckets` points of (x, y)[start, end). `toUnit` maps x to the axis' linear space (log10
+ * on a log axis) so buckets are equally wide on screen. Null y values are dropped (uPlot's linear path bridges them).
  */
-export function minMaxDownsample(x: ArrayLike<number>, y: ArrayLike<number | null>, buckets: number, toUnit?: (v: number) => number): XY {
-  const n = Math.min(x.length, y.length);
-  if (n <= buckets * 4) return copyFinite(x, y, n);
-  const lo = toUnit ? toUnit(x[0]!) : x[0]!;
+export function minMaxDownsample(x: ArrayLike<number>, y: ArrayLike<number | null>, buckets: number, toUnit?: (v: number) => number, start = 0, end = Infinity): XY {
+  const n = Math.min(x.length, y.length, end);
+  if (n - start <= buckets * 4) return copyFinite(x, y, start, n);
+  const lo = toUnit ? toUnit(x[start]!) : x[start]!;
   const hi = toUnit ? toUnit(x[n - 1]!) : x[n - 1]!;
   const span = hi - lo;
-  if (!(span > 0) || !Number.isFinite(span)) return copyFinite(x, y, n);
+  if (!(span > 0) || !Number.isFinite(span)) return copyFinite(x, y, start, n);
   const scale = buckets / span;
   const out: XY = { x: [], y: [] };
   let bucket = -1;
@@ -48,7 +48,7 @@ export function minMaxDownsample(x: ArrayLike<number>, y: ArrayLike<number | nul
     if (hi !== lo && hi !== first) emit(hi);
     if (last !== hi && last !== lo && last !== first) emit(last);
   };
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const v = y[i];
     // v - v is 0 exactly for finite numbers (NaN and ±Infinity give NaN; null gives 0, hence the first test).
     if (v === null || v === undefined || v - v !== 0) continue;
@@ -67,13 +67,25 @@ export function minMaxDownsample(x: ArrayLike<number>, y: ArrayLike<number | nul
   return out;
 }
 
-function copyFinite(x: ArrayLike<number>, y: ArrayLike<number | null>, n: number): XY {
+function copyFinite(x: ArrayLike<number>, y: ArrayLike<number | null>, start: number, n: number): XY {
   const out: XY = { x: [], y: [] };
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < n; i++) {
     const v = y[i];
     if (v === null || v === undefined || !Number.isFinite(v)) continue;
     out.x.push(x[i]!);
     out.y.push(v);
   }
   return out;
+}
+
+/** The first index below `n` whose value is at least `value` (`n` when none is); `sorted` ascends. */
+export function lowerBound(sorted: ArrayLike<number>, value: number, n: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

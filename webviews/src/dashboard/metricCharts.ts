@@ -7,7 +7,7 @@
 import uPlot from 'uplot';
 import { aggregateGroups, groupKey } from './grouping';
 import { chartColours, el } from './dom';
-import { minMaxDownsample, type SeriesLike, type XY } from './downsample';
+import { lowerBound, minMaxDownsample, type SeriesLike, type XY } from './downsample';
 import { canvasPng } from './chartImage';
 import { csvText, safeFileName } from './exportData';
 import { runColour, withAlpha, type ThemeKind } from './runColours';
@@ -39,7 +39,11 @@ export interface ChartSettings {
 
 export interface ChartEvents {
   pick(runId: string): void;
+  /** The person zoomed chart `metric` to x in [min, max], or back out (null). */
+  zoom(metric: string, range: [number, number] | null): void;
   save(fileName: string, mime: 'image/png' | 'text/csv', data: Uint8Array): void;
+  /** Save every point of series `metric` of these runs, read by the host from their files. */
+  exportFull(fileName: string, runs: string[], metric: string): void;
 }
 
 const X_LABELS: Record<XAxisMode, string> = { step: 'step', epoch: 'epoch', wall: 'time', relative: 'seconds since start' };
@@ -154,6 +158,9 @@ class MetricChart {
   readonly element = el('section', 'chart');
   private readonly plotBox = el('div', 'plot');
   private readonly tooltip = el('div', 'chart-tooltip');
+  private csvButton: HTMLButtonElement | null = null;
+  /** Whether the host left points of this chart's runs out: the CSV then comes from the runs' files. */
+  private thinned = false;
   /** "N of M points shown": what the chart drew against what the runs' files hold. */
   private readonly pointsNote = el('span', 'chart-points');
   private plot: uPlot | null = null;
@@ -166,6 +173,11 @@ class MetricChart {
   /** Per uPlot series index: the colour of its few-point markers, or null for series that get none. */
   private markerColours: (string | null)[] = [];
   private markerMode: 1 | 2 = 2;
+  /**
+   * The x range the person zoomed to, or null. While zoomed, each line is downsampled over that range only (a
+   * pixel column of the zoomed chart keeps its own min and max) and data updates keep the zoom.
+   */
+  private zoomRange: [number, number] | null = null;
 
   constructor(
     readonly metric: string,
@@ -181,6 +193,7 @@ class MetricChart {
     const csv = el('button', 'chart-action', 'CSV');
     csv.type = 'button';
     csv.title = `Save the ${metric} data as CSV`;
+    this.csvButton = csv;
     csv.addEventListener('click', () => this.exportCsv());
     head.append(png, csv);
     // The tooltip follows the mouse; keyboard and screen-reader users pick runs in the table instead.
@@ -218,11 +231,16 @@ class MetricChart {
     const n = (v: number) => v.toLocaleString('en-US');
     const why: string[] = [];
     if (shown !== null && shown < held) why.push(`each pixel column keeps its first, last, lowest and highest point of the ${n(held)} held`);
-    if (held < total) why.push(`the host holds ${n(held)} of the ${n(total)} points in the runs' metrics files to bound its memory; the CSV has the held points, \`mlts runs ID --format json\` has every one`);
+    if (held < total) why.push(`the host holds ${n(held)} of the ${n(total)} points in the runs' metrics files to bound its memory; zooming in and the CSV read every point from the files`);
     const drawn = shown ?? held;
+    this.thinned = held < total;
+    this.csvButton!.title = this.thinned
+      ? `Save every ${this.metric} point of these runs as CSV, read from their metrics files (raw values with kind, fit, step, batch and time)`
+      : `Save the ${this.metric} data as CSV`;
     this.pointsNote.textContent = drawn < total ? `${n(drawn)} of ${n(total)} points shown` : `${n(total)} point${total === 1 ? '' : 's'}`;
     this.pointsNote.title = why.length ? `${why.join('; ')}.` : 'Every point is drawn.';
     this.element.dataset.pointsShown = String(drawn);
+    this.element.dataset.pointsHeld = String(held);
     this.element.dataset.pointsTotal = String(total);
   }
 
@@ -241,10 +259,10 @@ class MetricChart {
       shown.push(run);
       this.full.push({ label: run.id, series: s });
       const smooth = forLogAxes(s.x, s.smoothed, logX, logY);
-      pairs.push(minMaxDownsample(smooth.x, smooth.y, buckets, toUnit(logX)));
+      pairs.push(minMaxDownsample(smooth.x, smooth.y, buckets, toUnit(logX), ...this.zoomedSpan(smooth.x)));
       if (raw) {
         const r = forLogAxes(s.x, s.y, logX, logY);
-        rawPairs.push(minMaxDownsample(r.x, r.y, buckets, toUnit(logX)));
+        rawPairs.push(minMaxDownsample(r.x, r.y, buckets, toUnit(logX), ...this.zoomedSpan(r.x)));
       }
     }
     const ids = shown.map((r) => r.id);
@@ -259,7 +277,7 @@ class MetricChart {
     ];
     const data = [null, ...this.drawn.map((d) => [d.x, d.y])] as unknown as uPlot.AlignedData;
     if (key === this.shapeKey && this.plot) {
-      this.plot.setData(data);
+      this.setData(data);
       return;
     }
     const series: uPlot.Series[] = [{}];
@@ -296,7 +314,7 @@ class MetricChart {
     aligned.groups.forEach((g, i) => aligned.x.forEach((x, j) => this.groupedCsv!.push([keys[i]!, x, g.mean[j]!, g.min[j]!, g.max[j]!])));
     const key = JSON.stringify(['groups', settings.groupBy, keys, settings.xAxis, logX, logY, settings.theme, settings.width]);
     if (key === this.shapeKey && this.plot) {
-      this.plot.setData(data as uPlot.AlignedData);
+      this.setData(data as uPlot.AlignedData);
       return;
     }
     this.markerColours = [null, ...keys.flatMap((k) => [null, null, runColour(`${settings.groupBy}=${k}`, settings.theme)])];
@@ -314,9 +332,56 @@ class MetricChart {
     this.rebuild(key, { mode: 1, series, bands }, data as uPlot.AlignedData, settings);
   }
 
+  /** The indexes [start, end) of sorted `x` to draw: all of it, or the zoomed range and one point beyond each edge. */
+  private zoomedSpan(x: ArrayLike<number>): [number, number] {
+    if (!this.zoomRange) return [0, x.length];
+    return [Math.max(0, lowerBound(x, this.zoomRange[0], x.length) - 1), Math.min(x.length, lowerBound(x, this.zoomRange[1], x.length) + 1)];
+  }
+
+  /** New data for the same chart shape; a zoomed chart stays zoomed. */
+  private setData(data: uPlot.AlignedData): void {
+    const plot = this.plot!;
+    if (!this.zoomRange) plot.setData(data);
+    else {
+      plot.setData(data, false);
+      plot.setScale('x', { min: this.zoomRange[0], max: this.zoomRange[1] });
+    }
+  }
+
+  /** The x range of the person's drag selection, which uPlot zooms to when the mouse is released. */
+  private selection: [number, number] | null = null;
+
+  private selected(u: uPlot): void {
+    const { left, width } = u.select;
+    if (width > 0) this.selection = [u.posToVal(left, 'x'), u.posToVal(left + width, 'x')];
+  }
+
+  /**
+   * uPlot moved the x scale (its hooks run after the change is committed, a microtask later): when it moved to the
+   * drag selection, the person zoomed in. uPlot's double click zooming out is the dblclick listener.
+   */
+  private scaled(u: uPlot, scale: string): void {
+    const zoom = this.selection;
+    const { min, max } = u.scales.x!;
+    if (scale !== 'x' || !zoom || typeof min !== 'number' || typeof max !== 'number') return;
+    const near = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(max - min), Math.abs(a));
+    if (!near(min, zoom[0]) || !near(max, zoom[1])) return;
+    this.selection = null;
+    this.setZoom([min, max]);
+  }
+
+  private setZoom(range: [number, number] | null): void {
+    if (range === null && this.zoomRange === null) return;
+    this.zoomRange = range;
+    this.element.dataset.zoomed = String(range !== null);
+    this.events.zoom(this.metric, range);
+  }
+
   private rebuild(key: string, shape: Pick<uPlot.Options, 'mode' | 'series' | 'bands'>, data: uPlot.AlignedData, settings: ChartSettings): void {
     this.plot?.destroy();
     this.shapeKey = key;
+    // A chart of another shape starts unzoomed.
+    this.setZoom(null);
     const colours = chartColours();
     const axis: uPlot.Axis = { stroke: colours.foreground, grid: { stroke: colours.grid, width: 1 }, ticks: { stroke: colours.grid, width: 1 } };
     const options: uPlot.Options = {
@@ -330,12 +395,14 @@ class MetricChart {
         x: { time: settings.xAxis === 'wall', distr: settings.logX ? 3 : 1, auto: true, range: (_u, min, max) => xRange(min, max, settings.logX) ?? [0, 1] },
         y: { distr: settings.logY ? 3 : 1, auto: true, range: (_u, min, max) => yRange(this.metric, min, max, settings.logY) ?? [0, 1] },
       },
-      hooks: { draw: [(u) => this.publishScales(u)] },
+      hooks: { draw: [(u) => this.publishScales(u)], setSelect: [(u) => this.selected(u)], setScale: [(u, scale) => this.scaled(u, scale)] },
       axes: [{ ...axis, label: X_LABELS[settings.xAxis] }, { ...axis }],
       cursor: { points: { show: false }, drag: { x: true, y: false, setScale: true } },
     };
     this.plot = new uPlot(options, data, this.plotBox);
     const over = this.plot.over;
+    // uPlot's own double-click handler has already zoomed out to the data by now.
+    over.addEventListener('dblclick', () => this.setZoom(null));
     over.addEventListener('click', (e) => {
       const hit = this.nearest(e);
       if (hit?.runId) this.events.pick(hit.runId);
@@ -408,6 +475,7 @@ class MetricChart {
   }
 
   private exportCsv(): void {
+    if (this.thinned) return this.events.exportFull(`${safeFileName(this.metric)}.csv`, this.full.map((f) => f.label), this.metric);
     const text = this.groupedCsv
       ? csvText(['group', 'x', 'mean', 'min', 'max'], this.groupedCsv)
       : csvText(['run', 'x', 'value', 'smoothed'], this.full.flatMap(({ label, series }) => series.x.map((x, i) => [label, x, series.y[i] ?? null, series.smoothed[i] ?? null] as (string | number | null)[])));
@@ -429,7 +497,8 @@ export class MetricCharts {
 
   constructor(private readonly events: ChartEvents) {}
 
-  update(metrics: readonly string[], runs: readonly ChartRun[], settings: ChartSettings): void {
+  /** `detail` gives a zoomed chart's run read again at full resolution around the zoom (see DashboardApp.zoomed). */
+  update(metrics: readonly string[], runs: readonly ChartRun[], settings: ChartSettings, detail?: (metric: string, id: string) => RunData | undefined): void {
     for (const [metric, chart] of this.charts) {
       if (!metrics.includes(metric)) {
         chart.dispose();
@@ -443,7 +512,8 @@ export class MetricCharts {
         this.charts.set(metric, chart);
       }
       if (this.element.children[i] !== chart.element) this.element.insertBefore(chart.element, this.element.children[i] ?? null);
-      chart.update(runs.filter((r) => r.data.seriesKeys().includes(metric)), settings);
+      const charted = runs.filter((r) => r.data.seriesKeys().includes(metric));
+      chart.update(detail ? charted.map((r) => ({ ...r, data: detail(metric, r.id) ?? r.data })) : charted, settings);
     });
   }
 

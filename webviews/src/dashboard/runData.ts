@@ -5,6 +5,7 @@
 // The first chunk's columns are adopted as they are, so loading a long run copies nothing.
 // Pure data code: no DOM.
 import { BATCH_SUFFIX, PointKind, type MetricChunk, type PointKindCode } from '../../../runtime/src/dashboard/dashboardProtocol';
+import { lowerBound } from './downsample';
 import { EMA_START, emaInto, type EmaState } from './smoothing';
 
 export type XAxisMode = 'step' | 'epoch' | 'wall' | 'relative';
@@ -33,8 +34,10 @@ interface CachedSeries {
   smoothedCount: number;
   /** Points of the run already scanned for this series. */
   scanned: number;
-  /** x and y are the run's own step and value columns (see shareColumns). */
+  /** x and y are the run's own step and value columns (see shareColumns); then point i of the series is point i of the run. */
   shared: boolean;
+  /** The run's point index of each series point (when not shared). */
+  at: number[];
   weight: number;
   ema: EmaState;
   /** For batch series: the batches-per-epoch the x values were computed with. */
@@ -205,7 +208,7 @@ export class RunData {
     const batchesPerEpoch = this.maxBatch + 1;
     let cached = this.cache.get(cacheKey);
     if (!cached || (isBatch && cached.batchesPerEpoch !== batchesPerEpoch && mode !== 'wall' && mode !== 'relative')) {
-      cached = { x: [], y: [], buffer: new Float64Array(0), smoothedCount: 0, scanned: 0, shared: false, weight, ema: EMA_START, batchesPerEpoch, fit: 0, fitOffset: 0, fitMaxStep: -1, epochsSeen: 0 };
+      cached = { x: [], y: [], at: [], buffer: new Float64Array(0), smoothedCount: 0, scanned: 0, shared: false, weight, ema: EMA_START, batchesPerEpoch, fit: 0, fitOffset: 0, fitMaxStep: -1, epochsSeen: 0 };
       this.cache.set(cacheKey, cached);
     }
     if (column && cached.scanned < this.length) {
@@ -248,6 +251,7 @@ export class RunData {
     if (s.shared) {
       s.x = this.step.slice(0, s.scanned);
       s.y = column.slice(0, s.scanned);
+      s.at = Array.from({ length: s.scanned }, (_, i) => i);
       s.shared = false;
       s.fitMaxStep = s.x[s.x.length - 1] ?? -1;
       s.epochsSeen = s.scanned;
@@ -292,7 +296,40 @@ export class RunData {
       if (previous !== undefined && x < previous) continue;
       s.x.push(x);
       s.y.push(y);
+      s.at.push(i);
     }
     s.scanned = this.length;
+  }
+
+  /**
+   * The run's points [from, to) that hold series `key` between x0 and x1 on axis `mode`, widened by one series point
+   * on each side so a line drawn from them reaches the edges; null when the series has no point there. Call series()
+   * for the same key and mode first.
+   */
+  pointRange(key: string, mode: XAxisMode, x0: number, x1: number): { from: number; to: number } | null {
+    const s = this.cache.get(`${mode}\u0000${key}`);
+    if (!s || s.x.length === 0) return null;
+    const n = s.shared ? s.scanned : s.x.length;
+    const first = Math.max(0, lowerBound(s.x, x0, n) - 1);
+    const last = Math.min(n - 1, lowerBound(s.x, x1, n));
+    if (first > last) return null;
+    const index = (i: number) => (s.shared ? i : s.at[i]!);
+    return { from: index(first), to: index(last) + 1 };
+  }
+
+  /**
+   * A copy of this run with its points [from, to) replaced by `window`'s (the same stretch of the run's file read
+   * again at full resolution), for drawing a zoomed chart; the copy's totals are this run's.
+   */
+  spliced(from: number, to: number, window: MetricChunk): RunData {
+    const cut = <T>(column: readonly T[], middle: readonly T[]): T[] => [...column.slice(0, from), ...middle, ...column.slice(to)];
+    const values: Record<string, (number | null)[]> = {};
+    const names = new Set([...this.values.keys(), ...Object.keys(window.values)]);
+    const gap = (n: number) => new Array<number | null>(n).fill(null);
+    for (const name of names) values[name] = cut(this.values.get(name) ?? gap(this.length), window.values[name] ?? gap(window.t.length));
+    const copy = new RunData();
+    copy.apply({ runId: window.runId, from: 0, t: cut(this.t, window.t), step: cut(this.step, window.step), batch: cut(this.batch, window.batch), kind: cut(this.kind, window.kind), fit: cut(this.fit, window.fit), values });
+    copy.totals = this.totals;
+    return copy;
   }
 }

@@ -11,6 +11,8 @@ export interface DashboardTransport {
   setState(state: unknown): void;
   /** Saves an export: a save dialog in VS Code, a download in a browser. */
   saveFile(fileName: string, mime: 'image/png' | 'text/csv', data: Uint8Array): void;
+  /** Saves every point of series `key` of these runs from their files (a save dialog in VS Code, a download). */
+  exportMetrics(fileName: string, runs: string[], key: string): void;
   /** Whether the host can open other panels (the launcher). */
   readonly inVsCode: boolean;
 }
@@ -44,6 +46,7 @@ export function vscodeTransport(): DashboardTransport {
     getState: () => api.getState(),
     setState: (state) => api.setState(state),
     saveFile: (fileName, mime, data) => api.postMessage({ type: 'saveFile', fileName, mime, base64: toBase64(data) } satisfies FromDashboard),
+    exportMetrics: (fileName, runs, key) => api.postMessage({ type: 'exportMetrics', fileName, runs, key } satisfies FromDashboard),
   };
 }
 
@@ -111,13 +114,23 @@ export function httpTransport(base = ''): DashboardTransport {
     },
     saveFile: (fileName, mime, data) => {
       const url = URL.createObjectURL(new Blob([data as BlobPart], { type: mime }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = fileName;
-      document.body.append(link);
-      link.click();
-      link.remove();
+      download(url, fileName);
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     },
+    // The server streams the file; the client id in the query is what lets a page of this server ask for it.
+    exportMetrics: (fileName, runs, key) => {
+      const query = new URLSearchParams({ client: clientId ?? '', fileName, key });
+      for (const id of runs) query.append('run', id);
+      download(`${base}/api/export.csv?${query}`, fileName);
+    },
   };
+}
+
+function download(url: string, fileName: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
 }
