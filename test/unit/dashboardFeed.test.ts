@@ -199,3 +199,24 @@ test('a session answers a window request, and refuses one made before the points
   session.dispose();
   feed.dispose();
 });
+
+test('a scan of named runs reads only those runs; a poll reads the whole store', () => {
+  const store = new RunStore(join(dir, 'targeted'));
+  const a = makeRun(store, 'run-a');
+  const b = makeRun(store, 'run-b');
+  const feed = new RunFeed(store);
+  feed.scan();
+  appendFileSync(a, point(0, 1));
+  appendFileSync(b, point(0, 2));
+  const targeted = feed.refresh(new Set(['run-a']));
+  assert.deepEqual(targeted.metrics, ['run-a']);
+  assert.equal(feed.pointCount('run-b'), 0, 'run-b was not read');
+  // A named run that went away leaves; one that appeared is read.
+  rmSync(store.runDir('run-a'), { recursive: true });
+  makeRun(store, 'run-c');
+  const next = feed.refresh(new Set(['run-a', 'run-c']));
+  assert.deepEqual(next.removed, ['run-a']);
+  assert.deepEqual(next.runs.map((r) => r.id), ['run-c']);
+  assert.deepEqual(feed.refresh().metrics, ['run-b']);
+  feed.dispose();
+});

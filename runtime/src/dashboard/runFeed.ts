@@ -78,6 +78,8 @@ export const STORE_POINT_BUDGET = 2_000_000;
 /** A run's share never falls below this, however many runs the store holds. */
 export const MIN_POINTS_PER_RUN = 2_000;
 
+/** Polling costs at most 1 / POLL_COST_FACTOR of a core: polls wait this many times the last whole scan's cost. */
+const POLL_COST_FACTOR = 10;
 /** Most points one `window` answer carries; a longer stretch keeps 1 in N of its batch and logged points. */
 export const MAX_WINDOW_POINTS = 200_000;
 /** Most bytes of a metrics file one `window` request reads: a longer stretch is too far zoomed out to need every point. */
@@ -161,7 +163,11 @@ export class RunFeed {
   start(): FeedChange {
     const first = this.scan();
     this.watch();
-    this.poll = setInterval(() => this.schedule(), this.options.pollMs ?? 1000);
+    this.poll = setInterval(() => {
+      // A store whose scan is slow (10,000 runs: half a second of stats) is polled less often, so polling costs at
+      // most 1 / POLL_COST_FACTOR of a core; watching still brings changes at once.
+      if (performance.now() - this.fullScanAt >= POLL_COST_FACTOR * this.fullScanMs) this.schedule();
+    }, this.options.pollMs ?? 1000);
     this.poll.unref();
     return first;
   }
@@ -198,14 +204,22 @@ export class RunFeed {
     return { runId: id, from: start, ...run.columns.chunk(start), totals };
   }
 
-  /** Asks for a scan soon; bursts of notifications collapse into one. */
-  schedule(): void {
+  /**
+   * Asks for a scan soon: of run `id` only (a watched change inside its folder), or of the whole store. Bursts of
+   * notifications collapse into one scan.
+   */
+  schedule(id?: string): void {
+    if (id === undefined) this.fullScanDue = true;
+    else this.dirty.add(id);
     if (this.pending || this.disposed) return;
     this.pending = setTimeout(() => {
       this.pending = null;
       if (this.disposed) return;
+      const only = this.fullScanDue ? undefined : this.dirty;
+      this.dirty = new Set();
+      this.fullScanDue = false;
       try {
-        this.refresh();
+        this.refresh(only);
       } catch (err) {
         // Runs' faults are contained in scan(); this catches a listener's, so the timer never takes the host down.
         for (const l of this.listeners) l({ runs: [], removed: [], metrics: [], warnings: [`the run feed hit an error and goes on: ${(err as Error).message}`] });
@@ -213,9 +227,9 @@ export class RunFeed {
     }, this.options.debounceMs ?? 50);
   }
 
-  /** Scans now and tells the listeners what changed, if anything. */
-  refresh(): FeedChange {
-    const change = this.scan();
+  /** Scans now (the whole store, or the runs `only`) and tells the listeners what changed, if anything. */
+  refresh(only?: ReadonlySet<string>): FeedChange {
+    const change = this.scan(only);
     if (change.runs.length || change.removed.length || change.metrics.length || change.warnings.length) for (const l of this.listeners) l(change);
     return change;
   }
@@ -227,7 +241,8 @@ export class RunFeed {
     if (!existsSync(dir)) return;
     try {
       // Recursive watching covers run.json renames and metrics appends in every run directory at once.
-      const w = watch(dir, { recursive: true, persistent: false }, () => this.schedule());
+      // A change names the path inside the store's runs/ folder; its first part is the run.
+      const w = watch(dir, { recursive: true, persistent: false }, (_event, name) => this.schedule(name ? String(name).split(/[\\/]/)[0] || undefined : undefined));
       w.on('error', () => undefined);
       this.watchers.push(w);
     } catch {
@@ -235,8 +250,13 @@ export class RunFeed {
     }
   }
 
-  /** Compares the store with what is held and reads what changed. */
-  scan(): FeedChange {
+  /**
+   * Compares the store with what is held and reads what changed: every run, or only the runs `only` (their folders
+   * changed) while no run has a backlog of metrics to read.
+   */
+  scan(only?: ReadonlySet<string>): FeedChange {
+    if (only && !this.backlog) return this.scanRuns(only);
+    const started = performance.now();
     const change: FeedChange = { runs: [], removed: [], metrics: [], warnings: [] };
     this.backlog = false;
     let names: string[];
@@ -259,8 +279,37 @@ export class RunFeed {
     if (this.runs.size !== this.sharedBetween) this.reshare(change);
     this.scanMetrics(change);
     if (this.backlog) this.schedule();
+    this.fullScanAt = performance.now();
+    this.fullScanMs = this.fullScanAt - started;
     return change;
   }
+
+  /** Scans the runs `ids` alone: their records, then their metrics within the scan budget. */
+  private scanRuns(ids: ReadonlySet<string>): FeedChange {
+    const change: FeedChange = { runs: [], removed: [], metrics: [], warnings: [] };
+    for (const id of ids) this.contained(id, change, () => this.scanRecord(id, change));
+    if (this.runs.size !== this.sharedBetween) this.reshare(change);
+    let budget = Math.max(1, this.options.scanBudgetBytes ?? SCAN_BUDGET_BYTES);
+    for (const id of ids) {
+      if (!this.runs.has(id)) continue;
+      if (budget <= 0) {
+        // The rest waits for a whole scan, which takes runs in turn.
+        this.backlog = true;
+        this.schedule();
+        break;
+      }
+      this.contained(id, change, () => (budget -= this.scanRunMetrics(id, budget, change)));
+    }
+    if (this.backlog) this.schedule();
+    return change;
+  }
+
+  /** Runs whose folders changed since the last scan, and whether the whole store is due (a poll, a nameless event). */
+  private dirty = new Set<string>();
+  private fullScanDue = false;
+  /** When the last whole scan ended and what it cost (performance.now() milliseconds). */
+  private fullScanAt = 0;
+  private fullScanMs = 0;
 
   /** The run after which the last scan's metrics budget ran out; the next scan starts after it. */
   private stoppedAfter = '';
