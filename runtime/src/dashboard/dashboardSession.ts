@@ -84,16 +84,13 @@ export class DashboardSession {
     if (total < from || (this.sentGeneration.get(id) ?? generation) !== generation) from = 0;
     this.sentGeneration.set(id, generation);
     while (true) {
-      const chunk = this.feed.metricsFrom(id, from);
+      // Only a message's worth is copied out of the feed's columns each time round.
+      const chunk = this.feed.metricsFrom(id, from, MAX_POINTS_PER_MESSAGE);
       if (!chunk || chunk.t.length === 0) {
         if (chunk && chunk.from === 0 && from === 0) this.send({ type: 'metrics', chunk });
         break;
       }
-      const n = Math.min(chunk.t.length, MAX_POINTS_PER_MESSAGE);
-      if (n < chunk.t.length) {
-        for (const key of ['t', 'step', 'batch', 'kind', 'fit'] as const) (chunk[key] as number[]).length = n;
-        for (const column of Object.values(chunk.values)) column.length = n;
-      }
+      const n = chunk.t.length;
       this.send({ type: 'metrics', chunk });
       from += n;
       if (from >= total) break;

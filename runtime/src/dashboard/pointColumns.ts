@@ -77,9 +77,8 @@ export class PointColumns {
     if (target < this.capacity) this.resize(target);
   }
 
-  /** Points `from` to the end as the protocol's columns. */
-  chunk(from: number): ChunkColumns {
-    const end = this.length;
+  /** Points `from` to `end` (default: all) as the protocol's columns. */
+  chunk(from: number, end = this.length): ChunkColumns {
     const values: Record<string, (number | null)[]> = {};
     for (const [name, column] of this.values) {
       const out = new Array<number | null>(end - from);

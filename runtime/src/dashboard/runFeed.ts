@@ -193,7 +193,7 @@ export class RunFeed {
    * Points of run `id` from point `from` on, with the run's totals per series (points read before thinning), or null
    * when there are none to send.
    */
-  metricsFrom(id: string, from: number): MetricChunk | null {
+  metricsFrom(id: string, from: number, limit = Infinity): MetricChunk | null {
     const run = this.runs.get(id);
     if (!run) return null;
     const held = run.columns.length;
@@ -201,7 +201,7 @@ export class RunFeed {
     if (start === held && from === start) return null;
     const totals = Object.fromEntries(run.totals.plain);
     for (const [name, n] of run.totals.batch) totals[name + BATCH_SUFFIX] = n;
-    return { runId: id, from: start, ...run.columns.chunk(start), totals };
+    return { runId: id, from: start, ...run.columns.chunk(start, Math.min(held, start + limit)), totals };
   }
 
   /**
