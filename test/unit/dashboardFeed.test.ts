@@ -220,3 +220,27 @@ test('a scan of named runs reads only those runs; a poll reads the whole store',
   assert.deepEqual(feed.refresh().metrics, ['run-b']);
   feed.dispose();
 });
+
+test('a feed of wanted runs only reads what a session subscribed to, and gives back what none wants', async () => {
+  const store = new RunStore(join(dir, 'wanted'));
+  for (const id of ['run-1', 'run-2']) writeFileSync(makeRun(store, id), point(0, 3) + point(1, 2));
+  const feed = new RunFeed(store, { onlyWanted: true, debounceMs: 1 });
+  feed.start();
+  assert.equal(feed.summaries().length, 2, 'every run is listed');
+  assert.equal(feed.pointCount('run-1') + feed.pointCount('run-2'), 0, 'no metrics read before a page wants them');
+  const sent: ToDashboard[] = [];
+  const session = new DashboardSession(feed, (m) => sent.push(m), { canLaunch: false });
+  session.handle({ type: 'ready' });
+  session.handle({ type: 'subscribe', runs: [{ id: 'run-2', from: 0 }] });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(feed.pointCount('run-2'), 2);
+  assert.equal(feed.pointCount('run-1'), 0);
+  assert.deepEqual(sent.filter((m) => m.type === 'metrics' && m.chunk.t.length).map((m) => m.type === 'metrics' && m.chunk.values.loss), [[3, 2]]);
+  session.handle({ type: 'subscribe', runs: [{ id: 'run-1', from: 0 }] });
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(feed.pointCount('run-2'), 0, 'run-2 gave its points back');
+  assert.equal(feed.pointCount('run-1'), 2);
+  session.dispose();
+  assert.equal(feed.pointCount('run-1'), 0);
+  feed.dispose();
+});

@@ -109,7 +109,7 @@ function reply(res: ServerResponse, status: number, text: string): void {
 }
 
 export async function startDashboardServer(options: DashboardServerOptions): Promise<RunningDashboardServer> {
-  const feed = new RunFeed(new RunStore(options.storeDir), { pollMs: options.pollMs });
+  const feed = new RunFeed(new RunStore(options.storeDir), { pollMs: options.pollMs, onlyWanted: true });
   feed.start();
   const clients = new Map<string, { session: DashboardSession; res: ServerResponse; keepAlive: NodeJS.Timeout }>();
   let port = 0;

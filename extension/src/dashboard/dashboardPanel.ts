@@ -56,7 +56,7 @@ export class DashboardPanel implements vscode.Disposable {
       panel.onDidDispose(() => (this.panel = undefined));
       return;
     }
-    const feed = new RunFeed(store);
+    const feed = new RunFeed(store, { onlyWanted: true });
     feed.start();
     const session = new DashboardSession(feed, (message) => void panel.webview.postMessage(message), {
       canLaunch: vscode.workspace.isTrusted,

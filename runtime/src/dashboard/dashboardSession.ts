@@ -41,6 +41,7 @@ export class DashboardSession {
         return;
       case 'subscribe':
         this.sent.clear();
+        this.feed.want(this, message.runs.map((r) => r.id));
         for (const { id, from } of message.runs) {
           if (!this.feed.has(id)) continue;
           this.sent.set(id, Math.min(from, this.feed.pointCount(id)));
@@ -100,5 +101,6 @@ export class DashboardSession {
 
   dispose(): void {
     this.unsubscribe();
+    this.feed.want(this, null);
   }
 }

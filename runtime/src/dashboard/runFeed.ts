@@ -29,6 +29,11 @@ export interface RunFeedOptions {
   debounceMs?: number;
   /** Metrics bytes one scan reads across all runs (default SCAN_BUDGET_BYTES). */
   scanBudgetBytes?: number;
+  /**
+   * Read the metrics of wanted runs only (see want(); the dashboard hosts): a store of 10,000 runs whose page charts
+   * 100 reads and holds 100 runs' points, and a run no page wants any more gives its points back. Default: every run.
+   */
+  onlyWanted?: boolean;
 }
 
 export interface FeedChange {
@@ -399,8 +404,48 @@ export class RunFeed {
     }
   }
 
+  /** Which runs each owner (a dashboard session) wants the metrics of; see RunFeedOptions.onlyWanted. */
+  private readonly wantedBy = new Map<object, ReadonlySet<string>>();
+  private wanted = new Set<string>();
+
+  /**
+   * Says which runs `owner` wants the metrics of (null: none any more). Runs wanted for the first time are read at
+   * once; runs nobody wants any more drop their points (their file is read again if they are wanted again).
+   */
+  want(owner: object, ids: Iterable<string> | null): void {
+    if (ids === null) this.wantedBy.delete(owner);
+    else this.wantedBy.set(owner, new Set(ids));
+    if (!this.options.onlyWanted) return;
+    const next = new Set<string>();
+    for (const set of this.wantedBy.values()) for (const id of set) next.add(id);
+    const forgotten: RunSummary[] = [];
+    for (const id of this.wanted) if (!next.has(id) && this.forgetMetrics(id)) forgotten.push(this.runs.get(id)!.summary);
+    const added = [...next].filter((id) => !this.wanted.has(id));
+    this.wanted = next;
+    for (const id of added) this.schedule(id);
+    // Their rows lose what the points said (lines skipped, points left out) until they are read again.
+    if (forgotten.length) for (const l of this.listeners) l({ runs: forgotten, removed: [], metrics: [], warnings: [] });
+  }
+
+  /** Whether a scan reads run `id`'s metrics. */
+  private reads(id: string): boolean {
+    return !this.options.onlyWanted || this.wanted.has(id);
+  }
+
+  /** Gives back a run's points and starts its file over, as if it had never been read; false if there was nothing. */
+  private forgetMetrics(id: string): boolean {
+    const run = this.runs.get(id);
+    if (!run || (run.columns.length === 0 && run.cursor.offset === 0)) return false;
+    run.columns = new PointColumns();
+    run.cursor = newMetricsCursor();
+    Object.assign(run, { thinning: noThinning(), thinAgainAt: 0, totals: noTotals(), skippedLines: 0, metricsProblem: null, generation: run.generation + 1 });
+    run.summary.problem = this.problemOf(run);
+    return true;
+  }
+
   /** Reads up to about `budget` bytes of one run's appended metrics into `change`; returns the bytes read. */
   private scanRunMetrics(id: string, budget: number, change: FeedChange): number {
+    if (!this.reads(id)) return 0;
     const tracked = this.runs.get(id)!;
     const before = tracked.summary.problem;
     const read = this.readAppended(tracked, join(this.store.runDir(id), METRICS_FILE), budget);
