@@ -100,7 +100,10 @@ export class DashboardApp {
       for (const r of this.runs.values()) if (r.status === 'running') return this.invalidate({ table: true });
     }, 1000);
     new MutationObserver(() => this.invalidate({ table: true, view: true })).observe(document.body, { attributes: true, attributeFilter: ['class'] });
-    new ResizeObserver(() => this.invalidate({ view: true })).observe(this.viewBox);
+    new ResizeObserver((entries) => {
+      this.viewWidth = Math.round(entries[entries.length - 1]!.contentRect.width);
+      this.invalidate({ view: true });
+    }).observe(this.viewBox);
     this.invalidate({ table: true, view: true });
   }
 
@@ -116,6 +119,7 @@ export class DashboardApp {
         this.buildHeader();
         return;
       case 'runs':
+        this.runsVersion++;
         if (message.reset) this.runs.clear();
         for (const run of message.runs) this.runs.set(run.id, run);
         for (const id of message.removed) {
@@ -137,6 +141,7 @@ export class DashboardApp {
         const extremes = data.extremes();
         // A gap means a message was lost (a reconnect): ask again from what is held.
         if (!data.apply(chunk)) this.subscription = '';
+        if (data.extremes() !== extremes) this.runsVersion++;
         // The table's best/min/max columns come from the points: redraw it only when one of them moved.
         this.invalidate({ table: data.extremes() !== extremes, view: this.state.view === 'charts' }, true);
         return;
@@ -236,7 +241,7 @@ export class DashboardApp {
     else this.zooms.delete(metric);
     this.invalidate({ view: true });
     if (!range) return;
-    for (const run of this.chartedRuns(this.shownRuns())) {
+    for (const run of this.charted) {
       const data = this.data.get(run.id);
       if (!data || !data.seriesKeys().includes(metric)) continue;
       const held = data.series(metric, this.state.xAxis, this.state.smoothing).x.length;
@@ -257,9 +262,23 @@ export class DashboardApp {
 
   // ---- which runs ----
 
+  /** Bumped when the runs or their metric extremes change: shownRuns() is computed again only then. */
+  private runsVersion = 0;
+  private shownCache: { key: string; runs: RunSummary[] } | null = null;
+  /** The runs the charts drew last, for a zoom to ask about without filtering and sorting 10,000 runs again. */
+  private charted: RunSummary[] = [];
+  /** The view's width in CSS pixels, from the ResizeObserver (0 until it reports). */
+  private viewWidth = 0;
+
   private shownRuns(): RunSummary[] {
-    const filtered = [...this.runs.values()].filter((r) => matchesFilter(r, this.state.filter));
-    return sortRuns(filtered, this.state.sort.column, this.state.sort.descending, Date.now(), this.extremesOf);
+    const { filter, sort } = this.state;
+    // Durations of running runs change with the clock: sorted by duration, the order is kept for a second at most.
+    const key = `${this.runsVersion}\u0000${filter}\u0000${sort.column}\u0000${sort.descending}\u0000${sort.column === 'duration' ? Math.floor(Date.now() / 1000) : ''}`;
+    if (this.shownCache?.key === key) return this.shownCache.runs;
+    const filtered = [...this.runs.values()].filter((r) => matchesFilter(r, filter));
+    const runs = sortRuns(filtered, sort.column, sort.descending, Date.now(), this.extremesOf);
+    this.shownCache = { key, runs };
+    return runs;
   }
 
   /** The runs the views show: the selected ones that pass the filter, or every shown run when none is selected. */
@@ -305,10 +324,12 @@ export class DashboardApp {
       }
     }
     const charted = this.state.view === 'charts' ? this.chartedRuns(shown) : [];
+    this.charted = charted;
     if (this.state.view === 'charts') this.subscribe(charted);
     if (!view) return;
     this.renderControls(viewRuns);
-    const width = Math.max(300, this.viewBox.clientWidth || this.root.clientWidth || 800);
+    // The width the ResizeObserver last saw: reading clientWidth here would force a layout of the table just updated.
+    const width = Math.max(300, this.viewWidth || this.viewBox.clientWidth || this.root.clientWidth || 800);
     for (const child of [this.chartNote, this.charts.element, this.hparams.element, this.compare.element]) child.hidden = true;
     switch (this.state.view) {
       case 'charts': {
@@ -432,8 +453,7 @@ export class DashboardApp {
 
   /** The controls above the view; rebuilt only when the choices they offer change. */
   private renderControls(runs: RunSummary[]): void {
-    const params = tableColumns(runs).params;
-    const metrics = tableColumns(runs).metrics;
+    const { params, metrics } = tableColumns(runs);
     const key = JSON.stringify([this.state.view, params, metrics]);
     if (key === this.controls.dataset.key) return;
     this.controls.dataset.key = key;

@@ -30,15 +30,26 @@ export function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 
-/** Colours charts and canvases draw with, from the current theme. */
-export function chartColours(): { foreground: string; grid: string; background: string; focus: string } {
+type ChartColours = { foreground: string; grid: string; background: string; focus: string };
+let coloursCache: { key: string; colours: ChartColours } | null = null;
+
+/**
+ * Colours charts and canvases draw with, from the current theme. Kept until the theme changes (VS Code sets the body's
+ * class and the root's style variables), because reading computed styles right after the table changed forces the
+ * browser to recompute them then and there.
+ */
+export function chartColours(): ChartColours {
+  const key = `${document.body.className}\u0000${document.documentElement.getAttribute('style') ?? ''}`;
+  if (coloursCache?.key === key) return coloursCache.colours;
   const light = themeKind() === 'light';
-  return {
+  const colours = {
     foreground: cssVar('--vscode-foreground', light ? '#333' : '#ccc'),
     grid: cssVar('--vscode-editorWidget-border', light ? '#ddd' : '#444'),
     background: cssVar('--vscode-editor-background', light ? '#fff' : '#1e1e1e'),
     focus: cssVar('--vscode-focusBorder', '#0078d4'),
   };
+  coloursCache = { key, colours };
+  return colours;
 }
 
 /** Formats a number for tables and axis labels: 4 significant digits, no exponent for ordinary magnitudes. */
