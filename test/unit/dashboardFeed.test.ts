@@ -244,3 +244,26 @@ test('a feed of wanted runs only reads what a session subscribed to, and gives b
   assert.equal(feed.pointCount('run-1'), 0);
   feed.dispose();
 });
+
+test('thinning keeps a spike and a dip that keeping every n-th point would drop, and keeps points in file order', () => {
+  const store = new RunStore(join(dir, 'spikes'));
+  const metrics = makeRun(store, 'run-x');
+  const lines: string[] = [];
+  for (let b = 0; b < 10_000; b++) {
+    if (b % 1000 === 0) lines.push(JSON.stringify({ kind: 'epoch', t: b, step: b / 1000, fit: 0, values: { loss: 1 } }));
+    const loss = b === 7777 ? 50 : b === 3333 ? -50 : 1 + (b % 7) * 1e-3;
+    lines.push(JSON.stringify({ kind: 'batch', t: b, step: Math.floor(b / 1000), batch: b % 1000, fit: 0, values: { loss } }));
+  }
+  writeFileSync(metrics, lines.join('\n') + '\n');
+  const feed = new RunFeed(store, { pointsPerRun: 500 });
+  feed.scan();
+  const chunk = feed.metricsFrom('run-x', 0)!;
+  assert.ok(chunk.t.length <= 500, `held ${chunk.t.length}`);
+  const batchLoss = chunk.values.loss!.filter((_, i) => chunk.kind[i] === 1);
+  assert.ok(batchLoss.includes(50), 'the spike is held');
+  assert.ok(batchLoss.includes(-50), 'the dip is held');
+  assert.equal(chunk.kind.filter((k) => k === 0).length, 10, 'every epoch point is held');
+  assert.deepEqual([...chunk.t].sort((a, b) => a - b), chunk.t, 'points stay in file order');
+  assert.equal(chunk.totals?.[`loss${BATCH_SUFFIX}`], 10_000);
+  feed.dispose();
+});

@@ -12,6 +12,12 @@ const FIRST_CAPACITY = 256;
 
 type ChunkColumns = Pick<MetricChunk, 't' | 'step' | 'batch' | 'kind' | 'fit' | 'values'>;
 
+/** How far apart two values are, relative to their size (0 when either is missing): what keeps a spike when thinning. */
+export function relativeGap(a: number | null | undefined, b: number | null | undefined): number {
+  if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) return 0;
+  return Math.abs(a - b) / (Math.abs(a) + Math.abs(b) + 1e-12);
+}
+
 export class PointColumns {
   /** Points held; the columns hold `capacity` slots, the ones past `length` unused. */
   length = 0;
@@ -69,6 +75,14 @@ export class PointColumns {
     const dropped = this.length - n;
     this.length = n;
     return dropped;
+  }
+
+  /** Summed relative gap between the values of points i and j (0 when j is -1): see runFeed's thinning. */
+  gap(i: number, j: number): number {
+    if (j < 0) return 0;
+    let gap = 0;
+    for (const column of this.values.values()) gap += relativeGap(column[i], column[j]);
+    return gap;
   }
 
   /** Gives back spare capacity past `capacity` (never below the points held), after the run's share fell. */

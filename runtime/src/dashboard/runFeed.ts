@@ -10,13 +10,16 @@
 // the first scan), then at most SCAN_BUDGET_BYTES of metrics across all runs, taking runs in turn from the one after
 // where the last scan stopped, so huge files fill in over several scans while the server answers and no run waits
 // behind another's backlog. A run keeps at most its share of STORE_POINT_BUDGET (between MIN_POINTS_PER_RUN and
-// MAX_POINTS_PER_RUN) points, thinning batch and `mlts.log` points (every 2nd, then every 4th…; epoch points are
-// always kept) past that, which its `problem` states. Each run's chunks carry how many points of each series its file
-// held before thinning (`totals`), so a chart can say how many it shows.
+// MAX_POINTS_PER_RUN) points, thinning batch and `mlts.log` points (1 in 2, then 1 in 4…, keeping of each pair or
+// group the point farthest from the last one kept, so spikes stay; epoch points are always kept) past that, which
+// its `problem` states. Each run's chunks carry how many points of each series its file held before thinning
+// (`totals`), so a chart can say how many it shows. Watched changes rescan only their run; with `onlyWanted` (the
+// dashboard hosts) only the runs a session subscribed to have their metrics read; `readWindow` reads the stretch
+// between two held points again, through the byte offsets the columns keep.
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 import { BATCH_SUFFIX, PointKind, type MetricChunk, type RunSummary } from './dashboardProtocol';
-import { PointColumns } from './pointColumns';
+import { PointColumns, relativeGap } from './pointColumns';
 import { METRICS_FILE } from '../store/metricsLog';
 import { newMetricsCursor, readMetricsStep, type MetricsCursor } from '../store/metricsReader';
 import { describePlacement, isFinalStatus, type MetricPoint, type RunRecord } from '../store/runRecord';
@@ -34,6 +37,8 @@ export interface RunFeedOptions {
    * 100 reads and holds 100 runs' points, and a run no page wants any more gives its points back. Default: every run.
    */
   onlyWanted?: boolean;
+  /** Points each run may hold, in place of its share of STORE_POINT_BUDGET (tests). */
+  pointsPerRun?: number;
 }
 
 export interface FeedChange {
@@ -53,8 +58,11 @@ interface Tracked {
   /** Why the record could not be read as it is, and why the metrics could not (null when they can). */
   recordProblem: string | null;
   metricsProblem: string | null;
-  /** Per thinnable kind: keep one point in `stride` (1: all), points of it seen, and how many were left out. */
-  thinning: Record<ThinnedKind, { stride: number; seen: number; left: number }>;
+  /**
+   * Per thinnable kind: keep one point in `stride` (1: all), points of it seen, how many were left out, the values
+   * of the last point kept, and the point that stands for the group of `stride` being read (see addPoint).
+   */
+  thinning: Record<ThinnedKind, Thinning>;
   /** Held points at which to try thinning again after a try found nothing to thin (a run of epoch points only). */
   thinAgainAt: number;
   /**
@@ -100,7 +108,23 @@ export interface WindowAnswer {
 type ThinnedKind = 'batch' | 'log';
 const THINNED_KINDS: readonly ThinnedKind[] = ['batch', 'log'];
 const noTotals = (): Tracked['totals'] => ({ plain: new Map(), batch: new Map() });
-const noThinning = (): Tracked['thinning'] => ({ batch: { stride: 1, seen: 0, left: 0 }, log: { stride: 1, seen: 0, left: 0 } });
+interface Thinning {
+  stride: number;
+  seen: number;
+  left: number;
+  last: Record<string, number | null> | null;
+  pick: { point: MetricPoint; offset: number; gap: number } | null;
+}
+const thinningStart = (): Thinning => ({ stride: 1, seen: 0, left: 0, last: null, pick: null });
+const noThinning = (): Tracked['thinning'] => ({ batch: thinningStart(), log: thinningStart() });
+
+/** The summed relative gap of a point's values from those of the last point kept. */
+function gapFrom(values: Record<string, number | null>, last: Record<string, number | null> | null): number {
+  if (!last) return 0;
+  let gap = 0;
+  for (const name in values) gap += relativeGap(values[name], last[name]);
+  return gap;
+}
 
 export function summarize(record: RunRecord): RunSummary {
   return {
@@ -476,23 +500,53 @@ export class RunFeed {
 
   /** Points one run may hold: its even share of the store's budget, within the per-run bounds. */
   private pointsPerRun(): number {
+    if (this.options.pointsPerRun) return this.options.pointsPerRun;
     return Math.max(MIN_POINTS_PER_RUN, Math.min(MAX_POINTS_PER_RUN, Math.floor(STORE_POINT_BUDGET / Math.max(1, this.runs.size))));
   }
 
-  /** Adds one point to the run's columns, keeping one batch or logged point in its kind's stride, thinning when full. */
+  /**
+   * Adds one point to the run's columns, thinning when full. Past the first thinning, batch and logged points are
+   * read in groups of their kind's stride and each group keeps the point farthest from the last one kept (summed
+   * relative gap over its metrics), so a spike survives where keeping every n-th point would drop it. A group's point
+   * is held back until the group ends, another kind's point arrives (points stay in file order) or the read ends.
+   */
   private addPoint(run: Tracked, p: MetricPoint, offset: number): void {
     const totals = p.kind === 'batch' ? run.totals.batch : run.totals.plain;
     for (const name in p.values) {
       const value = p.values[name];
       if (typeof value === 'number' && Number.isFinite(value)) totals.set(name, (totals.get(name) ?? 0) + 1);
     }
+    for (const kind of THINNED_KINDS) if (kind !== p.kind) this.keepPick(run, kind);
     if (p.kind !== 'epoch') {
       const thinning = run.thinning[p.kind];
-      if (thinning.seen++ % thinning.stride !== 0) {
-        thinning.left++;
+      const place = thinning.seen++ % thinning.stride;
+      if (thinning.stride > 1) {
+        const gap = gapFrom(p.values, thinning.last);
+        if (thinning.pick === null || gap > thinning.pick.gap) {
+          if (thinning.pick) thinning.left++;
+          thinning.pick = { point: p, offset, gap };
+        } else thinning.left++;
+        if (place === thinning.stride - 1) this.keepPick(run, p.kind);
         return;
       }
+      thinning.last = p.values;
     }
+    this.hold(run, p, offset);
+  }
+
+  /** Holds the point that stands for the group of `kind` being read, if there is one. */
+  private keepPick(run: Tracked, kind: ThinnedKind): void {
+    const thinning = run.thinning[kind];
+    const pick = thinning.pick;
+    if (!pick) return;
+    thinning.pick = null;
+    thinning.last = pick.point.values;
+    // The next group starts here.
+    thinning.seen = 0;
+    this.hold(run, pick.point, pick.offset);
+  }
+
+  private hold(run: Tracked, p: MetricPoint, offset: number): void {
     const share = this.pointsPerRun();
     const held = run.columns.length;
     if (held >= share && held >= run.thinAgainAt) this.thin(run);
@@ -500,8 +554,9 @@ export class RunFeed {
   }
 
   /**
-   * Drops every other held point of the kind that holds the most (batch or logged) and halves how many of that kind
-   * are kept from now on. A run of epoch points only is left as it is: nothing there is thinned.
+   * Halves the held points of the kind that holds the most (batch or logged): of each two in a row, the one farther
+   * from the last point kept stays (a spike does). Later points of that kind are then kept one in twice as many.
+   * A run of epoch points only is left as it is: nothing there is thinned.
    */
   private thin(run: Tracked): void {
     const c = run.columns;
@@ -517,8 +572,21 @@ export class RunFeed {
       return;
     }
     const code = PointKind[kind];
-    let index = 0;
-    run.thinning[kind].left += c.compact((i) => c.kind[i] !== code || index++ % 2 === 0);
+    const keep = new Uint8Array(c.length).fill(1);
+    let last = -1;
+    let first = -1;
+    for (let i = 0; i < c.length; i++) {
+      if (c.kind[i] !== code) continue;
+      if (first < 0) {
+        first = i;
+        continue;
+      }
+      const firstStays = c.gap(first, last) >= c.gap(i, last);
+      keep[firstStays ? i : first] = 0;
+      last = firstStays ? first : i;
+      first = -1;
+    }
+    run.thinning[kind].left += c.compact((i) => keep[i] === 1);
     run.thinning[kind].stride *= 2;
     run.generation++;
   }
@@ -580,6 +648,8 @@ export class RunFeed {
       step.bytesRead += again.bytesRead;
     }
     if (step.more) this.backlog = true;
+    // Read to the end: a group's point waits no longer (a finished run's last group is held now).
+    else for (const kind of THINNED_KINDS) this.keepPick(run, kind);
     run.metricsProblem = step.problem;
     run.skippedLines = run.cursor.skippedLines;
     return { changed: step.restarted || run.generation !== generation0 || run.columns.length !== count0, warnings: step.warnings, bytes: step.bytesRead };
