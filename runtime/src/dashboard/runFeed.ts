@@ -10,16 +10,16 @@
 // the first scan), then at most SCAN_BUDGET_BYTES of metrics across all runs, taking runs in turn from the one after
 // where the last scan stopped, so huge files fill in over several scans while the server answers and no run waits
 // behind another's backlog. A run keeps at most its share of STORE_POINT_BUDGET (between MIN_POINTS_PER_RUN and
-// MAX_POINTS_PER_RUN) points, thinning batch and `mlts.log` points (1 in 2, then 1 in 4…, keeping of each pair or
-// group the point farthest from the last one kept, so spikes stay; epoch points are always kept) past that, which
-// its `problem` states. Each run's chunks carry how many points of each series its file held before thinning
+// MAX_POINTS_PER_RUN) points, thinned past that as heldPoints.ts describes (spikes stay; epoch points are always
+// kept), which its `problem` states. Each run's chunks carry how many points of each series its file held before thinning
 // (`totals`), so a chart can say how many it shows. Watched changes rescan only their run; with `onlyWanted` (the
 // dashboard hosts) only the runs a session subscribed to have their metrics read; `readWindow` reads the stretch
 // between two held points again, through the byte offsets the columns keep.
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { BATCH_SUFFIX, PointKind, type MetricChunk, type RunSummary } from './dashboardProtocol';
-import { PointColumns, relativeGap } from './pointColumns';
+import { BATCH_SUFFIX, type MetricChunk, type RunSummary } from './dashboardProtocol';
+import { HeldPoints } from './heldPoints';
+import { PointColumns } from './pointColumns';
 import { METRICS_FILE } from '../store/metricsLog';
 import { newMetricsCursor, readMetricsStep, type MetricsCursor } from '../store/metricsReader';
 import { describePlacement, isFinalStatus, type MetricPoint, type RunRecord } from '../store/runRecord';
@@ -54,26 +54,13 @@ interface Tracked {
   summary: RunSummary;
   recordStamp: string;
   cursor: MetricsCursor;
-  columns: PointColumns;
+  /** The run's held points, their totals and thinning (heldPoints.ts). */
+  points: HeldPoints;
   /** Why the record could not be read as it is, and why the metrics could not (null when they can). */
   recordProblem: string | null;
   metricsProblem: string | null;
-  /**
-   * Per thinnable kind: keep one point in `stride` (1: all), points of it seen, how many were left out, the values
-   * of the last point kept, and the point that stands for the group of `stride` being read (see addPoint).
-   */
-  thinning: Record<ThinnedKind, Thinning>;
-  /** Held points at which to try thinning again after a try found nothing to thin (a run of epoch points only). */
-  thinAgainAt: number;
-  /**
-   * Points with a finite value read from the file, before thinning, per metric: of epoch and log points, and of batch
-   * points (the series the dashboard names with BATCH_SUFFIX). Two maps, so counting a point builds no strings.
-   */
-  totals: { plain: Map<string, number>; batch: Map<string, number> };
   /** Skipped metrics lines, for the problem text. */
   skippedLines: number;
-  /** Bumped whenever held points are renumbered (thinned, file replaced): clients holding points start over. */
-  generation: number;
 }
 
 /**
@@ -103,27 +90,6 @@ export interface WindowAnswer {
   chunk: MetricChunk | null;
   stride: number;
   problem: string | null;
-}
-
-type ThinnedKind = 'batch' | 'log';
-const THINNED_KINDS: readonly ThinnedKind[] = ['batch', 'log'];
-const noTotals = (): Tracked['totals'] => ({ plain: new Map(), batch: new Map() });
-interface Thinning {
-  stride: number;
-  seen: number;
-  left: number;
-  last: Record<string, number | null> | null;
-  pick: { point: MetricPoint; offset: number; gap: number } | null;
-}
-const thinningStart = (): Thinning => ({ stride: 1, seen: 0, left: 0, last: null, pick: null });
-const noThinning = (): Tracked['thinning'] => ({ batch: thinningStart(), log: thinningStart() });
-
-/** The summed relative gap of a point's values from those of the last point kept. */
-function gapFrom(values: Record<string, number | null>, last: Record<string, number | null> | null): number {
-  if (!last) return 0;
-  let gap = 0;
-  for (const name in values) gap += relativeGap(values[name], last[name]);
-  return gap;
 }
 
 export function summarize(record: RunRecord): RunSummary {
@@ -164,6 +130,13 @@ export function brokenSummary(id: string, problem: string): RunSummary {
     where: null,
     problem,
   };
+}
+
+/** Forgets a run's points and reads its file again from the start (a replaced file, a run no page wants). */
+function startOver(run: Tracked): void {
+  run.points = new HeldPoints(run.points.generation + 1);
+  run.cursor = newMetricsCursor();
+  run.skippedLines = 0;
 }
 
 function stamp(path: string): string | null {
@@ -215,7 +188,7 @@ export class RunFeed {
   }
 
   pointCount(id: string): number {
-    return this.runs.get(id)?.columns.length ?? 0;
+    return this.runs.get(id)?.points.length ?? 0;
   }
 
   /**
@@ -225,12 +198,10 @@ export class RunFeed {
   metricsFrom(id: string, from: number, limit = Infinity): MetricChunk | null {
     const run = this.runs.get(id);
     if (!run) return null;
-    const held = run.columns.length;
+    const held = run.points.length;
     const start = Math.min(from, held);
     if (start === held && from === start) return null;
-    const totals = Object.fromEntries(run.totals.plain);
-    for (const [name, n] of run.totals.batch) totals[name + BATCH_SUFFIX] = n;
-    return { runId: id, from: start, ...run.columns.chunk(start, Math.min(held, start + limit)), totals };
+    return { runId: id, from: start, ...run.points.columns.chunk(start, Math.min(held, start + limit)), totals: run.points.totals() };
   }
 
   /**
@@ -383,14 +354,7 @@ export class RunFeed {
     this.sharedBetween = this.runs.size;
     const share = this.pointsPerRun();
     for (const [id, run] of this.runs) {
-      let held = run.columns.length;
-      if (held <= share) continue;
-      while (held > share && held >= run.thinAgainAt) {
-        this.thin(run);
-        if (run.columns.length === held) break;
-        held = run.columns.length;
-      }
-      run.columns.trim(share);
+      if (!run.points.shrinkTo(share)) continue;
       run.summary.problem = this.problemOf(run);
       if (!change.runs.includes(run.summary)) change.runs.push(run.summary);
       if (!change.metrics.includes(id)) change.metrics.push(id);
@@ -420,7 +384,7 @@ export class RunFeed {
         tracked.recordStamp = recordStamp;
         tracked.recordProblem = recordProblem;
       } else {
-        tracked = { summary, recordStamp, cursor: newMetricsCursor(), columns: new PointColumns(), recordProblem, metricsProblem: null, thinning: noThinning(), thinAgainAt: 0, totals: noTotals(), skippedLines: 0, generation: 0 };
+        tracked = { summary, recordStamp, cursor: newMetricsCursor(), points: new HeldPoints(), recordProblem, metricsProblem: null, skippedLines: 0 };
         this.runs.set(id, tracked);
       }
       tracked.summary.problem = this.problemOf(tracked);
@@ -459,10 +423,9 @@ export class RunFeed {
   /** Gives back a run's points and starts its file over, as if it had never been read; false if there was nothing. */
   private forgetMetrics(id: string): boolean {
     const run = this.runs.get(id);
-    if (!run || (run.columns.length === 0 && run.cursor.offset === 0)) return false;
-    run.columns = new PointColumns();
-    run.cursor = newMetricsCursor();
-    Object.assign(run, { thinning: noThinning(), thinAgainAt: 0, totals: noTotals(), skippedLines: 0, metricsProblem: null, generation: run.generation + 1 });
+    if (!run || (run.points.length === 0 && run.cursor.offset === 0)) return false;
+    startOver(run);
+    run.metricsProblem = null;
     run.summary.problem = this.problemOf(run);
     return true;
   }
@@ -484,10 +447,7 @@ export class RunFeed {
   private problemOf(run: Tracked): string | null {
     const parts = [run.recordProblem, run.metricsProblem];
     if (run.skippedLines) parts.push(`${run.skippedLines} damaged ${METRICS_FILE} line${run.skippedLines === 1 ? '' : 's'} skipped`);
-    for (const kind of THINNED_KINDS) {
-      const { left, stride } = run.thinning[kind];
-      if (left) parts.push(`${left} ${kind} points left out to bound memory (1 in ${stride} kept)`);
-    }
+    parts.push(...run.points.problems());
     return parts.filter(Boolean).join('; ') || null;
   }
 
@@ -505,101 +465,14 @@ export class RunFeed {
   }
 
   /**
-   * Adds one point to the run's columns, thinning when full. Past the first thinning, batch and logged points are
-   * read in groups of their kind's stride and each group keeps the point farthest from the last one kept (summed
-   * relative gap over its metrics), so a spike survives where keeping every n-th point would drop it. A group's point
-   * is held back until the group ends, another kind's point arrives (points stay in file order) or the read ends.
-   */
-  private addPoint(run: Tracked, p: MetricPoint, offset: number): void {
-    const totals = p.kind === 'batch' ? run.totals.batch : run.totals.plain;
-    for (const name in p.values) {
-      const value = p.values[name];
-      if (typeof value === 'number' && Number.isFinite(value)) totals.set(name, (totals.get(name) ?? 0) + 1);
-    }
-    for (const kind of THINNED_KINDS) if (kind !== p.kind) this.keepPick(run, kind);
-    if (p.kind !== 'epoch') {
-      const thinning = run.thinning[p.kind];
-      const place = thinning.seen++ % thinning.stride;
-      if (thinning.stride > 1) {
-        const gap = gapFrom(p.values, thinning.last);
-        if (thinning.pick === null || gap > thinning.pick.gap) {
-          if (thinning.pick) thinning.left++;
-          thinning.pick = { point: p, offset, gap };
-        } else thinning.left++;
-        if (place === thinning.stride - 1) this.keepPick(run, p.kind);
-        return;
-      }
-      thinning.last = p.values;
-    }
-    this.hold(run, p, offset);
-  }
-
-  /** Holds the point that stands for the group of `kind` being read, if there is one. */
-  private keepPick(run: Tracked, kind: ThinnedKind): void {
-    const thinning = run.thinning[kind];
-    const pick = thinning.pick;
-    if (!pick) return;
-    thinning.pick = null;
-    thinning.last = pick.point.values;
-    // The next group starts here.
-    thinning.seen = 0;
-    this.hold(run, pick.point, pick.offset);
-  }
-
-  private hold(run: Tracked, p: MetricPoint, offset: number): void {
-    const share = this.pointsPerRun();
-    const held = run.columns.length;
-    if (held >= share && held >= run.thinAgainAt) this.thin(run);
-    run.columns.push(p, offset, share);
-  }
-
-  /**
-   * Halves the held points of the kind that holds the most (batch or logged): of each two in a row, the one farther
-   * from the last point kept stays (a spike does). Later points of that kind are then kept one in twice as many.
-   * A run of epoch points only is left as it is: nothing there is thinned.
-   */
-  private thin(run: Tracked): void {
-    const c = run.columns;
-    const held = { batch: 0, log: 0 };
-    for (let i = 0; i < c.length; i++) {
-      if (c.kind[i] === PointKind.batch) held.batch++;
-      else if (c.kind[i] === PointKind.log) held.log++;
-    }
-    const kind: ThinnedKind = held.batch >= held.log ? 'batch' : 'log';
-    if (held[kind] === 0) {
-      // Counting again on every point would cost the whole run each time: look again once it has doubled.
-      run.thinAgainAt = c.length * 2;
-      return;
-    }
-    const code = PointKind[kind];
-    const keep = new Uint8Array(c.length).fill(1);
-    let last = -1;
-    let first = -1;
-    for (let i = 0; i < c.length; i++) {
-      if (c.kind[i] !== code) continue;
-      if (first < 0) {
-        first = i;
-        continue;
-      }
-      const firstStays = c.gap(first, last) >= c.gap(i, last);
-      keep[firstStays ? i : first] = 0;
-      last = firstStays ? first : i;
-      first = -1;
-    }
-    run.thinning[kind].left += c.compact((i) => keep[i] === 1);
-    run.thinning[kind].stride *= 2;
-    run.generation++;
-  }
-
-  /**
    * The stretch of run `id`'s metrics file from its held point `from` up to held point `to` (exclusive; the end of
    * what was read when `to` is the count held), read again: every point, or 1 in `stride` batch and logged points
    * (epoch points always) when it holds more than MAX_WINDOW_POINTS, with the values of series `key` only.
    */
   readWindow(id: string, from: number, to: number, key: string): WindowAnswer {
     const run = this.runs.get(id);
-    if (!run || from >= to || to > run.columns.length) return { chunk: null, stride: 1, problem: 'those points are not held any more; zoom again' };
-    const held = run.columns;
+    if (!run || from >= to || to > run.points.length) return { chunk: null, stride: 1, problem: 'those points are not held any more; zoom again' };
+    const held = run.points.columns;
     const start = held.offset[from]!;
     const end = to < held.length ? held.offset[to]! : run.cursor.offset;
     if (end - start > MAX_WINDOW_BYTES) {
@@ -629,19 +502,19 @@ export class RunFeed {
 
   /** Changes whenever run `id`'s held points were renumbered, so a client's count of them means nothing any more. */
   generation(id: string): number {
-    return this.runs.get(id)?.generation ?? 0;
+    return this.runs.get(id)?.points.generation ?? 0;
   }
 
   private readAppended(run: Tracked, path: string, budgetBytes: number): { changed: boolean; warnings: string[]; bytes: number } {
-    const generation0 = run.generation;
-    const count0 = run.columns.length;
-    const step = readMetricsStep(path, run.cursor, (p, offset) => this.addPoint(run, p, offset), { budgetBytes, label: path });
+    const generation0 = run.points.generation;
+    const count0 = run.points.length;
+    const share = this.pointsPerRun();
+    const add = (p: MetricPoint, offset: number) => run.points.add(p, offset, share);
+    const step = readMetricsStep(path, run.cursor, add, { budgetBytes, label: path });
     if (step.restarted) {
       // The file was replaced by a shorter one: the points read so far belong to the old file.
-      run.columns = new PointColumns();
-      Object.assign(run, { thinning: noThinning(), thinAgainAt: 0, totals: noTotals(), skippedLines: 0, generation: run.generation + 1 });
-      run.cursor = newMetricsCursor();
-      const again = readMetricsStep(path, run.cursor, (p, offset) => this.addPoint(run, p, offset), { budgetBytes: Math.max(0, budgetBytes - step.bytesRead), label: path });
+      startOver(run);
+      const again = readMetricsStep(path, run.cursor, add, { budgetBytes: Math.max(0, budgetBytes - step.bytesRead), label: path });
       step.warnings.push(...again.warnings);
       step.more = again.more;
       step.problem = again.problem;
@@ -649,10 +522,10 @@ export class RunFeed {
     }
     if (step.more) this.backlog = true;
     // Read to the end: a group's point waits no longer (a finished run's last group is held now).
-    else for (const kind of THINNED_KINDS) this.keepPick(run, kind);
+    else run.points.endOfRead(share);
     run.metricsProblem = step.problem;
     run.skippedLines = run.cursor.skippedLines;
-    return { changed: step.restarted || run.generation !== generation0 || run.columns.length !== count0, warnings: step.warnings, bytes: step.bytesRead };
+    return { changed: step.restarted || run.points.generation !== generation0 || run.points.length !== count0, warnings: step.warnings, bytes: step.bytesRead };
   }
   dispose(): void {
     this.disposed = true;
