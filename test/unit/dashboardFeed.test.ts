@@ -221,6 +221,17 @@ test('a scan of named runs reads only those runs; a poll reads the whole store',
   feed.dispose();
 });
 
+/** Resolves once the feed has read new points of run `id` (the change its listeners get). */
+function metricsRead(feed: RunFeed, id: string): Promise<void> {
+  return new Promise((resolve) => {
+    const off = feed.onChange((change) => {
+      if (!change.metrics.includes(id)) return;
+      off();
+      resolve();
+    });
+  });
+}
+
 test('a feed of wanted runs only reads what a session subscribed to, and gives back what none wants', async () => {
   const store = new RunStore(join(dir, 'wanted'));
   for (const id of ['run-1', 'run-2']) writeFileSync(makeRun(store, id), point(0, 3) + point(1, 2));
@@ -231,13 +242,15 @@ test('a feed of wanted runs only reads what a session subscribed to, and gives b
   const sent: ToDashboard[] = [];
   const session = new DashboardSession(feed, (m) => sent.push(m), { canLaunch: false });
   session.handle({ type: 'ready' });
+  let read = metricsRead(feed, 'run-2');
   session.handle({ type: 'subscribe', runs: [{ id: 'run-2', from: 0 }] });
-  await new Promise((r) => setTimeout(r, 100));
+  await read;
   assert.equal(feed.pointCount('run-2'), 2);
   assert.equal(feed.pointCount('run-1'), 0);
   assert.deepEqual(sent.filter((m) => m.type === 'metrics' && m.chunk.t.length).map((m) => m.type === 'metrics' && m.chunk.values.loss), [[3, 2]]);
+  read = metricsRead(feed, 'run-1');
   session.handle({ type: 'subscribe', runs: [{ id: 'run-1', from: 0 }] });
-  await new Promise((r) => setTimeout(r, 100));
+  await read;
   assert.equal(feed.pointCount('run-2'), 0, 'run-2 gave its points back');
   assert.equal(feed.pointCount('run-1'), 2);
   session.dispose();
