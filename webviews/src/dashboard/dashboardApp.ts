@@ -58,8 +58,8 @@ export class DashboardApp {
    * memory) is asked for the zoomed stretch of its file; the answer, spliced into a copy of the run's points, is
    * drawn in that chart while the run's own points stay as they are (version) and the chart stays zoomed.
    */
-  private readonly zooms = new Map<string, [number, number]>();
-  private readonly details = new Map<string, { version: number; data: RunData; stride: number }>();
+  private readonly zoomedMetrics = new Set<string>();
+  private readonly details = new Map<string, { version: number; data: RunData }>();
   private readonly windowRequests = new Map<number, { metric: string; id: string; from: number; to: number; version: number }>();
   private nextRequest = 1;
   /** Each run's metric extremes, from the points held (runs whose metrics are not loaded have none). */
@@ -150,10 +150,10 @@ export class DashboardApp {
         const asked = this.windowRequests.get(message.request);
         this.windowRequests.delete(message.request);
         const data = asked && this.data.get(asked.id);
-        if (!asked || !data || data.version !== asked.version || !this.zooms.has(asked.metric)) return;
+        if (!asked || !data || data.version !== asked.version || !this.zoomedMetrics.has(asked.metric)) return;
         if (message.problem) this.receive({ type: 'notice', level: 'warning', text: `${asked.id}: could not read the zoomed points at full resolution: ${message.problem}` });
         if (!message.chunk) return;
-        this.details.set(`${asked.metric}\u0000${asked.id}`, { version: asked.version, data: data.spliced(asked.from, asked.to, message.chunk), stride: message.stride });
+        this.details.set(`${asked.metric}\u0000${asked.id}`, { version: asked.version, data: data.spliced(asked.from, asked.to, message.chunk) });
         this.invalidate({ view: true });
         return;
       }
@@ -237,8 +237,8 @@ export class DashboardApp {
   private zoomed(metric: string, range: [number, number] | null): void {
     for (const key of [...this.details.keys()]) if (key.startsWith(`${metric}\u0000`)) this.details.delete(key);
     for (const [request, asked] of this.windowRequests) if (asked.metric === metric) this.windowRequests.delete(request);
-    if (range) this.zooms.set(metric, range);
-    else this.zooms.delete(metric);
+    if (range) this.zoomedMetrics.add(metric);
+    else this.zoomedMetrics.delete(metric);
     this.invalidate({ view: true });
     if (!range) return;
     for (const run of this.charted) {
